@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createDnsRecord, createExtraDnsRecords, PlannedRecord } from "../dns/record";
+import { DnsZone } from "../dns/zone";
+import { ProxySpec, Site } from "../model/types";
+import { ProxyOutputs, proxyOutputs } from "../outputs";
+import { createValidatedCertificate } from "./certificate";
+import { distributionArgs } from "./distributionArgs";
+import { PolicySet } from "./policies";
+
+export interface CloudFrontProxyArgs {
+    /** The neutral description of the proxy, from `buildProxySpec`. */
+    readonly proxy: ProxySpec;
+    /** Where the alias, validation and vendor records go. */
+    readonly zone: DnsZone;
+    /** An AWS provider in us-east-1 for the ACM certificates. Default: one created under this component. */
+    readonly certificateProvider?: aws.Provider;
+    /** CloudFront price class. Default: PriceClass_All. */
+    readonly priceClass?: string;
+    /** Tags for the distributions and certificates. Default: none. */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * A vendor proxy on CloudFront: per hostname a distribution with one origin per upstream and one behaviour per
+ * route, the vendor's cache, origin request and response headers policies, a DNS-validated certificate in
+ * us-east-1, and the DNS records pointing the hostname at the distribution.
+ */
+export class CloudFrontProxy extends pulumi.ComponentResource {
+    public readonly distributions: aws.cloudfront.Distribution[];
+    public readonly outputs: pulumi.Output<ProxyOutputs>;
+
+    constructor(name: string, args: CloudFrontProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("first-party-proxy:aws:CloudFrontProxy", name, {}, opts);
+        const { proxy, zone } = args;
+        const tags = { "first-party-proxy:proxy": proxy.name, "first-party-proxy:vendor": proxy.vendor, ...args.tags };
+        const certificateProvider =
+            args.certificateProvider ?? new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
+
+        const records: pulumi.Output<PlannedRecord[]>[] = [];
+        this.distributions = proxy.sites.map((site) => {
+            const siteName = proxy.sites.length === 1 ? name : `${name}-${site.role}`;
+            const certificate = createValidatedCertificate(siteName, site.hostname, zone, tags, {
+                parent: this,
+                provider: certificateProvider,
+            });
+            const distribution = this.createDistribution(siteName, site, certificate.arn, args.priceClass, tags);
+            const alias = createDnsRecord(
+                zone,
+                `${siteName}-alias`,
+                { type: "cdnAlias", name: site.hostname, target: distribution.domainName },
+                `Points ${site.hostname} at its CloudFront distribution`,
+                { parent: this },
+            );
+            records.push(alias.planned, certificate.validationRecords);
+            return distribution;
+        });
+        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }));
+
+        this.outputs = proxyOutputs(
+            proxy,
+            "cloudfront",
+            records,
+            this.distributions.map((d) => d.domainName),
+        );
+        this.registerOutputs({ outputs: this.outputs });
+    }
+
+    private createDistribution(
+        name: string,
+        site: Site,
+        certificateArn: pulumi.Input<string>,
+        priceClass: string | undefined,
+        tags: Record<string, string>,
+    ): aws.cloudfront.Distribution {
+        const policies = new PolicySet(name, { parent: this });
+        return new aws.cloudfront.Distribution(
+            `${name}-distribution`,
+            distributionArgs(site, {
+                certificateArn,
+                priceClass: priceClass ?? "PriceClass_All",
+                comment: `first-party-proxy: ${site.hostname}`,
+                tags,
+                policiesFor: (route) => policies.forRoute(route),
+            }),
+            { parent: this },
+        );
+    }
+}

@@ -1,0 +1,68 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { methodsOf, Origin, Route, Site } from "../model/types";
+import { BehaviourPolicies } from "./policies";
+
+export interface DistributionSettings {
+    readonly certificateArn: pulumi.Input<string>;
+    readonly priceClass: string;
+    readonly comment: string;
+    readonly tags: Record<string, string>;
+    readonly policiesFor: (route: Route) => BehaviourPolicies;
+}
+
+/** CloudFront's viewer TLS floor for SNI certificates (REQUIREMENTS: at least TLSv1.2_2021). */
+export const viewerMinimumProtocol = "TLSv1.2_2021";
+
+/** The distribution for one site: one origin per upstream, one behaviour per route, the last route as default. */
+export function distributionArgs(site: Site, settings: DistributionSettings): aws.cloudfront.DistributionArgs {
+    const behaviours = site.routes.map((route) => behaviour(route, settings.policiesFor(route)));
+    const defaultBehaviour = behaviours.pop()!;
+    const { pathPattern: _default, ...defaultCacheBehavior } = defaultBehaviour;
+    return {
+        enabled: true,
+        comment: settings.comment,
+        aliases: [site.hostname],
+        origins: site.origins.map(origin),
+        // CloudFront evaluates ordered behaviours first to last, then the default: the route table's order.
+        orderedCacheBehaviors: behaviours,
+        defaultCacheBehavior,
+        viewerCertificate: {
+            acmCertificateArn: settings.certificateArn,
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: viewerMinimumProtocol,
+        },
+        httpVersion: "http2and3",
+        isIpv6Enabled: true,
+        priceClass: settings.priceClass,
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        tags: settings.tags,
+    };
+}
+
+function origin(o: Origin): aws.types.input.cloudfront.DistributionOrigin {
+    return {
+        originId: o.id,
+        domainName: o.domain,
+        customOriginConfig: {
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: o.protocol === "https" ? "https-only" : "http-only",
+            originSslProtocols: ["TLSv1.2"],
+        },
+    };
+}
+
+function behaviour(route: Route, policies: BehaviourPolicies): aws.types.input.cloudfront.DistributionOrderedCacheBehavior {
+    return {
+        pathPattern: route.pathPattern,
+        targetOriginId: route.originId,
+        viewerProtocolPolicy: route.viewerProtocol === "redirect" ? "redirect-to-https" : "allow-all",
+        allowedMethods: [...methodsOf[route.methods]],
+        cachedMethods: route.cacheOptions ? ["GET", "HEAD", "OPTIONS"] : ["GET", "HEAD"],
+        compress: route.cache.mode !== "disabled",
+        cachePolicyId: policies.cachePolicyId,
+        originRequestPolicyId: policies.originRequestPolicyId,
+        responseHeadersPolicyId: policies.responseHeadersPolicyId,
+    };
+}

@@ -1,0 +1,151 @@
+import * as aws from "@pulumi/aws";
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { ExtraDnsRecord } from "../model/types";
+import { DnsZone } from "./zone";
+
+/** CloudFront's fixed hosted zone id for alias records. */
+export const cloudFrontHostedZoneId = "Z2FDTNDATAQYW2";
+
+/** A record in neutral terms; each DNS provider writes it its own way. */
+export type DnsRecordSpec =
+    | {
+          readonly type: "CNAME";
+          readonly name: pulumi.Input<string>;
+          readonly value: pulumi.Input<string>;
+          /** Cloudflare only: serve the name through Cloudflare's proxy (orange cloud). */
+          readonly proxied?: boolean;
+      }
+    | { readonly type: "TXT"; readonly name: pulumi.Input<string>; readonly value: pulumi.Input<string> }
+    | { readonly type: "NS"; readonly name: pulumi.Input<string>; readonly values: readonly pulumi.Input<string>[] }
+    /** A hostname pointing at a CloudFront distribution: Route 53 alias A and AAAA, elsewhere an unproxied CNAME. */
+    | { readonly type: "cdnAlias"; readonly name: pulumi.Input<string>; readonly target: pulumi.Input<string> };
+
+/** A record as the user would type it into a DNS console; the output for manual DNS. */
+export interface PlannedRecord {
+    readonly name: string;
+    readonly type: string;
+    readonly value: string;
+    readonly purpose: string;
+}
+
+export interface CreatedRecords {
+    /** The resources created (none for manual DNS). */
+    readonly resources: pulumi.Resource[];
+    /** What the records say, for outputs. */
+    readonly planned: pulumi.Output<PlannedRecord[]>;
+}
+
+const recordTtl = 300;
+/** Cloudflare's "automatic" TTL, required for proxied records. */
+const cloudflareAutoTtl = 1;
+
+const withoutDot = (name: string) => name.replace(/\.$/, "");
+
+/** Creates `spec` in `zone`, naming resources from `name`, or only describes it when DNS is manual. */
+export function createDnsRecord(
+    zone: DnsZone,
+    name: string,
+    spec: DnsRecordSpec,
+    purpose: string,
+    opts: pulumi.CustomResourceOptions,
+): CreatedRecords {
+    const planned = describe(spec, purpose);
+    switch (zone.provider) {
+        case "manual":
+            return { resources: [], planned };
+        case "route53":
+            return { resources: route53Records(zone.zoneId, name, spec, opts), planned };
+        case "cloudflare":
+            return { resources: cloudflareRecords(zone.zoneId, name, spec, opts), planned };
+    }
+}
+
+function describe(spec: DnsRecordSpec, purpose: string): pulumi.Output<PlannedRecord[]> {
+    const values: pulumi.Input<string>[] = spec.type === "NS" ? [...spec.values] : [spec.type === "cdnAlias" ? spec.target : spec.value];
+    const type = spec.type === "cdnAlias" ? "CNAME" : spec.type;
+    return pulumi
+        .all([pulumi.output(spec.name), pulumi.all(values)])
+        .apply(([n, vs]) => vs.map((value) => ({ name: withoutDot(n), type, value: withoutDot(value), purpose })));
+}
+
+function route53Records(
+    zoneId: pulumi.Input<string>,
+    name: string,
+    spec: DnsRecordSpec,
+    opts: pulumi.CustomResourceOptions,
+): aws.route53.Record[] {
+    if (spec.type === "cdnAlias") {
+        return (["A", "AAAA"] as const).map(
+            (type) =>
+                new aws.route53.Record(
+                    `${name}-${type.toLowerCase()}`,
+                    {
+                        zoneId,
+                        name: spec.name,
+                        type,
+                        aliases: [{ name: spec.target, zoneId: cloudFrontHostedZoneId, evaluateTargetHealth: false }],
+                    },
+                    opts,
+                ),
+        );
+    }
+    const records = spec.type === "NS" ? [...spec.values] : [spec.value];
+    return [
+        new aws.route53.Record(
+            name,
+            // ACM reuses validation names across certificates of one hostname; overwriting keeps re-creation idempotent.
+            { zoneId, name: spec.name, type: spec.type, ttl: recordTtl, records, allowOverwrite: spec.type === "CNAME" },
+            opts,
+        ),
+    ];
+}
+
+function cloudflareRecords(
+    zoneId: pulumi.Input<string>,
+    name: string,
+    spec: DnsRecordSpec,
+    opts: pulumi.CustomResourceOptions,
+): cloudflare.DnsRecord[] {
+    const record = (resourceName: string, type: string, content: pulumi.Input<string>, proxied: boolean) =>
+        new cloudflare.DnsRecord(
+            resourceName,
+            {
+                zoneId,
+                name: pulumi.output(spec.name).apply(withoutDot),
+                type,
+                content: pulumi.output(content).apply(withoutDot),
+                proxied,
+                ttl: proxied ? cloudflareAutoTtl : recordTtl,
+            },
+            opts,
+        );
+    switch (spec.type) {
+        case "cdnAlias":
+            // CloudFront terminates TLS for the name itself: Cloudflare's proxy in front would break its certificate.
+            return [record(name, "CNAME", spec.target, false)];
+        case "CNAME":
+            return [record(name, "CNAME", spec.value, spec.proxied ?? false)];
+        case "TXT":
+            // Cloudflare stores TXT content quoted; unquoted content is accepted but flagged on every read.
+            return [record(name, "TXT", pulumi.output(spec.value).apply((v) => JSON.stringify(v)), false)];
+        case "NS":
+            return spec.values.map((value, i) => record(`${name}-${i}`, "NS", value, false));
+    }
+}
+
+/** Creates a proxy's vendor records (VTEX's TXT, Segment's NS or CNAMEs), naming them from `name`. */
+export function createExtraDnsRecords(
+    zone: DnsZone,
+    name: string,
+    records: readonly ExtraDnsRecord[],
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Output<PlannedRecord[]>[] {
+    return records.map((record, i) => {
+        const spec: DnsRecordSpec =
+            record.type === "NS"
+                ? { type: "NS", name: record.name, values: record.values }
+                : { type: record.type, name: record.name, value: record.values[0] };
+        return createDnsRecord(zone, `${name}-${record.type.toLowerCase()}-${i}`, spec, record.purpose, opts).planned;
+    });
+}

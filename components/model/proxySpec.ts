@@ -1,0 +1,126 @@
+import { vendorPresets } from "../vendors";
+import { amplitudeSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
+import { ExtraDnsRecord, Origin, ProxySpec, SdkSettings, Site, VendorId, VendorRegion } from "./types";
+
+/** What a validated config entry asks for, before the vendor's preset is applied. */
+export type ProxyRequest =
+    | {
+          readonly kind: "cdn";
+          readonly name: string;
+          readonly vendor: VendorId;
+          readonly region: VendorRegion;
+          /** The preset layout (`single`, or Segment's `split`). */
+          readonly layout: string;
+          /** Hostname per site role of the layout. */
+          readonly hostnames: { readonly [role: string]: string };
+      }
+    | {
+          readonly kind: "segmentDelegation";
+          readonly name: string;
+          readonly domain: string;
+          readonly nameServers: readonly string[];
+      }
+    | {
+          readonly kind: "segmentCname";
+          readonly name: string;
+          readonly cdnDomain: string;
+          readonly apiDomain: string;
+          readonly cdnTarget: string;
+          readonly apiTarget: string;
+      };
+
+/** Expands a request into the neutral proxy description both CDN adapters build from. */
+export function buildProxySpec(request: ProxyRequest): ProxySpec {
+    switch (request.kind) {
+        case "cdn":
+            return cdnProxy(request);
+        case "segmentDelegation":
+            return {
+                name: request.name,
+                vendor: "segment",
+                region: "us",
+                sites: [],
+                extraDnsRecords: [
+                    {
+                        name: request.domain,
+                        type: "NS",
+                        values: request.nameServers,
+                        purpose: "Delegates the subdomain to Segment's managed Custom Domain",
+                    },
+                ],
+                sdk: { vendor: "segment" },
+                notes: [
+                    "Segment verifies the delegation, then gives you two custom domains (CDN and Tracking API) and a new snippet.",
+                ],
+            };
+        case "segmentCname":
+            return {
+                name: request.name,
+                vendor: "segment",
+                region: "us",
+                sites: [],
+                extraDnsRecords: [
+                    cname(request.cdnDomain, request.cdnTarget, "Segment managed Custom Domain (CDN)"),
+                    cname(request.apiDomain, request.apiTarget, "Segment managed Custom Domain (Tracking API)"),
+                ],
+                sdk: segmentSdk(request.cdnDomain, request.apiDomain),
+                notes: [],
+            };
+    }
+}
+
+function cname(name: string, target: string, purpose: string): ExtraDnsRecord {
+    return { name, type: "CNAME", values: [target], purpose };
+}
+
+function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
+    const preset = vendorPresets[request.vendor];
+    const endpoints = preset.endpoints[request.region];
+    if (!endpoints) throw new Error(`${preset.displayName} has no ${request.region} region`);
+    const templates = preset.layouts[request.layout];
+    if (!templates) throw new Error(`${preset.displayName} has no "${request.layout}" layout`);
+
+    const sites: Site[] = templates.map((template) => {
+        const hostname = request.hostnames[template.role];
+        if (!hostname) throw new Error(`${preset.displayName} ${request.layout} layout needs a hostname for "${template.role}"`);
+        const used = new Set(template.routes.map((r) => r.originId));
+        const origins: Origin[] = Object.entries(preset.origins)
+            .filter(([id]) => used.has(id))
+            .map(([id, origin]) => ({ id, domain: endpoints[id].replace("{host}", hostname), ...origin }));
+        return { role: template.role, hostname, origins, routes: template.routes };
+    });
+
+    return {
+        name: request.name,
+        vendor: request.vendor,
+        region: request.region,
+        sites,
+        extraDnsRecords: request.vendor === "vtex" ? sites.map((s) => vtexTxtRecord(s.hostname)) : [],
+        sdk: sdkFor(request.vendor, request.region, sites),
+        notes: preset.notes,
+    };
+}
+
+/** Seed 004: `_<host>` TXT `<host>.cdn.vtex.com` tells VTEX which store the proxied traffic is for. */
+function vtexTxtRecord(hostname: string): ExtraDnsRecord {
+    return {
+        name: `_${hostname}`,
+        type: "TXT",
+        values: [`${hostname}.cdn.vtex.com`],
+        purpose: "VTEX routes the proxied store by this record",
+    };
+}
+
+function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[]): SdkSettings {
+    const host = (role: string) => sites.find((s) => s.role === role)!.hostname;
+    switch (vendor) {
+        case "segment":
+            return sites.length === 1 ? segmentSdk(sites[0].hostname, sites[0].hostname) : segmentSdk(host("cdn"), host("api"));
+        case "posthog":
+            return posthogSdk(sites[0].hostname, region);
+        case "amplitude":
+            return amplitudeSdk(sites[0].hostname);
+        case "vtex":
+            return vtexSdk(sites[0].hostname);
+    }
+}

@@ -1,0 +1,138 @@
+/**
+ * The provider-neutral description of a first-party proxy. Vendor presets produce it, the CloudFront and
+ * Cloudflare adapters consume it. Everything here is plain data: no Pulumi resources, no provider SDKs.
+ */
+
+export const vendorIds = ["segment", "posthog", "amplitude", "vtex"] as const;
+export type VendorId = (typeof vendorIds)[number];
+
+export const vendorRegions = ["us", "eu"] as const;
+export type VendorRegion = (typeof vendorRegions)[number];
+
+/** HTTP methods a route accepts. `all` is GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE. */
+export type MethodSet = "all" | "read";
+export const methodsOf: Record<MethodSet, readonly string[]> = {
+    all: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+    read: ["GET", "HEAD", "OPTIONS"],
+};
+
+/** One upstream a site forwards to. */
+export interface Origin {
+    /** Stable identifier, unique within a site (`cdn`, `api`, `assets`, ...). */
+    readonly id: string;
+    /** The upstream's hostname. */
+    readonly domain: string;
+    /** `https`: TLS to the origin (TLSv1.2 minimum). `http`: plain HTTP, only for VTEX's ACME challenge path. */
+    readonly protocol: "https" | "http";
+    /**
+     * Which Host the origin sees. `origin`: its own hostname (every vendor but VTEX refuses anything else).
+     * `viewer`: the viewer's Host kept (VTEX serves the store by its own hostname).
+     */
+    readonly host: "origin" | "viewer";
+    /** Whether the origin uses the client's IP (geolocation), sent first in X-Forwarded-For. */
+    readonly forwardClientIp: boolean;
+    /** Whether the viewer's cookies reach this origin. Only VTEX needs them. */
+    readonly cookies: "strip" | "forward";
+}
+
+/**
+ * How responses on a route may be cached at the edge.
+ * - `disabled`: never cached (CloudFront's managed CachingDisabled).
+ * - `optimized`: cacheable by the origin's Cache-Control, nothing from the request in the key
+ *   (CloudFront's managed CachingOptimized).
+ * - `keyed`: cached only as the origin's Cache-Control allows, keyed on the listed request headers and all query
+ *   strings, never on cookies (a custom cache policy).
+ */
+export type CacheIntent =
+    | { readonly mode: "disabled" }
+    | { readonly mode: "optimized" }
+    | { readonly mode: "keyed"; readonly headers: readonly string[]; readonly queryStrings: "all" };
+
+/**
+ * What of the viewer's request reaches the origin besides the cache key.
+ * - `minimal`: nothing extra (no origin request policy: Segment's fix for CloudFront 403s).
+ * - `allViewerExceptHost`: every viewer header but Host, cookies and query strings (Amplitude's seed).
+ * - `allViewer`: everything, Host included (VTEX only).
+ * - `corsCustomOrigin`: the CORS request headers (CloudFront's managed CORS-CustomOrigin).
+ * - `custom`: the listed headers and all query strings, no cookies (a custom origin request policy).
+ */
+export type ForwardIntent =
+    | { readonly mode: "minimal" }
+    | { readonly mode: "allViewerExceptHost" }
+    | { readonly mode: "allViewer" }
+    | { readonly mode: "corsCustomOrigin" }
+    | { readonly mode: "custom"; readonly headers: readonly string[]; readonly queryStrings: "all" };
+
+/**
+ * CORS handling at the edge.
+ * - `origin`: the origin's own CORS headers pass through unchanged; preflights go to the origin.
+ * - `edgePreflight`: the edge answers preflights and adds CORS headers where the origin sent none
+ *   (CloudFront's managed CORS-with-preflight(-and-SecurityHeaders) response headers policies).
+ */
+export type CorsIntent =
+    | { readonly mode: "origin" }
+    | {
+          readonly mode: "edgePreflight";
+          /** Also add the security headers (HSTS, X-Content-Type-Options, ...). */
+          readonly securityHeaders: boolean;
+      };
+
+/** One path rule: requests whose path matches `pathPattern` go to `originId`. */
+export interface Route {
+    /** CloudFront path pattern syntax (`*` any run of characters, `?` one character), matched case-sensitively. */
+    readonly pathPattern: string;
+    readonly originId: string;
+    readonly methods: MethodSet;
+    /** Whether OPTIONS responses may be cached along with GET and HEAD (the seeds tick it for PostHog and Amplitude). */
+    readonly cacheOptions: boolean;
+    /** `redirect`: plain HTTP is redirected to HTTPS. `allow`: served on both (VTEX's ACME challenge). */
+    readonly viewerProtocol: "redirect" | "allow";
+    readonly cache: CacheIntent;
+    readonly forward: ForwardIntent;
+    readonly cors: CorsIntent;
+}
+
+/** One hostname the proxy serves, with its origins and ordered routes. The last route is the default (`*`). */
+export interface Site {
+    /** Short role name, unique within a proxy (`main`, `cdn`, `api`, `store`). */
+    readonly role: string;
+    readonly hostname: string;
+    readonly origins: readonly Origin[];
+    /** Most specific first; the final entry has pathPattern `*` and is the default behaviour. */
+    readonly routes: readonly Route[];
+}
+
+/** DNS records a proxy needs besides the record that points its hostname at the CDN. */
+export interface ExtraDnsRecord {
+    readonly name: string;
+    readonly type: "TXT" | "CNAME" | "NS";
+    readonly values: readonly string[];
+    /** Why the record exists, shown in outputs for manual DNS. */
+    readonly purpose: string;
+}
+
+/** A proxy: one entry of `first-party-proxy:proxies`, expanded into the sites that serve it. */
+export interface ProxySpec {
+    /** Unique within the stack; prefixes every resource name of this proxy. */
+    readonly name: string;
+    readonly vendor: VendorId;
+    readonly region: VendorRegion;
+    /** Sites served by a CDN. Empty for Segment's managed Custom Domain, which needs only DNS records. */
+    readonly sites: readonly Site[];
+    readonly extraDnsRecords: readonly ExtraDnsRecord[];
+    /** The SDK settings users paste, derived from the hostnames only. */
+    readonly sdk: SdkSettings;
+    /** Things the user must know or do that no resource can (go-live checks, CAA, support tickets). */
+    readonly notes: readonly string[];
+}
+
+export type SdkSettings =
+    | { readonly vendor: "segment"; readonly snippetSrc?: string; readonly cdnURL?: string; readonly apiHost?: string }
+    | { readonly vendor: "posthog"; readonly api_host: string; readonly ui_host: string }
+    | {
+          readonly vendor: "amplitude";
+          readonly trackServerUrl: string;
+          readonly configServerUrl: string;
+          readonly cspConnectSrc: string;
+      }
+    | { readonly vendor: "vtex"; readonly storeUrl: string };

@@ -1,0 +1,90 @@
+import { createHash } from "crypto";
+
+/** A short, stable hex digest: the same config always plans to the same ids. */
+export function stableHash(text: string, length = 12): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+const account = "123456789012";
+
+/**
+ * Plausible provider answers for a resource under mocks: its id and the outputs the program reads from it.
+ * Inputs are echoed back as state, as a real provider would for the fields it stores.
+ */
+export function mockResource(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+    const h = stableHash(`${type}::${name}`);
+    switch (type) {
+        case "aws:acm/certificate:Certificate": {
+            const domain: string = inputs.domainName;
+            const arn = `arn:aws:acm:us-east-1:${account}:certificate/${stableHash(name, 8)}-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 12)}`;
+            return {
+                id: arn,
+                state: {
+                    ...inputs,
+                    arn,
+                    domainValidationOptions: [
+                        {
+                            domainName: domain,
+                            resourceRecordName: `_${stableHash(domain, 32)}.${domain}.`,
+                            resourceRecordType: "CNAME",
+                            resourceRecordValue: `_${stableHash(`v:${domain}`, 32)}.abcdefghij.acm-validations.aws.`,
+                        },
+                    ],
+                },
+            };
+        }
+        case "aws:acm/certificateValidation:CertificateValidation":
+            return { id: `${inputs.certificateArn}`, state: { ...inputs } };
+        case "aws:cloudfront/distribution:Distribution": {
+            const id = `E${h.toUpperCase().slice(0, 13)}`;
+            return {
+                id,
+                state: {
+                    ...inputs,
+                    arn: `arn:aws:cloudfront::${account}:distribution/${id}`,
+                    domainName: `d${stableHash(name, 13)}.cloudfront.net`,
+                    hostedZoneId: "Z2FDTNDATAQYW2",
+                    status: "Deployed",
+                },
+            };
+        }
+        case "aws:cloudfront/cachePolicy:CachePolicy":
+        case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy":
+        case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": {
+            const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${stableHash(name, 3)}-8${stableHash(type, 3)}-${stableHash(name + type, 12)}`;
+            return { id, state: { ...inputs, etag: `E${h.slice(0, 12).toUpperCase()}` } };
+        }
+        case "aws:route53/record:Record": {
+            const fqdn = String(inputs.name ?? "").replace(/\.$/, "");
+            return { id: `${inputs.zoneId}_${fqdn}_${inputs.type}`, state: { ...inputs, fqdn } };
+        }
+        case "cloudflare:index/dnsRecord:DnsRecord":
+        case "cloudflare:index/workersScript:WorkersScript":
+        case "cloudflare:index/workersCustomDomain:WorkersCustomDomain":
+        case "cloudflare:index/workersRoute:WorkersRoute":
+        case "cloudflare:index/pageRule:PageRule":
+        case "cloudflare:index/ruleset:Ruleset":
+            return { id: stableHash(`${type}::${name}`, 32), state: { ...inputs } };
+        default:
+            if (type.startsWith("pulumi:providers:")) return { id: `${stableHash(name, 8)}-provider`, state: { ...inputs } };
+            return { id: `${name}-${h}`, state: { ...inputs } };
+    }
+}
+
+/** Answers to the invokes the program makes (zone look-ups). Any other invoke is an error, never a silent `{}`. */
+export function mockInvoke(token: string, inputs: Record<string, any>): Record<string, any> {
+    switch (token) {
+        case "aws:route53/getZone:getZone": {
+            const name = String(inputs.name ?? "example.com").replace(/\.$/, "");
+            const zoneId = `Z${stableHash(name, 20).toUpperCase()}`;
+            return { id: zoneId, zoneId, name, privateZone: false, nameServers: [`ns-1.awsdns-01.org`, `ns-2.awsdns-02.com`] };
+        }
+        case "cloudflare:index/getZone:getZone": {
+            const name = String(inputs.filter?.name ?? inputs.zoneId ?? "example.com");
+            const zoneId = inputs.zoneId ?? stableHash(`zone:${name}`, 32);
+            return { id: zoneId, zoneId, name, status: "active", nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"] };
+        }
+        default:
+            throw new Error(`the offline plan has no mock answer for invoke ${token}`);
+    }
+}

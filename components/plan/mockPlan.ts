@@ -1,0 +1,110 @@
+import * as pulumi from "@pulumi/pulumi";
+import { mockInvoke, mockResource } from "./mockOutputs";
+
+/** One registered resource, as the offline plan reports it. */
+export interface PlannedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** The mock id other resources' inputs refer to; null for components. */
+    readonly id: string | null;
+    /** The parent's URN, or null at the top. */
+    readonly parent: string | null;
+    /** An explicit provider reference (`<provider urn>::<provider id>`), or null for the default provider. */
+    readonly provider: string | null;
+    /** What the program registered, Outputs resolved. */
+    readonly inputs: Record<string, unknown>;
+}
+
+export interface Plan {
+    readonly resources: PlannedResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+    readonly project: string;
+    readonly stack: string;
+}
+
+// Pulumi's internal runtime modules: the mock monitor and the wait for outstanding registrations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+
+const secretSig = "4dabf18193072939515e22adb298388d";
+
+/**
+ * Runs `program` under Pulumi's runtime mocks with `config` (flat `namespace:key` → string) and returns every
+ * resource it registered and its resolved outputs. Needs no CLI, account or credentials. Config must be set before
+ * the program reads it, so it is applied here, after `setMocks` and before `program` runs.
+ */
+export async function planProgram(
+    config: Record<string, string>,
+    program: () => unknown,
+    options: PlanOptions,
+): Promise<Plan> {
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const mocked = mockResource(args.type, args.name, args.inputs);
+                return { id: args.custom === false ? undefined : mocked.id, state: mocked.state };
+            },
+            call: (args) => mockInvoke(args.token, args.inputs),
+        },
+        options.project,
+        options.stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(config);
+
+    const resources: PlannedResource[] = [];
+    const monitor = settings.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
+        register(req, (err: unknown, resp: any) => {
+            if (!err && resp) {
+                const isCustom: boolean = req.getCustom();
+                resources.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: resp.getUrn(),
+                    id: isCustom ? resp.getId() || null : null,
+                    parent: req.getParent() || null,
+                    provider: req.getProvider() || null,
+                    inputs: unwrapSecrets(rpc.deserializeProperties(req.getObject())),
+                });
+            }
+            callback(err, resp);
+        });
+
+    const exported = program();
+    const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
+    await settings.waitForRPCs();
+    return { resources, outputs: (unwrapSecrets(outputs) ?? {}) as Record<string, unknown> };
+}
+
+/** Awaits every Output and Promise inside a value. */
+async function resolveDeep(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        const inner = await new Promise<unknown>((resolve) => (value as pulumi.Output<unknown>).apply(resolve));
+        return resolveDeep(inner);
+    }
+    if (value instanceof Promise) return resolveDeep(await value);
+    if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+    if (pulumi.Resource.isInstance(value)) return (value as pulumi.Resource).urn ? resolveDeep((value as pulumi.Resource).urn) : null;
+    if (typeof value === "object" && value !== null) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (typeof value === "object" && value !== null) {
+        if (value[secretSig] === "1b47061264138c4ac30d75fd1eb44270") return "[secret]";
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}

@@ -1,0 +1,61 @@
+import { Plan, PlannedResource } from "./mockPlan";
+
+/** A readable tree of components and resources, with the inputs that matter most per type. */
+export function renderTree(plan: Plan, title: string): string {
+    const children = new Map<string | null, PlannedResource[]>();
+    for (const r of plan.resources) {
+        const list = children.get(r.parent) ?? [];
+        list.push(r);
+        children.set(r.parent, list);
+    }
+    const providerNames = new Map(plan.resources.map((r) => [`${r.urn}::${r.id}`, r.name]));
+    const lines = [title];
+    const walk = (parent: string | null, indent: string) => {
+        const list = children.get(parent) ?? [];
+        list.forEach((r, i) => {
+            const last = i === list.length - 1;
+            const provider = r.provider ? `  [provider ${providerNames.get(r.provider) ?? r.provider}]` : "";
+            lines.push(`${indent}${last ? "└─" : "├─"} ${r.type}  ${r.name}${provider}`);
+            const detailIndent = indent + (last ? "   " : "│  ");
+            for (const d of summary(r)) lines.push(`${detailIndent}  · ${d}`);
+            walk(r.urn, detailIndent);
+        });
+    };
+    walk(null, "");
+    lines.push("", `${plan.resources.length} resources`);
+    return lines.join("\n");
+}
+
+function summary(r: PlannedResource): string[] {
+    const i = r.inputs as Record<string, any>;
+    switch (r.type) {
+        case "aws:cloudfront/distribution:Distribution": {
+            const origins = new Map<string, string>((i.origins ?? []).map((o: any) => [o.originId, o.domainName]));
+            const rows = [...(i.orderedCacheBehaviors ?? []), { ...i.defaultCacheBehavior, pathPattern: "* (default)" }];
+            return [
+                `aliases ${(i.aliases ?? []).join(", ")}; TLS ${i.viewerCertificate?.minimumProtocolVersion}; ${i.httpVersion}; ${i.priceClass}`,
+                ...rows.map(
+                    (b: any) =>
+                        `${b.pathPattern} → ${origins.get(b.targetOriginId)} (${b.viewerProtocolPolicy}; cache ${b.cachePolicyId}; origin request ${b.originRequestPolicyId ?? "none"}; response headers ${b.responseHeadersPolicyId ?? "none"})`,
+                ),
+            ];
+        }
+        case "aws:acm/certificate:Certificate":
+            return [`${i.domainName} (${i.validationMethod} validation)`];
+        case "aws:route53/record:Record":
+            return [`${i.name} ${i.type} ${i.aliases ? `alias ${i.aliases[0].name}` : (i.records ?? []).join(" ")}`];
+        case "cloudflare:index/dnsRecord:DnsRecord":
+            return [`${i.name} ${i.type} ${i.content}${i.proxied ? " (proxied)" : ""} ttl ${i.ttl}`];
+        case "aws:cloudfront/cachePolicy:CachePolicy":
+        case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy":
+            return [`${i.name}: ${i.comment ?? ""}`];
+        case "cloudflare:index/workersCustomDomain:WorkersCustomDomain":
+            return [`${i.hostname} → Worker ${i.service}`];
+        case "cloudflare:index/workersRoute:WorkersRoute":
+            return [`${i.pattern} → Worker ${i.script}`];
+        case "cloudflare:index/pageRule:PageRule":
+            return [`${i.target} (priority ${i.priority}) ${JSON.stringify(i.actions)}`];
+        default:
+            return [];
+    }
+}

@@ -1,0 +1,59 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CloudFrontProxy } from "./aws/cloudFrontProxy";
+import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
+import { StackConfig } from "./config/schema";
+import { SegmentCustomDomain } from "./dns/segmentCustomDomain";
+import { DnsZone, lookupZone } from "./dns/zone";
+import { buildProxySpec } from "./model/proxySpec";
+import { ProxySpec } from "./model/types";
+import { ProxyOutputs } from "./outputs";
+
+export interface StackOutputs {
+    /** Per proxy name: URLs, SDK settings and snippet, DNS records, notes. */
+    readonly proxies: pulumi.Output<Record<string, ProxyOutputs>>;
+    readonly warnings: readonly string[];
+}
+
+/**
+ * The whole program: validates the stack config (throwing before any resource exists), then builds one
+ * component per proxy on the configured CDN.
+ */
+export function buildStack(loaded: LoadedConfig = readStackConfig()): StackOutputs {
+    const { config, warnings } = loaded;
+    // Everything is validated and expanded before the first resource is registered: nothing half-built.
+    const specs = proxyRequests(config).map(buildProxySpec);
+    for (const w of warnings) pulumi.log.warn(w);
+
+    const zone = lookupZone(config.dns);
+    const build = cdnBuilder(config, zone);
+    const outputs = specs.map((spec) =>
+        spec.sites.length === 0
+            ? new SegmentCustomDomain(spec.name, { proxy: spec, zone }).outputs
+            : build(spec),
+    );
+    return {
+        proxies: pulumi.all(outputs).apply((all) => Object.fromEntries(all.map((o, i) => [specs[i].name, o]))),
+        warnings,
+    };
+}
+
+type ProxyBuilder = (spec: ProxySpec) => pulumi.Output<ProxyOutputs>;
+
+function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
+    switch (config.provider) {
+        case "aws": {
+            const certificateProvider = new aws.Provider("us-east-1", { region: "us-east-1" });
+            return (spec) =>
+                new CloudFrontProxy(spec.name, {
+                    proxy: spec,
+                    zone,
+                    certificateProvider,
+                    priceClass: config.cloudfront.priceClass,
+                    tags: config.cloudfront.tags,
+                }).outputs;
+        }
+        case "cloudflare":
+            throw new Error("first-party-proxy:provider: cloudflare is not available yet; allowed: aws");
+    }
+}

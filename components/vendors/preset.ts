@@ -1,0 +1,38 @@
+import { Origin, Route, VendorId, VendorRegion } from "../model/types";
+
+/** An origin as a preset declares it: its hostname comes from the region's endpoint table. */
+export type OriginTemplate = Omit<Origin, "id" | "domain">;
+
+/** A site as a preset declares it; the hostname comes from the user's config. */
+export interface SiteTemplate {
+    readonly role: string;
+    readonly routes: readonly Route[];
+}
+
+/**
+ * Everything the product knows about one vendor, as data. Endpoint hostnames may contain `{host}`, replaced by
+ * the site's own hostname (VTEX's `<store host>.cdn.vtex.com`).
+ */
+export interface VendorPreset<OriginId extends string = string> {
+    readonly id: VendorId;
+    readonly displayName: string;
+    /** The vendor's document this preset follows, in ../shared/seeds or the vendor's site. */
+    readonly source: string;
+    /** Upstream hostnames per region the vendor offers. */
+    readonly endpoints: { readonly [r in VendorRegion]?: { readonly [o in OriginId]: string } };
+    readonly origins: { readonly [o in OriginId]: OriginTemplate };
+    /** Site layouts the vendor supports. `single` is one hostname; others name their sites by role. */
+    readonly layouts: { readonly single: readonly SiteTemplate[]; readonly [layout: string]: readonly SiteTemplate[] };
+    /** Notes shown in the stack outputs (go-live checks, DNS caveats). */
+    readonly notes: readonly string[];
+}
+
+/** The route every preset starts from; presets spell out what differs. */
+export const defaultRoute: Omit<Route, "pathPattern" | "originId"> = {
+    methods: "all",
+    cacheOptions: false,
+    viewerProtocol: "redirect",
+    cache: { mode: "disabled" },
+    forward: { mode: "minimal" },
+    cors: { mode: "origin" },
+};

@@ -1,0 +1,49 @@
+import { Route } from "../model/types";
+import { defaultRoute, VendorPreset } from "./preset";
+
+// Seed 000: no cache key headers and no origin request policy, or Segment answers 403 to the viewer's Host.
+const toCdn = (pathPattern: string): Route => ({
+    ...defaultRoute,
+    pathPattern,
+    originId: "cdn",
+    cache: { mode: "optimized" },
+});
+const toApi = (pathPattern: string): Route => ({ ...defaultRoute, pathPattern, originId: "api" });
+
+export const segment = {
+    id: "segment",
+    displayName: "Segment",
+    source: "seeds/000_7c63498e565454ee.txt (self-managed custom proxy)",
+    endpoints: {
+        us: { cdn: "cdn.segment.com", api: "api.segment.io" },
+        // Regional (EU) workspaces send events to their own API; the CDN stays global.
+        eu: { cdn: "cdn.segment.com", api: "events.eu1.segmentapis.com" },
+    },
+    origins: {
+        cdn: { protocol: "https", host: "origin", forwardClientIp: false, cookies: "strip" },
+        api: { protocol: "https", host: "origin", forwardClientIp: true, cookies: "strip" },
+    },
+    layouts: {
+        // One hostname: the CDN's paths (analytics-next loads lazy bundles from <cdnURL>/analytics-next/), the rest to the API.
+        single: [
+            {
+                role: "main",
+                routes: [
+                    toCdn("/analytics.js/*"),
+                    toCdn("/v1/projects/*"),
+                    toCdn("/next-integrations/*"),
+                    toCdn("/analytics-next/*"),
+                    toApi("*"),
+                ],
+            },
+        ],
+        // The seed's shape: one hostname proxies the CDN, another the Tracking API.
+        split: [
+            { role: "cdn", routes: [toCdn("*")] },
+            { role: "api", routes: [toApi("*")] },
+        ],
+    },
+    notes: [
+        "Ask Segment support to enable the proxy for the source, then set Settings > Analytics.js > Host Address to the apiHost output.",
+    ],
+} as const satisfies VendorPreset<"cdn" | "api">;

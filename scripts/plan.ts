@@ -1,0 +1,37 @@
+import { Command } from "commander";
+import * as path from "path";
+import { ConfigError, project } from "../components/config/load";
+import { planProgram } from "../components/plan/mockPlan";
+import { renderTree } from "../components/plan/renderTree";
+import { readStackSettings, stackSettingsFile } from "../components/plan/stackSettings";
+
+const projectDir = path.resolve(__dirname, "..");
+
+const cli = new Command("plan")
+    .description("Plan a stack offline under Pulumi's runtime mocks: no CLI, account or credentials needed.")
+    .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to read", "dev")
+    .option("-c, --config-file <path>", "a stack settings file to read instead of Pulumi.<stack>.yaml")
+    .option("--json", "print exactly one JSON document {resources, outputs} on stdout")
+    .addHelpText("after", "\nExamples:\n  npm run plan -- --stack dev\n  npm run plan -- --config-file examples/cloudflare-worker.yaml --json");
+
+async function main(): Promise<void> {
+    cli.parse();
+    const opts = cli.opts<{ stack: string; configFile?: string; json?: boolean }>();
+    const file = opts.configFile ? path.resolve(opts.configFile) : stackSettingsFile(projectDir, opts.stack);
+    const stack = opts.configFile ? path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "") : opts.stack;
+    const config = readStackSettings(file);
+
+    const plan = await planProgram(config, () => require("../index"), { project, stack });
+    if (opts.json) {
+        process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+    } else {
+        process.stdout.write(renderTree(plan, `Stack ${stack} (${path.relative(process.cwd(), file) || file})`) + "\n\n");
+        process.stdout.write("Outputs:\n" + JSON.stringify(plan.outputs, null, 2) + "\n");
+    }
+}
+
+main().catch((err: unknown) => {
+    const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+});
