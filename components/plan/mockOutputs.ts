@@ -34,7 +34,8 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
             };
         }
         case "aws:acm/certificateValidation:CertificateValidation":
-            return { id: `${inputs.certificateArn}`, state: { ...inputs } };
+            // The validation's own id is a timestamp in AWS; its certificateArn output echoes the certificate.
+            return { id: `validation-${h}`, state: { ...inputs } };
         case "aws:cloudfront/distribution:Distribution": {
             const id = `E${h.toUpperCase().slice(0, 13)}`;
             return {
