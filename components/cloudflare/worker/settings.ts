@@ -1,0 +1,80 @@
+import { methodsOf, Site } from "../../model/types";
+
+/** One upstream as the Worker sees it. */
+export interface WorkerOrigin {
+    /** `<protocol>://<domain>`: the only authority the Worker ever fetches from for this origin. */
+    readonly baseUrl: string;
+    /** Send the client's IP (`CF-Connecting-IP`) as the only `X-Forwarded-For` address. */
+    readonly forwardClientIp: boolean;
+    /** Drop the viewer's `Cookie` header toward this origin. */
+    readonly stripCookies: boolean;
+}
+
+/** One route as the Worker sees it, in the site's order. */
+export interface WorkerRoute {
+    readonly pathPattern: string;
+    readonly originId: string;
+    /** Upper-case methods the route accepts; anything else is answered 405. */
+    readonly methods: readonly string[];
+    /** Answer plain HTTP with a 301 to HTTPS. */
+    readonly redirectHttp: boolean;
+    /** `edgePreflight`: preflights answered by the Worker, CORS headers added where the origin sent none. */
+    readonly cors: "origin" | "edgePreflight";
+    /** Add CloudFront's SecurityHeadersPolicy headers where absent (only with `edgePreflight`). */
+    readonly securityHeaders: boolean;
+    /** `disabled`: the subrequest bypasses Cloudflare's cache; otherwise the origin's Cache-Control decides. */
+    readonly cache: "disabled" | "origin";
+}
+
+/** The Worker's `SETTINGS` json binding: everything it needs to proxy one site. */
+export interface WorkerSettings {
+    /** The site's own hostname, used for the HTTPS redirect instead of anything the client sent. */
+    readonly hostname: string;
+    readonly origins: { readonly [originId: string]: WorkerOrigin };
+    readonly routes: readonly WorkerRoute[];
+}
+
+/**
+ * The settings for the Worker that proxies `site`. Throws for origins that need the viewer's Host: a Worker's
+ * fetch always sends the URL's host, so such sites (VTEX) must be proxied by DNS, not by a Worker.
+ */
+export function workerSettings(site: Site): WorkerSettings {
+    const origins: { [originId: string]: WorkerOrigin } = {};
+    for (const origin of site.origins) {
+        if (origin.host === "viewer") {
+            throw new Error(
+                `${site.hostname}: origin "${origin.id}" needs the viewer's Host, which a Worker cannot send; proxy it by DNS instead`,
+            );
+        }
+        const baseUrl = `${origin.protocol}://${origin.domain}`;
+        if (hostOf(baseUrl) !== origin.domain.toLowerCase()) {
+            throw new Error(`${site.hostname}: origin "${origin.id}" has domain "${origin.domain}", which is not a bare hostname`);
+        }
+        origins[origin.id] = {
+            baseUrl,
+            forwardClientIp: origin.forwardClientIp,
+            stripCookies: origin.cookies === "strip",
+        };
+    }
+    const routes = site.routes.map((route): WorkerRoute => {
+        if (!origins[route.originId]) throw new Error(`${site.hostname}: route ${route.pathPattern} names unknown origin "${route.originId}"`);
+        return {
+            pathPattern: route.pathPattern,
+            originId: route.originId,
+            methods: [...methodsOf[route.methods]],
+            redirectHttp: route.viewerProtocol === "redirect",
+            cors: route.cors.mode,
+            securityHeaders: route.cors.mode === "edgePreflight" && route.cors.securityHeaders,
+            cache: route.cache.mode === "disabled" ? "disabled" : "origin",
+        };
+    });
+    return { hostname: site.hostname, origins, routes };
+}
+
+function hostOf(url: string): string | undefined {
+    try {
+        return new URL(url).host;
+    } catch {
+        return undefined;
+    }
+}
