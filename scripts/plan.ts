@@ -1,6 +1,7 @@
 import { Command } from "commander";
+import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, project } from "../components/config/load";
+import { project } from "../components/config/load";
 import { planProgram } from "../components/plan/mockPlan";
 import { renderTree } from "../components/plan/renderTree";
 import { readStackSettings, stackSettingsFile } from "../components/plan/stackSettings";
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
     const opts = cli.opts<{ stack: string; configFile?: string; json?: boolean }>();
     const file = opts.configFile ? path.resolve(opts.configFile) : stackSettingsFile(projectDir, opts.stack);
     const stack = opts.configFile ? path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "") : opts.stack;
+    if (!fs.existsSync(file)) {
+        throw new Error(`No stack settings file ${file}: create it (see Pulumi.dev.yaml and examples/) or pass --config-file <path>`);
+    }
     const config = readStackSettings(file);
 
     const plan = await planProgram(config, () => require("../index"), { project, stack });
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-    const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`${message}\n`);
     process.exit(1);
 });
