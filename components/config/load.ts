@@ -1,13 +1,40 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ProxyRequest } from "../model/proxySpec";
-import { ProxyConfig, StackConfig, stackConfigSchema } from "./schema";
+import { VendorId, vendorIds } from "../model/types";
+import { defaultProxyName } from "./names";
+import { allowedKeys, defaultRegion, ProxyConfig, StackConfig, stackConfigSchema } from "./schema";
 import { stackRuleIssues, stackWarnings } from "./stackRules";
 
 export const project = "first-party-proxy";
 /** The project's config keys, in the order they are documented. */
 export const configKeys = ["provider", "dns", "cloudflare", "cloudfront", "proxies"] as const;
-const objectKeys: ReadonlySet<string> = new Set(["dns", "cloudflare", "cloudfront", "proxies"]);
+type ConfigKey = (typeof configKeys)[number];
+
+/** What a structured key holds, for the message when its value is not structured. */
+const structuredKeys: { readonly [k in Exclude<ConfigKey, "provider">]: string } = {
+    dns: "a mapping {provider: route53 | cloudflare | manual, zone: <zone name> | zoneId: <id>}",
+    cloudflare: "a mapping {accountId: <32 hex>, mode: worker | pageRule, enterprise: true | false}",
+    cloudfront: "a mapping {priceClass: PriceClass_All | PriceClass_200 | PriceClass_100, tags: {key: value}}",
+    proxies: "a list of mappings [{vendor: segment | posthog | amplitude | vtex, domain: <hostname>, ...}]",
+};
+
+/** What a required key is, for the message when it is missing. */
+const requiredKeyHints: Record<string, string> = {
+    provider: "the CDN: aws | cloudflare",
+    dns: structuredKeys.dns,
+    proxies: structuredKeys.proxies,
+    domain: "the hostname the proxy serves, e.g. e.example.com",
+    vendor: `one of ${vendorIds.join(" | ")}`,
+};
+
+/** Why a key an entry does not take is not taken, where "unknown" alone would puzzle. */
+const keyHints: { readonly [v in VendorId]?: Record<string, string> } = {
+    vtex: { region: "VTEX has no regions: its CDN host is derived from domain" },
+};
+
+/** At most this many problems are spelled out in the error message; `issues` keeps them all. */
+const maxListedIssues = 60;
 
 export interface ConfigIssue {
     /** Full config key path, e.g. `first-party-proxy:proxies[1].domain`. */
@@ -18,9 +45,11 @@ export interface ConfigIssue {
 /** Every problem of a stack's config at once; thrown before any resource is registered. */
 export class ConfigError extends Error {
     constructor(readonly issues: readonly ConfigIssue[]) {
+        const listed = issues.slice(0, maxListedIssues).map((i) => `  - ${i.key}: ${i.message}`);
+        if (issues.length > maxListedIssues) listed.push(`  - ... and ${issues.length - maxListedIssues} more`);
         super(
-            `Invalid first-party-proxy stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
-                issues.map((i) => `  - ${i.key}: ${i.message}`).join("\n"),
+            `Invalid first-party-proxy stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was deployed:\n` +
+                listed.join("\n"),
         );
         this.name = "ConfigError";
     }
@@ -35,7 +64,7 @@ export interface LoadedConfig {
 export function parseStackConfig(raw: Record<string, unknown>): LoadedConfig {
     const issues: ConfigIssue[] = [];
     const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) issues.push(...parsed.error.issues.map(zodIssue));
+    if (!parsed.success) issues.push(...parsed.error.issues.flatMap((i) => zodIssues(i, raw)));
     issues.push(...stackRuleIssues(raw).map((i) => ({ key: keyOf(i.path), message: i.message })));
     if (issues.length > 0 || !parsed.success) throw new ConfigError(dedupe(issues));
     return { config: parsed.data, warnings: stackWarnings(raw) };
@@ -50,12 +79,23 @@ export function readStackConfig(): LoadedConfig {
         const [ns, key] = splitKey(fullKey);
         if (ns !== project) continue;
         if (!(configKeys as readonly string[]).includes(key)) {
-            issues.push({ key: fullKey, message: `unknown key; allowed: ${configKeys.map((k) => `${project}:${k}`).join(", ")}` });
+            issues.push({ key: fullKey, message: unknownKeyMessage(key, configKeys, "the project") });
             continue;
         }
-        raw[key] = objectKeys.has(key) ? decodeJson(fullKey, value, issues) : value;
+        raw[key] = key === "provider" ? value : decodeJson(fullKey, key as Exclude<ConfigKey, "provider">, value, issues);
     }
-    if (issues.length > 0) throw new ConfigError(issues);
+    if (issues.length > 0) {
+        // Report the structured values that did decode too, so that one run lists every problem.
+        try {
+            parseStackConfig(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            // ...except what follows from a value that could not be read (it is "missing" only to the schema).
+            const unreadable = issues.map((i) => i.key);
+            issues.push(...e.issues.filter((i) => !unreadable.some((k) => i.key === k || i.key.startsWith(`${k}.`) || i.key.startsWith(`${k}[`))));
+        }
+        throw new ConfigError(dedupe(issues));
+    }
     return parseStackConfig(raw);
 }
 
@@ -67,12 +107,12 @@ export function proxyRequests(config: StackConfig): ProxyRequest[] {
 function proxyRequest(p: ProxyConfig): ProxyRequest {
     if (p.vendor === "segment") {
         if (p.managed === "delegation") {
-            return { kind: "segmentDelegation", name: p.name ?? defaultName("segment", p.domain!), domain: p.domain!, nameServers: p.nameServers! };
+            return { kind: "segmentDelegation", name: p.name ?? defaultProxyName("segment", p.domain!), domain: p.domain!, nameServers: p.nameServers! };
         }
         if (p.managed === "cname") {
             return {
                 kind: "segmentCname",
-                name: p.name ?? defaultName("segment", p.cdnDomain!),
+                name: p.name ?? defaultProxyName("segment", p.cdnDomain!),
                 cdnDomain: p.cdnDomain!,
                 apiDomain: p.apiDomain!,
                 cdnTarget: p.cdnTarget!,
@@ -82,29 +122,24 @@ function proxyRequest(p: ProxyConfig): ProxyRequest {
         if (p.domain === undefined) {
             return {
                 kind: "cdn",
-                name: p.name ?? defaultName("segment", p.cdnDomain!),
+                name: p.name ?? defaultProxyName("segment", p.cdnDomain!),
                 vendor: "segment",
-                region: p.region,
+                region: p.region ?? defaultRegion,
                 layout: "split",
                 hostnames: { cdn: p.cdnDomain!, api: p.apiDomain! },
             };
         }
     }
-    const region = p.vendor === "vtex" ? "us" : p.region;
+    const region = p.vendor === "vtex" ? defaultRegion : (p.region ?? defaultRegion);
     const role = p.vendor === "vtex" ? "store" : "main";
     return {
         kind: "cdn",
-        name: p.name ?? defaultName(p.vendor, p.domain!),
+        name: p.name ?? defaultProxyName(p.vendor, p.domain!),
         vendor: p.vendor,
         region,
         layout: "single",
         hostnames: { [role]: p.domain! },
     };
-}
-
-/** `posthog` + `e.example.com` → `posthog-e-example-com`, trimmed to a length every resource name allows. */
-function defaultName(vendor: string, hostname: string): string {
-    return `${vendor}-${hostname.replace(/\./g, "-")}`.slice(0, 60).replace(/-+$/, "");
 }
 
 function splitKey(fullKey: string): [string, string] {
@@ -114,11 +149,11 @@ function splitKey(fullKey: string): [string, string] {
     return [fullKey.slice(0, i), rest.startsWith("config:") ? rest.slice("config:".length) : rest];
 }
 
-function decodeJson(key: string, value: string, issues: ConfigIssue[]): unknown {
+function decodeJson(fullKey: string, key: Exclude<ConfigKey, "provider">, value: string, issues: ConfigIssue[]): unknown {
     try {
         return JSON.parse(value);
     } catch {
-        issues.push({ key, message: `must be a structured value (a YAML mapping or list), got ${JSON.stringify(value)}` });
+        issues.push({ key: fullKey, message: `must be ${structuredKeys[key]} (written as YAML, or as JSON text), got ${describe(value)}` });
         return undefined;
     }
 }
@@ -131,28 +166,107 @@ function keyOf(path: readonly PropertyKey[]): string {
     return key;
 }
 
-function zodIssue(issue: z.core.$ZodIssue): ConfigIssue {
+/** The value at `path` in the raw config, read without trusting its shape. */
+function rawAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+    let value = raw;
+    for (const part of path) {
+        if (typeof value !== "object" || value === null || !Object.prototype.hasOwnProperty.call(value, part)) return undefined;
+        value = (value as Record<PropertyKey, unknown>)[part];
+    }
+    return value;
+}
+
+function zodIssues(issue: z.core.$ZodIssue, raw: Record<string, unknown>): ConfigIssue[] {
     const path = [...issue.path];
     const got = "input" in issue ? issue.input : undefined;
+    const last = path[path.length - 1];
+    const missing = got === undefined && rawAt(raw, path) === undefined;
     switch (issue.code) {
         case "invalid_union":
             if ("discriminator" in issue && issue.discriminator) {
-                const value = typeof got === "object" && got !== null ? (got as Record<string, unknown>).vendor : got;
-                const options = (issue as { options?: readonly unknown[] }).options ?? [];
-                return { key: keyOf(path), message: `got ${describe(value)}; allowed: ${options.join(" | ")}` };
+                const value = rawAt(raw, path);
+                const options = ((issue as { options?: readonly unknown[] }).options ?? []).join(" | ");
+                return [{ key: keyOf(path), message: value === undefined ? `is required; allowed: ${options}` : `got ${describe(value)}; allowed: ${options}` }];
             }
             break;
         case "invalid_value":
-            return { key: keyOf(path), message: `got ${describe(got)}; allowed: ${issue.values.map(String).join(" | ")}` };
+            if (missing) return [{ key: keyOf(path), message: `is required; allowed: ${issue.values.map(String).join(" | ")}` }];
+            return [{ key: keyOf(path), message: `got ${describe(got)}; allowed: ${issue.values.map(String).join(" | ")}` }];
         case "unrecognized_keys":
-            return { key: keyOf(path), message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}` };
+            return issue.keys.map((k) => ({ key: keyOf([...path, k]), message: unrecognizedKeyMessage(k, path, raw) }));
         case "invalid_type":
-            if (got === undefined) return { key: keyOf(path), message: `is required (${issue.expected})` };
-            return { key: keyOf(path), message: `got ${describe(got)}; expected ${issue.expected}` };
+            if (missing) {
+                const hint = typeof last === "string" ? requiredKeyHints[last] : undefined;
+                return [{ key: keyOf(path), message: `is required (${hint ?? issue.expected})` }];
+            }
+            return [{ key: keyOf(path), message: `got ${describe(got ?? rawAt(raw, path))}; expected ${expected(issue.expected)}` }];
+        case "invalid_key":
+            return issue.issues.map((inner) => ({ key: keyOf(path), message: `${inner.message} (got the key ${describe(got)})` }));
+        case "too_big":
+        case "too_small":
+            return [{ key: keyOf(path), message: sizeMessage(issue, rawAt(raw, path)) }];
         case "custom":
-            return { key: keyOf(path), message: typeof got === "string" ? `${issue.message} (got ${describe(got)})` : issue.message };
+            return [{ key: keyOf(path), message: typeof got === "string" ? `${issue.message} (got ${describe(got)})` : issue.message }];
     }
-    return { key: keyOf(path), message: got === undefined ? issue.message : `${issue.message} (got ${describe(got)})` };
+    return [{ key: keyOf(path), message: got === undefined ? issue.message : `${issue.message} (got ${describe(got)})` }];
+}
+
+function expected(type: string): string {
+    return type === "object" ? "a mapping" : type === "array" ? "a list" : type;
+}
+
+function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, value: unknown): string {
+    const count = (n: number, what: string) => ` (got ${n} ${what}${n === 1 ? "" : "s"})`;
+    const size = Array.isArray(value) ? count(value.length, "entry").replace("entrys", "entries") : typeof value === "string" ? count(value.length, "character") : "";
+    return `${issue.message}${size}`;
+}
+
+function unrecognizedKeyMessage(key: string, path: readonly PropertyKey[], raw: Record<string, unknown>): string {
+    if (path.length === 2 && path[0] === "proxies") {
+        const vendor = rawAt(raw, [...path, "vendor"]) as VendorId;
+        const allowed = allowedKeys.proxy[vendor];
+        if (allowed) {
+            const hint = keyHints[vendor]?.[key] ?? otherVendorsHint(key, vendor);
+            return unknownKeyMessage(key, allowed, `a ${vendor} proxy`) + (hint ? ` (${hint})` : "");
+        }
+    }
+    const place = path.length === 1 ? String(path[0]) : "";
+    const allowed = place in allowedKeys ? allowedKeys[place as "dns" | "cloudflare" | "cloudfront"] : path.length === 0 ? allowedKeys.root : undefined;
+    return allowed ? unknownKeyMessage(key, allowed, place || "the project") : "unknown key";
+}
+
+function otherVendorsHint(key: string, vendor: VendorId): string | undefined {
+    const takers = vendorIds.filter((v) => v !== vendor && allowedKeys.proxy[v].includes(key));
+    return takers.length > 0 ? `${key} applies to ${takers.join(", ")} proxies only` : undefined;
+}
+
+/** `unknown key; allowed keys for <where>: a, b, c`, with a suggestion when the key is a near miss. */
+function unknownKeyMessage(key: string, allowed: readonly string[], where: string): string {
+    const suggestion = nearest(key, allowed);
+    return `unknown key${suggestion ? ` (did you mean ${suggestion}?)` : ""}; allowed keys for ${where}: ${allowed.join(", ")}`;
+}
+
+function nearest(key: string, candidates: readonly string[]): string | undefined {
+    const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, "");
+    let best: { candidate: string; distance: number } | undefined;
+    for (const candidate of candidates) {
+        const d = norm(key) === norm(candidate) ? 0 : editDistance(norm(key), norm(candidate));
+        if (d <= 2 && (best === undefined || d < best.distance)) best = { candidate, distance: d };
+    }
+    return best?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+    if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 3;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 function describe(value: unknown): string {

@@ -1,22 +1,39 @@
 import { z } from "zod";
+import { VendorId, VendorRegion } from "../model/types";
+import { vendorPresets } from "../vendors";
 import { hostnameProblem } from "./hostname";
+
+/*
+ * The stack config's shape, per key. Everything one value can get wrong is said here; rules that look across keys
+ * (zone membership, duplicates, provider combinations) are in stackRules.ts. Messages name what is allowed.
+ */
 
 const hostname = z.string().superRefine((value, ctx) => {
     const problem = hostnameProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: `hostname ${problem}` });
 });
 
+/** Proxy names prefix every resource name of the proxy (and CloudFront policy and Worker names). */
+export const proxyNamePattern = /^[a-z][a-z0-9-]{0,39}$/;
 const proxyName = z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,39}$/, "name must be 1-40 lower-case letters, digits or hyphens, starting with a letter");
+    .regex(proxyNamePattern, "name must be 1-40 lower-case letters, digits or hyphens, starting with a letter");
 
-const region = z.enum(["us", "eu"]).default("us");
+/** The regions a vendor's preset has endpoints for: the only ones the config accepts for it. */
+export function regionsOf(vendor: VendorId): VendorRegion[] {
+    return Object.keys(vendorPresets[vendor].endpoints) as VendorRegion[];
+}
+
+/** Optional: the loader defaults it to `us`, so that "not given" stays distinguishable (Segment's managed mode). */
+const regionOf = (vendor: VendorId) => z.enum(regionsOf(vendor) as [VendorRegion, ...VendorRegion[]]).optional();
+
+export const defaultRegion: VendorRegion = "us";
 
 const segmentProxy = z
     .strictObject({
         vendor: z.literal("segment"),
         name: proxyName.optional(),
-        region: region,
+        region: regionOf("segment"),
         /** Single-host proxy: CDN paths and the Tracking API on one name. */
         domain: hostname.optional(),
         /** The seed's two-host shape. */
@@ -24,7 +41,7 @@ const segmentProxy = z
         apiDomain: hostname.optional(),
         /** Segment's managed Custom Domain instead of a proxy: only DNS records are created. */
         managed: z.enum(["delegation", "cname"]).optional(),
-        nameServers: z.array(hostname).min(2).max(8).optional(),
+        nameServers: z.array(hostname).min(2, "nameServers needs the 2 or more name servers Segment gives you").max(8).optional(),
         cdnTarget: hostname.optional(),
         apiTarget: hostname.optional(),
     })
@@ -35,10 +52,18 @@ const segmentProxy = z
         const forbid = (key: keyof typeof p, why: string) => {
             if (p[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} is not allowed ${why}` });
         };
+        if (p.managed !== undefined) {
+            forbid("region", `with managed: ${p.managed} (Segment runs the endpoints; the region is your workspace's)`);
+        }
         if (p.managed === "delegation") {
             need("domain", "with managed: delegation (the subdomain delegated to Segment)");
             need("nameServers", "with managed: delegation (the name servers Segment gives you)");
-            for (const k of ["cdnDomain", "apiDomain", "cdnTarget", "apiTarget"] as const) forbid(k, "with managed: delegation");
+            for (const k of ["cdnDomain", "apiDomain", "cdnTarget", "apiTarget"] as const) {
+                forbid(k, "with managed: delegation (allowed: domain, nameServers)");
+            }
+            if (p.nameServers && new Set(p.nameServers).size !== p.nameServers.length) {
+                ctx.addIssue({ code: "custom", path: ["nameServers"], message: "nameServers lists a name server twice" });
+            }
             return;
         }
         if (p.managed === "cname") {
@@ -46,10 +71,14 @@ const segmentProxy = z
             need("apiDomain", "with managed: cname");
             need("cdnTarget", "with managed: cname (the CDN target Segment gives you)");
             need("apiTarget", "with managed: cname (the Tracking API target Segment gives you)");
-            for (const k of ["domain", "nameServers"] as const) forbid(k, "with managed: cname");
+            for (const k of ["domain", "nameServers"] as const) {
+                forbid(k, "with managed: cname (allowed: cdnDomain, apiDomain, cdnTarget, apiTarget)");
+            }
             return;
         }
-        for (const k of ["nameServers", "cdnTarget", "apiTarget"] as const) forbid(k, "without managed (a Segment managed Custom Domain)");
+        for (const k of ["nameServers", "cdnTarget", "apiTarget"] as const) {
+            forbid(k, "without managed (they describe a Segment managed Custom Domain: set managed: delegation or cname)");
+        }
         const split = p.cdnDomain !== undefined || p.apiDomain !== undefined;
         if (p.domain !== undefined && split) {
             ctx.addIssue({
@@ -60,17 +89,24 @@ const segmentProxy = z
         } else if (split) {
             need("cdnDomain", "with apiDomain (the two-host shape)");
             need("apiDomain", "with cdnDomain (the two-host shape)");
+            if (p.cdnDomain !== undefined && p.cdnDomain === p.apiDomain) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["apiDomain"],
+                    message: "apiDomain must differ from cdnDomain; for one hostname give domain instead",
+                });
+            }
         } else if (p.domain === undefined) {
             ctx.addIssue({
                 code: "custom",
                 path: ["domain"],
-                message: "domain is required (or cdnDomain and apiDomain for two hosts)",
+                message: "domain is required (or cdnDomain and apiDomain for two hosts, or managed: delegation | cname)",
             });
         }
     });
 
-const singleHostProxy = <V extends string>(vendor: V) =>
-    z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region, domain: hostname });
+const singleHostProxy = <V extends "posthog" | "amplitude">(vendor: V) =>
+    z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region: regionOf(vendor), domain: hostname });
 
 const vtexProxy = z.strictObject({
     vendor: z.literal("vtex"),
@@ -79,46 +115,122 @@ const vtexProxy = z.strictObject({
     domain: hostname,
 });
 
+/** One schema per vendor, keyed by the union type: the compiler refuses a vendor without one. */
+export const proxySchemas = {
+    segment: segmentProxy,
+    posthog: singleHostProxy("posthog"),
+    amplitude: singleHostProxy("amplitude"),
+    vtex: vtexProxy,
+} as const satisfies { readonly [v in VendorId]: z.ZodType };
+
 export const proxyConfig = z.discriminatedUnion("vendor", [
-    segmentProxy,
-    singleHostProxy("posthog"),
-    singleHostProxy("amplitude"),
-    vtexProxy,
+    proxySchemas.segment,
+    proxySchemas.posthog,
+    proxySchemas.amplitude,
+    proxySchemas.vtex,
 ]);
 
-export const dnsConfig = z.strictObject({
-    provider: z.enum(["route53", "cloudflare", "manual"]),
-    /** Zone name, looked up (never created). */
-    zone: hostname.optional(),
-    /** Zone id, instead of the name (Route 53 hosted zone id or Cloudflare zone id). */
-    zoneId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, "zoneId must be the provider's zone id (letters and digits)").optional(),
-});
+export const dnsProviders = ["route53", "cloudflare", "manual"] as const;
+
+/** Zone ids as each DNS provider writes them. */
+export const zoneIdPatterns = {
+    route53: { pattern: /^Z[A-Z0-9]{1,31}$/, says: "a Route 53 hosted zone id (Z followed by upper-case letters and digits)" },
+    cloudflare: { pattern: /^[0-9a-f]{32}$/, says: "a Cloudflare zone id (32 lower-case hexadecimal characters)" },
+} as const;
+
+export const dnsConfig = z
+    .strictObject({
+        provider: z.enum(dnsProviders),
+        /** Zone name, looked up (never created); also what hostnames are checked against. */
+        zone: hostname.optional(),
+        /** Zone id, instead of (or as well as) the name: Route 53 hosted zone id or Cloudflare zone id. */
+        zoneId: z.string().max(64, "zoneId is at most 64 characters").optional(),
+    })
+    .superRefine((dns, ctx) => {
+        if (dns.zoneId === undefined) return;
+        if (dns.provider === "manual") {
+            ctx.addIssue({
+                code: "custom",
+                path: ["zoneId"],
+                message: "zoneId is not allowed with dns.provider manual (nothing is looked up; give zone to check hostnames against)",
+            });
+            return;
+        }
+        const { pattern, says } = zoneIdPatterns[dns.provider];
+        if (!pattern.test(dns.zoneId)) {
+            ctx.addIssue({ code: "custom", path: ["zoneId"], message: `zoneId must be ${says}`, input: dns.zoneId });
+        }
+    });
+
+export const cloudflareModes = ["worker", "pageRule"] as const;
 
 export const cloudflareConfig = z.strictObject({
     /** Account that owns the Workers. Required in worker mode. */
     accountId: z
         .string()
-        .regex(/^[0-9a-f]{32}$/, "accountId must be the 32 hexadecimal characters of a Cloudflare account id")
+        .regex(/^[0-9a-f]{32}$/, "accountId must be the 32 lower-case hexadecimal characters of a Cloudflare account id")
         .optional(),
-    mode: z.enum(["worker", "pageRule"]).default("worker"),
+    mode: z.enum(cloudflareModes).default("worker"),
     /** Page Rule Host header and resolve overrides need an Enterprise zone: set true to acknowledge it. */
     enterprise: z.boolean().default(false),
 });
 
+/** AWS tag rules: 1-128 character keys, values up to 256, letters, digits, spaces and `_ . : / = + - @`. */
+const tagText = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** The program tags every resource with these itself; 50 is AWS's limit per resource. */
+export const reservedTagPrefix = "first-party-proxy:";
+export const maxUserTags = 48;
+
+const tags = z
+    .record(
+        z
+            .string()
+            .min(1, "tag keys are 1-128 characters")
+            .max(128, "tag keys are 1-128 characters")
+            .regex(tagText, "tag keys take letters, digits, spaces and _ . : / = + - @")
+            .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved by AWS")
+            .refine((k) => !k.startsWith(reservedTagPrefix), `tag keys starting with ${reservedTagPrefix} are set by the program itself`),
+        z
+            .string()
+            .max(256, "tag values are at most 256 characters")
+            .regex(tagText, "tag values take letters, digits, spaces and _ . : / = + - @"),
+    )
+    .refine((t) => Object.keys(t).length <= maxUserTags, `at most ${maxUserTags} tags (AWS allows 50 per resource; the program sets 2)`);
+
+export const priceClasses = ["PriceClass_All", "PriceClass_200", "PriceClass_100"] as const;
+
 export const cloudfrontConfig = z.strictObject({
-    priceClass: z.enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"]).default("PriceClass_All"),
+    priceClass: z.enum(priceClasses).default("PriceClass_All"),
     /** Tags for every taggable AWS resource. */
-    tags: z.record(z.string(), z.string()).default({}),
+    tags: tags.default({}),
 });
 
+export const providers = ["aws", "cloudflare"] as const;
+export const maxProxies = 200;
+
 export const stackConfigSchema = z.strictObject({
-    provider: z.enum(["aws", "cloudflare"]),
+    provider: z.enum(providers),
     dns: dnsConfig,
     cloudflare: cloudflareConfig.optional(),
     cloudfront: cloudfrontConfig.default({ priceClass: "PriceClass_All", tags: {} }),
-    proxies: z.array(proxyConfig).min(1, "proxies needs at least one proxy").max(200, "at most 200 proxies per stack"),
+    proxies: z
+        .array(proxyConfig)
+        .min(1, "proxies needs at least one proxy")
+        .max(maxProxies, `at most ${maxProxies} proxies per stack; split them across stacks`),
 });
+
+/** The keys each mapping of the config takes, for messages about keys that are not among them. */
+export const allowedKeys = {
+    root: Object.keys(stackConfigSchema.shape),
+    dns: Object.keys(dnsConfig.shape),
+    cloudflare: Object.keys(cloudflareConfig.shape),
+    cloudfront: Object.keys(cloudfrontConfig.shape),
+    proxy: Object.fromEntries(Object.entries(proxySchemas).map(([v, s]) => [v, Object.keys(s.shape)])) as {
+        readonly [v in VendorId]: string[];
+    },
+} as const;
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ProxyConfig = z.output<typeof proxyConfig>;
 export type DnsConfig = z.output<typeof dnsConfig>;
+export type CloudflareConfig = z.output<typeof cloudflareConfig>;

@@ -1,4 +1,5 @@
-import { adBlockedLabel, isInZone } from "./hostname";
+import { adBlockedLabel, hostnameProblem, isInZone } from "./hostname";
+import { effectiveProxyName } from "./names";
 
 /** A problem found by the rules that look across keys. `path` is relative to the project's config namespace. */
 export interface RuleIssue {
@@ -9,78 +10,167 @@ export interface RuleIssue {
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const own = (o: Raw, key: string): unknown => (Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined);
 
-const hostKeys = ["domain", "cdnDomain", "apiDomain"] as const;
+/** The keys of a proxy entry that name a hostname the proxy serves (or Segment's managed mode points at Segment). */
+export const hostKeys = ["domain", "cdnDomain", "apiDomain"] as const;
+
+/** ACM refuses a certificate whose first domain name is longer than 64 characters; CloudFront needs one per host. */
+export const acmMaxDomainLength = 64;
+
+/** Keys that change an object's prototype when a program assigns them; refused wherever they appear. */
+const pollutingKeys = new Set(["__proto__"]);
 
 /**
  * Rules across keys: provider and DNS combinations, hostnames inside the zone, duplicates across proxies.
  * They read the raw config leniently so that they report alongside the schema's per-field problems.
  */
 export function stackRuleIssues(raw: Raw): RuleIssue[] {
+    return [...pollutionIssues(raw, []), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw)];
+}
+
+/** `__proto__` anywhere: JSON.parse keeps it as a key, but any object spread or assignment would turn it into a prototype. */
+function pollutionIssues(value: unknown, path: (string | number)[]): RuleIssue[] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => pollutionIssues(v, [...path, i]));
+    if (!isObject(value)) return [];
+    return Object.keys(value).flatMap((key) =>
+        pollutingKeys.has(key)
+            ? [{ path: [...path, key], message: `the key ${key} is not allowed anywhere in the config (it would replace an object's prototype)` }]
+            : pollutionIssues(value[key], [...path, key]),
+    );
+}
+
+function providerIssues(raw: Raw): RuleIssue[] {
     const issues: RuleIssue[] = [];
     const dns = isObject(raw.dns) ? raw.dns : {};
     const cloudflare = isObject(raw.cloudflare) ? raw.cloudflare : undefined;
-    const proxies = Array.isArray(raw.proxies) ? raw.proxies.filter(isObject) : [];
-    const zone = str(dns.zone);
+    const dnsProvider = own(dns, "provider");
 
-    if ((dns.provider === "route53" || dns.provider === "cloudflare") && dns.zone === undefined && dns.zoneId === undefined) {
-        issues.push({ path: ["dns", "zone"], message: `dns.zone or dns.zoneId is required with dns.provider ${dns.provider}` });
+    if ((dnsProvider === "route53" || dnsProvider === "cloudflare") && own(dns, "zone") === undefined && own(dns, "zoneId") === undefined) {
+        issues.push({
+            path: ["dns", "zone"],
+            message: `dns.zone (the zone's name) or dns.zoneId is required with dns.provider ${dnsProvider}: the zone is looked up, never created`,
+        });
     }
     if (raw.provider === "cloudflare") {
-        if (dns.provider !== undefined && dns.provider !== "cloudflare") {
+        if (dnsProvider !== undefined && dnsProvider !== "cloudflare") {
             issues.push({
                 path: ["dns", "provider"],
-                message: `provider cloudflare serves only hostnames in a Cloudflare zone: dns.provider must be cloudflare (got ${JSON.stringify(dns.provider)})`,
+                message: `provider cloudflare serves only hostnames in a Cloudflare zone: dns.provider must be cloudflare (got ${JSON.stringify(dnsProvider)})`,
             });
         }
-        const mode = cloudflare?.mode ?? "worker";
+        const mode = cloudflare ? (own(cloudflare, "mode") ?? "worker") : "worker";
         if (cloudflare === undefined) {
-            issues.push({ path: ["cloudflare"], message: "cloudflare settings (accountId, mode) are required with provider cloudflare" });
-        } else if (mode === "worker" && cloudflare.accountId === undefined) {
-            issues.push({ path: ["cloudflare", "accountId"], message: "cloudflare.accountId is required in worker mode (it owns the Workers)" });
+            issues.push({
+                path: ["cloudflare"],
+                message: "cloudflare settings {accountId, mode: worker | pageRule, enterprise} are required with provider cloudflare",
+            });
+        } else if (mode === "worker" && own(cloudflare, "accountId") === undefined) {
+            issues.push({ path: ["cloudflare", "accountId"], message: "cloudflare.accountId is required in worker mode (the account owns the Workers)" });
         }
-        if (mode === "pageRule" && cloudflare?.enterprise !== true) {
+        if (mode === "pageRule" && (cloudflare === undefined || own(cloudflare, "enterprise") !== true)) {
             issues.push({
                 path: ["cloudflare", "enterprise"],
-                message: "mode pageRule needs Host header and resolve overrides, which Cloudflare allows only on Enterprise zones: set cloudflare.enterprise: true to confirm, or use mode worker",
+                message:
+                    "mode pageRule needs Page Rule Host header and resolve overrides, which Cloudflare allows only on Enterprise zones: " +
+                    "set cloudflare.enterprise: true to confirm the zone is Enterprise, or use mode worker",
             });
         }
-    } else if (raw.cloudflare !== undefined && raw.provider === "aws") {
-        issues.push({ path: ["cloudflare"], message: "cloudflare settings apply only with provider cloudflare (for Cloudflare DNS use dns.provider: cloudflare)" });
+        if (raw.cloudfront !== undefined) {
+            issues.push({ path: ["cloudfront"], message: "cloudfront settings apply only with provider aws (remove them, or set provider: aws)" });
+        }
+    } else if (raw.provider === "aws" && raw.cloudflare !== undefined) {
+        issues.push({
+            path: ["cloudflare"],
+            message: "cloudflare settings apply only with provider cloudflare (for Cloudflare DNS in front of CloudFront use dns.provider: cloudflare)",
+        });
     }
+    return issues;
+}
+
+function proxiesOf(raw: Raw): [Raw, number][] {
+    return Array.isArray(raw.proxies) ? raw.proxies.map((p, i) => [p, i] as [unknown, number]).filter((e): e is [Raw, number] => isObject(e[0])) : [];
+}
+
+function hostnameIssues(raw: Raw): RuleIssue[] {
+    const issues: RuleIssue[] = [];
+    const dns = isObject(raw.dns) ? raw.dns : {};
+    const zone = str(own(dns, "zone"));
+    const proxies = proxiesOf(raw);
+
+    // Subdomains delegated to Segment (managed: delegation) leave the zone: nothing else can live below them.
+    const delegated = proxies
+        .filter(([p]) => own(p, "managed") === "delegation" && str(own(p, "domain")) !== undefined)
+        .map(([p, i]) => ({ domain: str(own(p, "domain"))!, where: `proxies[${i}].domain` }));
 
     const seenHost = new Map<string, string>();
-    const seenName = new Map<string, number>();
-    proxies.forEach((proxy, i) => {
+    for (const [proxy, i] of proxies) {
         for (const key of hostKeys) {
-            const host = str(proxy[key]);
+            const host = str(own(proxy, key));
             if (host === undefined) continue;
             const where = `proxies[${i}].${key}`;
             const first = seenHost.get(host);
-            if (first) issues.push({ path: ["proxies", i, key], message: `hostname ${host} is already used by ${first}; each hostname belongs to one proxy` });
-            else seenHost.set(host, where);
+            if (first) {
+                issues.push({ path: ["proxies", i, key], message: `hostname ${host} is already used by ${first}; each hostname belongs to one proxy` });
+            } else {
+                seenHost.set(host, where);
+            }
+            // The schema reports malformed hostnames; the rules below are about well-formed ones.
+            if (hostnameProblem(host) !== undefined) continue;
             if (zone !== undefined && !isInZone(host, zone)) {
-                issues.push({ path: ["proxies", i, key], message: `hostname ${host} is not inside the DNS zone ${zone}` });
+                issues.push({
+                    path: ["proxies", i, key],
+                    message: `hostname ${host} is not inside the DNS zone ${zone} (dns.zone); use a name ending in .${zone}, or a stack per zone`,
+                });
+            }
+            const under = delegated.find((d) => host !== d.domain && isInZone(host, d.domain));
+            if (under) {
+                issues.push({
+                    path: ["proxies", i, key],
+                    message: `hostname ${host} is below ${under.domain}, which ${under.where} delegates to Segment: records there are Segment's, not this zone's`,
+                });
+            }
+            if (raw.provider === "aws" && own(proxy, "managed") === undefined && host.length > acmMaxDomainLength) {
+                issues.push({
+                    path: ["proxies", i, key],
+                    message: `hostname ${host} is ${host.length} characters; CloudFront needs an ACM certificate for it, and ACM takes at most ${acmMaxDomainLength}`,
+                });
             }
         }
-        const name = str(proxy.name);
-        if (name !== undefined) {
-            const first = seenName.get(name);
-            if (first !== undefined) issues.push({ path: ["proxies", i, "name"], message: `name ${name} is already used by proxies[${first}]` });
-            else seenName.set(name, i);
+    }
+    return issues;
+}
+
+/** Proxy names, given or derived, prefix every resource of the proxy: two equal ones would collide. */
+function nameIssues(raw: Raw): RuleIssue[] {
+    const issues: RuleIssue[] = [];
+    const seen = new Map<string, { index: number; host: unknown }>();
+    for (const [proxy, i] of proxiesOf(raw)) {
+        const name = effectiveProxyName(proxy);
+        if (name === undefined) continue;
+        const host = own(proxy, "domain") ?? own(proxy, "cdnDomain");
+        const first = seen.get(name);
+        if (first === undefined) {
+            seen.set(name, { index: i, host });
+            continue;
         }
-    });
+        const given = typeof own(proxy, "name") === "string";
+        // Two entries for one hostname are already reported as such; their derived names say nothing more.
+        if (!given && first.host === host) continue;
+        issues.push({
+            path: ["proxies", i, "name"],
+            message: `name ${name}${given ? "" : " (derived from the vendor and hostname)"} is already used by proxies[${first.index}]; give each proxy a distinct name`,
+        });
+    }
     return issues;
 }
 
 /** Warnings that do not stop a deploy: hostnames ad blockers are likely to block. */
 export function stackWarnings(raw: Raw): string[] {
-    const proxies = Array.isArray(raw.proxies) ? raw.proxies.filter(isObject) : [];
     const warnings: string[] = [];
-    proxies.forEach((proxy, i) => {
-        if (proxy.managed !== undefined) return;
+    for (const [proxy, i] of proxiesOf(raw)) {
         for (const key of hostKeys) {
-            const host = str(proxy[key]);
+            const host = str(own(proxy, key));
             const label = host && adBlockedLabel(host);
             if (label) {
                 warnings.push(
@@ -88,6 +178,6 @@ export function stackWarnings(raw: Raw): string[] {
                 );
             }
         }
-    });
+    }
     return warnings;
 }
