@@ -5,6 +5,7 @@ import { DnsZone } from "../dns/zone";
 import { ProxySpec, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
 import { createValidatedCertificate } from "./certificate";
+import { certificateProvider, certificateRegion } from "./certificateProvider";
 import { distributionArgs } from "./distributionArgs";
 import { PolicySet } from "./policies";
 
@@ -34,15 +35,15 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
         super("first-party-proxy:aws:CloudFrontProxy", name, {}, opts);
         const { proxy, zone } = args;
         const tags = { "first-party-proxy:proxy": proxy.name, "first-party-proxy:vendor": proxy.vendor, ...args.tags };
-        const certificateProvider =
-            args.certificateProvider ?? new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
+        const usEast1 =
+            args.certificateProvider ?? certificateProvider(`${name}-${certificateRegion}`, { parent: this });
 
         const records: pulumi.Output<PlannedRecord[]>[] = [];
         this.distributions = proxy.sites.map((site) => {
             const siteName = proxy.sites.length === 1 ? name : `${name}-${site.role}`;
             const certificate = createValidatedCertificate(siteName, site.hostname, zone, tags, {
                 parent: this,
-                provider: certificateProvider,
+                provider: usEast1,
             });
             const distribution = this.createDistribution(siteName, site, certificate.arn, args.priceClass, tags);
             const alias = createDnsRecord(
