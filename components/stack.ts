@@ -1,6 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { certificateProvider, certificateRegion } from "./aws/certificateProvider";
 import { CloudFrontProxy } from "./aws/cloudFrontProxy";
+import { cloudflareProxyBuilder } from "./cloudflare/builder";
 import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { SegmentCustomDomain } from "./dns/segmentCustomDomain";
@@ -43,17 +44,24 @@ type ProxyBuilder = (spec: ProxySpec) => pulumi.Output<ProxyOutputs>;
 function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
     switch (config.provider) {
         case "aws": {
-            const certificateProvider = new aws.Provider("us-east-1", { region: "us-east-1" });
+            const usEast1 = certificateProvider(certificateRegion);
             return (spec) =>
                 new CloudFrontProxy(spec.name, {
                     proxy: spec,
                     zone,
-                    certificateProvider,
+                    certificateProvider: usEast1,
                     priceClass: config.cloudfront.priceClass,
                     tags: config.cloudfront.tags,
                 }).outputs;
         }
         case "cloudflare":
-            throw new Error("first-party-proxy:provider: cloudflare is not available yet; allowed: aws");
+            if (!config.cloudflare) throw new Error("first-party-proxy:cloudflare is required with provider cloudflare");
+            // The builder plans what proxies in one zone share (page rule priorities, one ruleset per phase) up
+            // front, so it sees every proxy: re-expanding the config is pure and gives the specs buildStack builds.
+            return cloudflareProxyBuilder({
+                proxies: proxyRequests(config).map(buildProxySpec),
+                zone,
+                cloudflare: config.cloudflare,
+            });
     }
 }

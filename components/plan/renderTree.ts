@@ -49,6 +49,20 @@ function summary(r: PlannedResource): string[] {
         case "aws:cloudfront/cachePolicy:CachePolicy":
         case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy":
             return [`${i.name}: ${i.comment ?? ""}`];
+        case "cloudflare:index/workersScript:WorkersScript": {
+            const settings = (i.bindings ?? []).find((b: any) => b.name === "SETTINGS");
+            const routes: any[] = settings?.json ? (JSON.parse(settings.json).routes ?? []) : [];
+            const origins: Record<string, any> = settings?.json ? (JSON.parse(settings.json).origins ?? {}) : {};
+            return [
+                `script ${i.scriptName} (${i.mainModule}, compatibility ${i.compatibilityDate}, ${String(i.content ?? "").length} bytes)`,
+                ...routes.map((r) => `${r.pathPattern} → ${origins[r.originId]?.baseUrl ?? r.originId}`),
+            ];
+        }
+        case "cloudflare:index/ruleset:Ruleset":
+            return [
+                `${i.phase} (${i.kind})`,
+                ...(i.rules ?? []).map((r: any) => `${r.action}: ${r.expression}`),
+            ];
         case "cloudflare:index/workersCustomDomain:WorkersCustomDomain":
             return [`${i.hostname} → Worker ${i.service}`];
         case "cloudflare:index/workersRoute:WorkersRoute":

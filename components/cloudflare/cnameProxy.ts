@@ -1,0 +1,85 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createDnsRecord, createExtraDnsRecords, PlannedRecord } from "../dns/record";
+import { DnsZone } from "../dns/zone";
+import { Origin, ProxySpec, Site } from "../model/types";
+import { ProxyOutputs, proxyOutputs } from "../outputs";
+import { edgeCertificateNotes } from "./edgeCertificates";
+import { siteResourceName } from "./names";
+import { cacheBypassRules, httpsRedirectRules, strictSslRule, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
+
+/** The one upstream a proxied CNAME can point at: every route of the site must go to the same hostname. */
+export function cnameTarget(site: Site): Origin {
+    const domains = new Set(site.origins.map((o) => o.domain));
+    if (domains.size !== 1) {
+        throw new Error(
+            `${site.hostname}: a proxied CNAME reaches one upstream, but the routes go to ${[...domains].join(", ")}; use a WorkerProxy or PageRuleProxy`,
+        );
+    }
+    return site.routes.length > 0 ? site.origins.find((o) => o.id === site.routes[site.routes.length - 1].originId)! : site.origins[0];
+}
+
+/** The zone rules a CnameProxy needs: HTTPS redirects sparing plain-HTTP routes, cache bypass, strict TLS. */
+export function cnameProxyZoneRules(proxy: ProxySpec): ZoneRuleSpec[] {
+    return proxy.sites.flatMap((site) => [
+        ...httpsRedirectRules(proxy.name, site),
+        ...strictSslRule(proxy.name, site),
+        ...cacheBypassRules(proxy.name, site),
+    ]);
+}
+
+export interface CnameProxyArgs {
+    /** The neutral description of the proxy; each site's routes must all reach one upstream hostname (VTEX). */
+    readonly proxy: ProxySpec;
+    /** The Cloudflare zone for the records; its name, when known, decides the edge-certificate notes. */
+    readonly zone: Extract<DnsZone, { provider: "cloudflare" }>;
+    /** The zone's shared rulesets, already holding `cnameProxyZoneRules(proxy)`. Required when the proxy has any. */
+    readonly zoneRules?: ZoneRules;
+}
+
+/**
+ * A proxy that Cloudflare serves as proxied DNS, for upstreams that need the viewer's Host (VTEX: a Worker's fetch
+ * always sends the URL's host). Per site a proxied CNAME (ttl 1) to the upstream, the vendor's extra records (VTEX's
+ * `_<host>` TXT), and zone rules from the route table: HTTP→HTTPS except VTEX's ACME challenge, which reaches VTEX
+ * over plain HTTP uncached, so it can issue the store's certificate.
+ */
+export class CnameProxy extends pulumi.ComponentResource {
+    public readonly outputs: pulumi.Output<ProxyOutputs>;
+
+    constructor(name: string, args: CnameProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("first-party-proxy:cloudflare:CnameProxy", name, {}, opts);
+        const { proxy, zone } = args;
+        if (proxy.sites.length === 0) throw new Error(`${name}: a CnameProxy needs at least one site`);
+        const targets = proxy.sites.map(cnameTarget);
+        const rules = cnameProxyZoneRules(proxy);
+        const phases = rules.length === 0 ? [] : requireZoneRules(name, args.zoneRules, rules);
+
+        const records: pulumi.Output<PlannedRecord[]>[] = proxy.sites.map(
+            (site, i) =>
+                createDnsRecord(
+                    zone,
+                    `${siteResourceName(name, site.role, proxy.sites.length)}-cname`,
+                    { type: "CNAME", name: site.hostname, value: targets[i].domain, proxied: true },
+                    `Serves ${site.hostname} through Cloudflare's proxy from ${targets[i].domain}`,
+                    { parent: this },
+                ).planned,
+        );
+        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }));
+
+        const hostnames = proxy.sites.map((s) => s.hostname);
+        this.outputs = proxyOutputs(proxy, "cloudflare-dns", records, targets.map((t) => t.domain), [
+            ...zoneRulesNotes(phases, proxy.sites.some((s) => s.routes.some((r) => r.viewerProtocol === "allow"))),
+            ...edgeCertificateNotes(hostnames, zone.name),
+            `Security features that challenge or block requests (WAF custom rules, Bot Fight Mode, Under Attack) must spare /.well-known/acme-challenge/* on ${hostnames.join(", ")}.`,
+            `If ${targets.map((t) => t.domain).join(", ")} is itself served by Cloudflare, proxying it from another account can answer error 1014 (CNAME Cross-User Banned): ask the vendor to allow your zone.`,
+        ]);
+        this.registerOutputs({ outputs: this.outputs });
+    }
+}
+
+/** Checks that the shared rulesets hold `rules`; returns their phases. */
+export function requireZoneRules(owner: string, zoneRules: ZoneRules | undefined, rules: readonly ZoneRuleSpec[]) {
+    if (!zoneRules) {
+        throw new Error(`${owner}: needs zone rules (${rules.map((r) => r.ref).join(", ")}); pass the zone's ZoneRules built with them`);
+    }
+    return zoneRules.phasesFor(owner, rules);
+}

@@ -1,0 +1,105 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { createDnsRecord, createExtraDnsRecords, PlannedRecord } from "../dns/record";
+import { DnsZone } from "../dns/zone";
+import { ProxySpec } from "../model/types";
+import { ProxyOutputs, proxyOutputs } from "../outputs";
+import { requireZoneRules } from "./cnameProxy";
+import { edgeCertificateNotes } from "./edgeCertificates";
+import { siteResourceName } from "./names";
+import { planPageRules, PlannedPageRule, validatePageRules } from "./pageRules";
+import { httpsRedirectRules, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
+
+/**
+ * The zone rules a PageRuleProxy needs: HTTP→HTTPS redirects. A page rule's "Always Use HTTPS" cannot be combined
+ * with other actions, and only the highest-priority matching page rule applies, so the redirect is a zone rule.
+ */
+export function pageRuleProxyZoneRules(proxy: ProxySpec): ZoneRuleSpec[] {
+    return proxy.sites.flatMap((site) => httpsRedirectRules(proxy.name, site));
+}
+
+export interface PageRuleProxyArgs {
+    /** The neutral description of the proxy; every origin must take its own Host (not VTEX). */
+    readonly proxy: ProxySpec;
+    /** The Cloudflare zone (Enterprise plan) for the records and page rules. */
+    readonly zone: Extract<DnsZone, { provider: "cloudflare" }>;
+    /** This proxy's rules from `planPageRules` over every proxy in the zone. Default: planned for this proxy alone. */
+    readonly pageRules?: readonly PlannedPageRule[];
+    /** The zone's shared rulesets, already holding `pageRuleProxyZoneRules(proxy)`. */
+    readonly zoneRules?: ZoneRules;
+}
+
+/**
+ * A vendor proxy on an Enterprise zone without code (seed 000, Cloudflare 403 fix 1): per hostname a proxied CNAME
+ * (ttl 1) to the default route's origin, and one page rule per route that overrides Host and resolution to the
+ * route's origin, with Full (strict) TLS to HTTPS origins and cache bypass where the route disables caching.
+ * Priorities follow the route table, so `/static/*` and `/array/*` outrank the catch-all `<host>/*`.
+ */
+export class PageRuleProxy extends pulumi.ComponentResource {
+    public readonly pageRules: readonly cloudflare.PageRule[];
+    public readonly outputs: pulumi.Output<ProxyOutputs>;
+
+    constructor(name: string, args: PageRuleProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("first-party-proxy:cloudflare:PageRuleProxy", name, {}, opts);
+        const { proxy, zone } = args;
+        if (proxy.sites.length === 0) throw new Error(`${name}: a PageRuleProxy needs at least one site`);
+        const planned = args.pageRules ?? planPageRules([proxy]).get(proxy.name)!;
+        validateOwnRules(name, proxy, planned);
+        const rules = pageRuleProxyZoneRules(proxy);
+        const phases = rules.length === 0 ? [] : requireZoneRules(name, args.zoneRules, rules);
+
+        const records: pulumi.Output<PlannedRecord[]>[] = [];
+        const defaults: string[] = [];
+        for (const site of proxy.sites) {
+            const siteName = siteResourceName(name, site.role, proxy.sites.length);
+            // The record needs a target to be proxied; the catch-all page rule resolves to the same origin anyway.
+            const fallback = planned.find((r) => r.role === site.role && r.routeIndex === site.routes.length - 1)!;
+            defaults.push(fallback.originDomain);
+            records.push(
+                createDnsRecord(
+                    zone,
+                    `${siteName}-cname`,
+                    { type: "CNAME", name: site.hostname, value: fallback.originDomain, proxied: true },
+                    `Serves ${site.hostname} through Cloudflare's proxy; page rules pick the origin per path`,
+                    { parent: this },
+                ).planned,
+            );
+        }
+        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }));
+
+        this.pageRules = planned.map(
+            (r) =>
+                new cloudflare.PageRule(
+                    `${siteResourceName(name, r.role, proxy.sites.length)}-rule-${r.routeIndex}`,
+                    {
+                        zoneId: zone.zoneId,
+                        target: r.target,
+                        priority: r.priority,
+                        status: "active",
+                        actions: { ...r.actions },
+                    },
+                    { parent: this },
+                ),
+        );
+
+        this.outputs = proxyOutputs(proxy, "cloudflare-page-rule", records, defaults, [
+            ...zoneRulesNotes(phases, false),
+            ...edgeCertificateNotes(
+                proxy.sites.map((s) => s.hostname),
+                zone.name,
+            ),
+            `Page rules ${planned.map((r) => `${r.target} (priority ${r.priority})`).join(", ")}: Host header and resolve overrides need the zone on the Enterprise plan.`,
+        ]);
+        this.registerOutputs({ outputs: this.outputs });
+    }
+}
+
+/** The given rules must be exactly one per route of this proxy, valid among themselves. */
+function validateOwnRules(name: string, proxy: ProxySpec, rules: readonly PlannedPageRule[]): void {
+    const expected = proxy.sites.flatMap((s) => s.routes.map((_, i) => `${s.role}#${i}`)).sort();
+    const given = rules.map((r) => (r.proxy === proxy.name ? `${r.role}#${r.routeIndex}` : `other proxy ${r.proxy}`)).sort();
+    if (JSON.stringify(expected) !== JSON.stringify(given)) {
+        throw new Error(`${name}: page rules must be one per route of this proxy (${expected.join(", ")}), got ${given.join(", ")}`);
+    }
+    validatePageRules(rules);
+}

@@ -1,0 +1,227 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { Site } from "../model/types";
+
+/**
+ * Zone rules (Cloudflare Rulesets) generated from a site's route table, for the proxies that Cloudflare serves as
+ * proxied DNS (VTEX, and every site in page-rule mode): HTTP→HTTPS redirects that spare the routes allowing plain
+ * HTTP (VTEX's ACME challenge), cache bypass where the route disables caching, and Full (strict) TLS to the origin.
+ *
+ * Cloudflare allows one entry-point ruleset per phase per zone, so the rules of every proxy in the zone are collected
+ * into one `ZoneRules` component, created once, that owns one Ruleset per phase.
+ */
+
+/** The phases we write to, in the order Cloudflare runs them for a request. */
+export const zonePhases = ["http_request_dynamic_redirect", "http_config_settings", "http_request_cache_settings"] as const;
+export type ZonePhase = (typeof zonePhases)[number];
+
+/** One rule as plain data; `owner` is the proxy that needs it. */
+export interface ZoneRuleSpec {
+    readonly phase: ZonePhase;
+    /** The proxy (ProxySpec name) the rule serves. */
+    readonly owner: string;
+    /** Stable reference, unique in the zone: keeps the rule's identity across updates. */
+    readonly ref: string;
+    readonly description: string;
+    readonly expression: string;
+    readonly action: "redirect" | "set_config" | "set_cache_settings";
+    readonly actionParameters: cloudflare.types.input.RulesetRuleActionParameters;
+}
+
+/** A string literal in Cloudflare's Rules language. */
+export function quote(value: string): string {
+    return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+const pathField = "http.request.uri.path";
+
+/**
+ * A CloudFront path pattern as a Rules language condition on the path, or undefined for `*` (every path). Exact
+ * paths use `eq`, trailing-`*` prefixes `starts_with` (all plans), inner `*` the case-sensitive `strict wildcard`.
+ * `?` has no equivalent outside regular expressions (Business plans and up), so it is refused.
+ */
+export function pathCondition(pattern: string): string | undefined {
+    if (pattern === "*") return undefined;
+    if (pattern.includes("?")) throw new Error(`path pattern ${pattern}: "?" cannot be expressed as a Cloudflare rule; use "*"`);
+    const p = pattern.startsWith("/") || pattern.startsWith("*") ? pattern : `/${pattern}`;
+    const firstStar = p.indexOf("*");
+    if (firstStar === -1) return `${pathField} eq ${quote(p)}`;
+    if (firstStar === p.length - 1) return `starts_with(${pathField}, ${quote(p.slice(0, -1))})`;
+    return `${pathField} strict wildcard ${quote(p)}`;
+}
+
+/**
+ * For each route of `site`, the condition "this request is for the site and this route is the first that matches
+ * its path" — CloudFront's first-match order, written out because every matching zone rule applies.
+ */
+export function routeConditions(site: Site): string[] {
+    const host = `http.host eq ${quote(site.hostname)}`;
+    const paths = site.routes.map((r) => pathCondition(r.pathPattern));
+    return paths.map((own, i) => {
+        const earlier = paths.slice(0, i);
+        if (earlier.some((c) => c === undefined)) return "false"; // shadowed by an earlier catch-all
+        return [host, ...(own ? [own] : []), ...earlier.map((c) => `not ${c}`)].join(" and ");
+    });
+}
+
+const refPart = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, "_");
+
+/**
+ * HTTP→HTTPS (301, query kept) for the routes that redirect; the others (VTEX's ACME challenge) stay reachable over
+ * plain HTTP. Done here rather than by the zone's "Always Use HTTPS", which cannot spare a path.
+ */
+export function httpsRedirectRules(owner: string, site: Site): ZoneRuleSpec[] {
+    const conditions = routeConditions(site);
+    return site.routes.flatMap((route, i) =>
+        route.viewerProtocol !== "redirect" || conditions[i] === "false"
+            ? []
+            : [
+                  {
+                      phase: "http_request_dynamic_redirect",
+                      owner,
+                      ref: `${refPart(owner)}-${refPart(site.role)}-https-${i}`,
+                      description: `${owner}: ${site.hostname}${route.pathPattern === "*" ? "" : ` ${route.pathPattern}`} HTTP to HTTPS`,
+                      expression: `(${conditions[i]} and not ssl)`,
+                      action: "redirect",
+                      actionParameters: {
+                          fromValue: {
+                              statusCode: 301,
+                              targetUrl: { expression: `concat("https://", http.host, ${pathField})` },
+                              preserveQueryString: true,
+                          },
+                      },
+                  } satisfies ZoneRuleSpec,
+              ],
+    );
+}
+
+/** Cache bypass for the routes whose cache intent is `disabled`. */
+export function cacheBypassRules(owner: string, site: Site): ZoneRuleSpec[] {
+    const conditions = routeConditions(site);
+    return site.routes.flatMap((route, i) =>
+        route.cache.mode !== "disabled" || conditions[i] === "false"
+            ? []
+            : [
+                  {
+                      phase: "http_request_cache_settings",
+                      owner,
+                      ref: `${refPart(owner)}-${refPart(site.role)}-nocache-${i}`,
+                      description: `${owner}: ${site.hostname}${route.pathPattern === "*" ? "" : ` ${route.pathPattern}`} never cached`,
+                      expression: `(${conditions[i]})`,
+                      action: "set_cache_settings",
+                      actionParameters: { cache: false },
+                  } satisfies ZoneRuleSpec,
+              ],
+    );
+}
+
+/**
+ * TLS to the origin verified (Full (strict)) for the site's hostname, whatever the zone's SSL mode. In Full modes
+ * Cloudflare reaches the origin with the visitor's scheme, so a plain-HTTP route (the ACME challenge) stays plain.
+ */
+export function strictSslRule(owner: string, site: Site): ZoneRuleSpec[] {
+    if (!site.origins.some((o) => o.protocol === "https")) return [];
+    return [
+        {
+            phase: "http_config_settings",
+            owner,
+            ref: `${refPart(owner)}-${refPart(site.role)}-ssl`,
+            description: `${owner}: ${site.hostname} Full (strict) TLS to the origin`,
+            expression: `(http.host eq ${quote(site.hostname)})`,
+            action: "set_config",
+            actionParameters: { ssl: "strict" },
+        },
+    ];
+}
+
+/** Rules grouped by phase in Cloudflare's order; throws on a ref used twice. */
+export function rulesByPhase(rules: readonly ZoneRuleSpec[]): Map<ZonePhase, ZoneRuleSpec[]> {
+    const seen = new Set<string>();
+    for (const r of rules) {
+        if (seen.has(r.ref)) throw new Error(`zone rule ref ${r.ref} is used twice; every proxy in a zone needs its own name`);
+        seen.add(r.ref);
+    }
+    const grouped = new Map<ZonePhase, ZoneRuleSpec[]>();
+    for (const phase of zonePhases) {
+        const list = rules.filter((r) => r.phase === phase);
+        if (list.length > 0) grouped.set(phase, list);
+    }
+    return grouped;
+}
+
+/**
+ * Said in the outputs of every proxy whose rules ZoneRules holds; `plainHttpPaths` when some route of the proxy
+ * must stay reachable over plain HTTP (VTEX's ACME challenge).
+ */
+export function zoneRulesNotes(phases: readonly ZonePhase[], plainHttpPaths: boolean): string[] {
+    if (phases.length === 0) return [];
+    return [
+        `This stack owns the zone's entry-point rulesets for ${phases.join(", ")}: Cloudflare allows one per phase per zone, so rules of those phases created elsewhere (dashboard, other stacks) are replaced; import an existing ruleset or move its rules here.`,
+        ...(plainHttpPaths
+            ? [
+                  `Keep the zone's "Always Use HTTPS" setting off: it would redirect every path, ACME challenges included (it overrides these rules); the redirect rules here send every other path to HTTPS.`,
+              ]
+            : []),
+    ];
+}
+
+export interface ZoneRulesArgs {
+    /** The Cloudflare zone the rulesets belong to. */
+    readonly zoneId: pulumi.Input<string>;
+    /** Every proxy's rules in the zone (from `cnameProxyZoneRules`, `pageRuleProxyZoneRules`). Default: none. */
+    readonly rules?: readonly ZoneRuleSpec[];
+}
+
+/**
+ * The zone's entry-point rulesets, one per phase, holding the rules of every proxy in the zone. Create it once per
+ * zone: Cloudflare refuses a second entry-point ruleset for a phase, and applying one replaces the phase's rules.
+ */
+export class ZoneRules extends pulumi.ComponentResource {
+    public readonly rulesets: ReadonlyMap<ZonePhase, cloudflare.Ruleset>;
+    private readonly refs: ReadonlySet<string>;
+
+    constructor(name: string, args: ZoneRulesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("first-party-proxy:cloudflare:ZoneRules", name, {}, opts);
+        const rules = args.rules ?? [];
+        const grouped = rulesByPhase(rules);
+        this.refs = new Set(rules.map((r) => r.ref));
+        const rulesets = new Map<ZonePhase, cloudflare.Ruleset>();
+        for (const [phase, list] of grouped) {
+            rulesets.set(
+                phase,
+                new cloudflare.Ruleset(
+                    `${name}-${phase.replace(/_/g, "-")}`,
+                    {
+                        zoneId: args.zoneId,
+                        kind: "zone",
+                        phase,
+                        name: `first-party-proxy ${phase}`,
+                        description: "Managed by first-party-proxy (Pulumi): edits made elsewhere are overwritten.",
+                        rules: list.map((r) => ({
+                            ref: r.ref,
+                            description: r.description,
+                            expression: r.expression,
+                            action: r.action,
+                            actionParameters: r.actionParameters,
+                            enabled: true,
+                        })),
+                    },
+                    { parent: this },
+                ),
+            );
+        }
+        this.rulesets = rulesets;
+        this.registerOutputs({ phases: [...rulesets.keys()] });
+    }
+
+    /** The phases that hold at least one of `rules`, after checking that every one of them is here. */
+    phasesFor(owner: string, rules: readonly ZoneRuleSpec[]): ZonePhase[] {
+        const missing = rules.filter((r) => !this.refs.has(r.ref));
+        if (missing.length > 0) {
+            throw new Error(
+                `${owner}: the zone's rulesets lack ${missing.map((r) => r.ref).join(", ")}; build ZoneRules from every proxy's zone rules before the proxies`,
+            );
+        }
+        return zonePhases.filter((p) => rules.some((r) => r.phase === p));
+    }
+}
