@@ -13,10 +13,11 @@ export const workerCompatibilityDate = "2024-11-11";
 const handlerSource = String.raw`
 // Connection-scoped headers (RFC 9110 7.6.1), and request headers that must not reach a vendor: the viewer's Host,
 // Expect (workerd would relay the origin's interim 100 Continue as the final response), Cloudflare's loop marker,
-// and path overrides some backends honour.
+// client-supplied forwarding claims, and path overrides some backends honour. cf-* and x-forwarded-* go too.
 const droppedRequestHeaders = new Set([
     "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-    "transfer-encoding", "upgrade", "host", "expect", "cdn-loop", "x-real-ip", "x-original-url", "x-rewrite-url",
+    "transfer-encoding", "upgrade", "host", "expect", "cdn-loop", "forwarded", "x-real-ip", "x-original-url",
+    "x-rewrite-url",
 ]);
 
 // CloudFront's managed SecurityHeadersPolicy, added only where the origin sent none.

@@ -3,6 +3,7 @@ import { Miniflare, RequestInit, Response } from "miniflare";
 import { workerSettings } from "../../../components/cloudflare/worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "../../../components/cloudflare/worker/source";
 import { Site } from "../../../components/model/types";
+import { RecordingOrigin, startRecordingOrigin } from "../../helpers/recordingOrigin";
 
 export interface ProxyWorkerOptions {
     /** Where every subrequest of the Worker goes (`127.0.0.1:<port>`), whatever host its URL names. */
@@ -48,5 +49,31 @@ export async function startProxyWorker(site: Site, options: ProxyWorkerOptions):
         entry,
         fetch: (path, init, scheme = "https") => mf.dispatchFetch(`${scheme}://${site.hostname}${path}`, init),
         dispose: () => mf.dispose(),
+    };
+}
+
+export interface ProxyFixture {
+    readonly origin: RecordingOrigin;
+    readonly worker: ProxyWorker;
+}
+
+/**
+ * Call inside a describe block: starts a recording origin and the Worker for `site` before its tests, disposes
+ * both after them, and clears the origin's record (and reply) before each test. Returns a getter for the pair.
+ */
+export function useProxyWorker(site: Site, options: Omit<ProxyWorkerOptions, "outbound"> = {}): () => ProxyFixture {
+    let fixture: ProxyFixture | undefined;
+    before(async () => {
+        const origin = await startRecordingOrigin();
+        fixture = { origin, worker: await startProxyWorker(site, { ...options, outbound: origin.address }) };
+    });
+    after(async () => {
+        await fixture?.worker.dispose();
+        await fixture?.origin.close();
+    });
+    beforeEach(() => fixture?.origin.reset());
+    return () => {
+        if (!fixture) throw new Error("the proxy worker is not started yet");
+        return fixture;
     };
 }

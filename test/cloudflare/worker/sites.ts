@@ -11,7 +11,7 @@ export function vendorSite(vendor: VendorId, region: VendorRegion, hostname: str
         region,
         layout,
         // Every role gets the same hostname; only the chosen site is used.
-        hostnames: { main: hostname, cdn: hostname, api: hostname },
+        hostnames: { main: hostname, cdn: hostname, api: hostname, store: hostname },
     });
     const site = role ? spec.sites.find((s) => s.role === role) : spec.sites[0];
     if (!site) throw new Error(`${vendor} ${layout} has no site "${role}"`);
