@@ -1,0 +1,81 @@
+import { mockInvoke } from "../../components/plan/mockOutputs";
+import { TestConfig } from "../helpers/plan";
+
+export const T = {
+    workerProxy: "first-party-proxy:cloudflare:WorkerProxy",
+    cnameProxy: "first-party-proxy:cloudflare:CnameProxy",
+    pageRuleProxy: "first-party-proxy:cloudflare:PageRuleProxy",
+    zoneRules: "first-party-proxy:cloudflare:ZoneRules",
+    script: "cloudflare:index/workersScript:WorkersScript",
+    customDomain: "cloudflare:index/workersCustomDomain:WorkersCustomDomain",
+    route: "cloudflare:index/workersRoute:WorkersRoute",
+    record: "cloudflare:index/dnsRecord:DnsRecord",
+    pageRule: "cloudflare:index/pageRule:PageRule",
+    ruleset: "cloudflare:index/ruleset:Ruleset",
+    distribution: "aws:cloudfront/distribution:Distribution",
+} as const;
+
+export const accountId = "0123456789abcdef0123456789abcdef";
+export const zone = "example.com";
+/** The zone id the mocked zone look-up answers for example.com. */
+export const zoneId: string = mockInvoke("cloudflare:index/getZone:getZone", { filter: { name: zone } }).zoneId;
+
+/** One proxy per vendor and region, single host, plus Segment's two-host shape: every site the product has. */
+export const everyVendor: TestConfig[] = [
+    { vendor: "segment", region: "us", domain: "s.example.com" },
+    { vendor: "segment", region: "eu", domain: "s-eu.example.com" },
+    { vendor: "segment", region: "us", name: "segment-split", cdnDomain: "cdn.example.com", apiDomain: "api.example.com" },
+    { vendor: "segment", region: "eu", name: "segment-split-eu", cdnDomain: "cdn-eu.example.com", apiDomain: "api-eu.example.com" },
+    { vendor: "posthog", region: "us", domain: "e.example.com" },
+    { vendor: "posthog", region: "eu", domain: "e-eu.example.com" },
+    { vendor: "amplitude", region: "us", domain: "r.example.com" },
+    { vendor: "amplitude", region: "eu", domain: "r-eu.example.com" },
+    { vendor: "vtex", domain: "www.example.com" },
+];
+
+/** Per hostname: the route table every CDN must implement, `[path pattern, origin host]` in order, default last. */
+export const routeTables: Record<string, [string, string][]> = {
+    "s.example.com": segmentSingle("api.segment.io"),
+    "s-eu.example.com": segmentSingle("events.eu1.segmentapis.com"),
+    "cdn.example.com": [["*", "cdn.segment.com"]],
+    "api.example.com": [["*", "api.segment.io"]],
+    "cdn-eu.example.com": [["*", "cdn.segment.com"]],
+    "api-eu.example.com": [["*", "events.eu1.segmentapis.com"]],
+    "e.example.com": posthog("us"),
+    "e-eu.example.com": posthog("eu"),
+    "r.example.com": [
+        ["/config*", "sr-client-cfg.amplitude.com"],
+        ["*", "api-sr.amplitude.com"],
+    ],
+    "r-eu.example.com": [
+        ["/config*", "sr-client-cfg.eu.amplitude.com"],
+        ["*", "api-sr.eu.amplitude.com"],
+    ],
+};
+
+function segmentSingle(api: string): [string, string][] {
+    return [
+        ["/analytics.js/*", "cdn.segment.com"],
+        ["/v1/projects/*", "cdn.segment.com"],
+        ["/next-integrations/*", "cdn.segment.com"],
+        ["/analytics-next/*", "cdn.segment.com"],
+        ["*", api],
+    ];
+}
+
+function posthog(region: string): [string, string][] {
+    return [
+        ["/static/*", `${region}-assets.i.posthog.com`],
+        ["/array/*", `${region}-assets.i.posthog.com`],
+        ["*", `${region}.i.posthog.com`],
+    ];
+}
+
+export const cloudflareStack = (cloudflare: TestConfig, proxies: TestConfig[] = everyVendor, dns: TestConfig = { provider: "cloudflare", zone }): TestConfig => ({
+    provider: "cloudflare",
+    dns,
+    cloudflare,
+    proxies,
+});
+
+export const inputs = (r: { inputs: Record<string, unknown> }): any => r.inputs;
