@@ -1,0 +1,49 @@
+import * as assert from "assert";
+import * as path from "path";
+import { ofType, planSettingsFile } from "../helpers/plan";
+import { inputs, T } from "./fixtures";
+
+const example = (name: string) => path.resolve(__dirname, "../../examples", `${name}.yaml`);
+const count = (plan: Awaited<ReturnType<typeof planSettingsFile>>, type: string) => ofType(plan, type).length;
+
+describe("examples/*.yaml plan offline", () => {
+    it("cloudflare-worker: a Worker per non-VTEX hostname, VTEX as proxied DNS, one ruleset per phase", async () => {
+        const plan = await planSettingsFile(example("cloudflare-worker"));
+        assert.strictEqual(count(plan, T.script), 7);
+        assert.strictEqual(count(plan, T.customDomain), 7);
+        assert.strictEqual(count(plan, T.cnameProxy), 1);
+        assert.strictEqual(count(plan, T.ruleset), 3);
+        const vendors = new Set(Object.values(plan.outputs.proxies as Record<string, any>).map((o) => `${o.vendor}/${o.region}`));
+        for (const v of ["segment/us", "segment/eu", "posthog/us", "posthog/eu", "amplitude/us", "amplitude/eu", "vtex/us"]) assert.ok(vendors.has(v), v);
+    });
+
+    it("cloudflare-page-rule: page rules for three vendors, VTEX as proxied DNS", async () => {
+        const plan = await planSettingsFile(example("cloudflare-page-rule"));
+        assert.strictEqual(count(plan, T.pageRule), 5 + 3 + 2);
+        assert.strictEqual(count(plan, T.script), 0);
+        assert.ok(ofType(plan, T.record).filter((r) => inputs(r).type === "CNAME").every((r) => inputs(r).proxied && inputs(r).ttl === 1));
+    });
+
+    it("cloudfront-cloudflare-dns: distributions with unproxied records in Cloudflare", async () => {
+        const plan = await planSettingsFile(example("cloudfront-cloudflare-dns"));
+        assert.strictEqual(count(plan, T.distribution), 3);
+        assert.strictEqual(count(plan, "aws:route53/record:Record"), 0);
+        assert.ok(ofType(plan, T.record).every((r) => inputs(r).proxied === false));
+    });
+
+    it("cloudfront-manual-dns: no record created, every record listed in the outputs", async () => {
+        const plan = await planSettingsFile(example("cloudfront-manual-dns"));
+        assert.strictEqual(count(plan, T.record) + count(plan, "aws:route53/record:Record"), 0);
+        const vtex = (plan.outputs.proxies as any)["vtex-www-example-com"];
+        assert.ok(vtex.dnsRecords.some((r: any) => r.type === "TXT" && r.name === "_www.example.com"));
+    });
+
+    it("segment-managed: only DNS records, by delegation and by CNAME", async () => {
+        const plan = await planSettingsFile(example("segment-managed"));
+        assert.strictEqual(count(plan, T.distribution), 0);
+        assert.deepStrictEqual(
+            ofType(plan, "aws:route53/record:Record").map((r) => inputs(r).type).sort(),
+            ["CNAME", "CNAME", "NS"],
+        );
+    });
+});
