@@ -1,0 +1,190 @@
+import { VendorId, VendorRegion } from "../model/types";
+import { CdnKind } from "./types";
+
+/*
+ * The fix for each failure, as the vendors' documents (../shared/seeds) and REQUIREMENTS.md state it. Where the
+ * advice depends on the CDN and the CDN is unknown, both variants are given.
+ */
+
+type PerCdn = { readonly cloudfront: string; readonly cloudflare: string; readonly managed?: string };
+
+function byCdn(cdn: CdnKind, advice: PerCdn): string {
+    if (cdn === "cloudfront") return advice.cloudfront;
+    if (cdn === "cloudflare") return advice.cloudflare;
+    if (cdn === "managed" && advice.managed) return advice.managed;
+    return `CloudFront: ${advice.cloudfront} Cloudflare: ${advice.cloudflare}`;
+}
+
+const managedSegment = "Segment runs this Custom Domain: check the NS/CNAME records Segment gave you, then contact Segment support.";
+
+export const fixes = {
+    /** The origin refused the request as if it got the proxy's Host (Segment 403, PostHog 401/403, Amplitude 403). */
+    hostRefused(vendor: VendorId, cdn: CdnKind): string {
+        const cloudfront: Record<VendorId, string> = {
+            segment:
+                "Send the origin its own Host: cache key headers None and an origin request policy that is not AllViewer (seed 000, CloudFront 403).",
+            posthog:
+                "Cache policy with Origin and Authorization headers and all query strings, CORS-CustomOrigin on the default behaviour, the origin matching your region, never the viewer's Host (seed 002, 403 Forbidden).",
+            amplitude:
+                "Origin request policy AllViewerExceptHostHeader: the Host must be the Amplitude endpoint, not your proxy domain (seed 003, 403 Forbidden).",
+            vtex: "VTEX needs the store's own Host (origin request policy AllViewer) and the _<host> TXT record (seed 004).",
+        };
+        return byCdn(cdn, {
+            cloudfront: cloudfront[vendor],
+            cloudflare:
+                vendor === "vtex"
+                    ? "VTEX needs the store's own Host: proxied DNS (not a Worker) and the _<host> TXT record (seed 004)."
+                    : "Cloudflare sends your hostname as Host: use a Worker that fetches the origin by its own hostname (cloudflare mode worker, the bulk origin override pattern) or, on Enterprise, a Page Rule with Host Header Override and Resolve Override to the origin (seed 000, Cloudflare 403).",
+            managed: managedSegment,
+        });
+    },
+
+    /** A Cloudflare error page instead of the vendor. */
+    cloudflareError(code: string | undefined, vendor: VendorId): string {
+        switch (code) {
+            case "1014":
+                return "Error 1014 (CNAME Cross-User Banned): a proxied CNAME to a vendor host that is itself on Cloudflare is refused; proxy with a Worker (cloudflare mode worker) instead.";
+            case "1000":
+                return "Error 1000: the origin saw Cloudflare forwarding headers from another zone; the Worker must strip cf-*, cdn-loop and x-forwarded-* toward the origin (the generated Worker does: redeploy it), and DNS must not point at a Cloudflare IP.";
+            case "520":
+            case "521":
+            case "522":
+            case "523":
+            case "524":
+            case "525":
+            case "526":
+                return `Error ${code}: Cloudflare could not reach the origin over TLS; SSL mode Full (strict) and the origin's own hostname${vendor === "vtex" ? " (<host>.cdn.vtex.com)" : ""}.`;
+            default:
+                return "A Cloudflare page answered instead of the vendor: if 403, " + fixes.hostRefused(vendor, "cloudflare") + " If it is a WAF or bot challenge, skip it for this hostname.";
+        }
+    },
+
+    /** The generated Worker answered itself. */
+    workerError(reason: string): string {
+        if (/unreachable/.test(reason)) return "The Worker could not reach the origin: check the origin hostname and region in the stack config, then redeploy.";
+        if (/Method not allowed/.test(reason)) return "Every route must accept GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (seed 000/002).";
+        return "Redeploy the generated Worker from the current stack config.";
+    },
+
+    /** No answer at all. */
+    unreachable(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Check that DNS points the hostname at the distribution (alias/CNAME) and that the distribution is deployed.",
+            cloudflare: "Check that the hostname has a proxied DNS record in the zone and the Worker route or custom domain covers it.",
+            managed: managedSegment,
+        });
+    },
+
+    /** A 5xx the vendor or the CDN returned. */
+    originError(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Origin protocol HTTPS only, minimum origin SSL protocol TLSv1.2, origin domain the vendor's hostname (CloudFront sends SNI for it).",
+            cloudflare: "The Worker must fetch the vendor's hostname over HTTPS (SNI for it); SSL mode Full (strict).",
+            managed: managedSegment,
+        });
+    },
+
+    redirect(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Viewer protocol policy Redirect HTTP to HTTPS on every behaviour (except VTEX's ACME path) (seed 000 step 4).",
+            cloudflare: "Turn on Always Use HTTPS for the hostname, or let the generated Worker answer HTTP with a 301 (its route must match http:// too).",
+            managed: managedSegment,
+        });
+    },
+
+    acmeRedirected(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "A behaviour /.well-known/acme-challenge/* before the default one: viewer protocol HTTP and HTTPS (no redirect), HTTP origin <host>.cdn.vtex.com, CachingDisabled (seed 004).",
+            cloudflare: "Exempt /.well-known/acme-challenge/* from Always Use HTTPS and any redirect, cache or WAF rule: VTEX must reach it over plain HTTP unchanged (seed 004).",
+        });
+    },
+
+    acmeBlocked(cdn: CdnKind): string {
+        return "Nothing may block /.well-known/acme-challenge/*: no WAF rule, no cache, no redirect; it must reach VTEX unchanged over plain HTTP (seed 004). " + fixes.acmeRedirected(cdn);
+    },
+
+    tlsName(hostname: string, cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: `Attach an ACM certificate from us-east-1 that covers ${hostname} (validated by DNS) and add ${hostname} as an alternate domain name of the distribution.`,
+            cloudflare: `Give ${hostname} a proxied DNS record so Cloudflare's edge certificate covers it (Universal SSL covers one level of subdomain; deeper names need an advanced certificate).`,
+            managed: managedSegment,
+        });
+    },
+
+    tlsExpired(hostname: string, cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: `Renew the certificate for ${hostname}: an ACM certificate renews itself only while its DNS validation record exists.`,
+            cloudflare: `Check SSL/TLS > Edge Certificates for ${hostname}: the edge certificate must be active.`,
+            managed: managedSegment,
+        });
+    },
+
+    tlsUntrusted(hostname: string, cdn: CdnKind): string {
+        return `Serve a certificate from a public CA for ${hostname} (Amplitude seed 003: SSL/TLS errors). ` + fixes.tlsName(hostname, cdn);
+    },
+
+    tlsProtocol(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Viewer certificate minimum protocol version TLSv1.2_2021 with SNI.",
+            cloudflare: "SSL/TLS > Edge Certificates > Minimum TLS Version 1.2.",
+            managed: managedSegment,
+        });
+    },
+
+    setCookie(names: readonly string[], cdn: CdnKind): string {
+        const cloudflareCookie = names.find((n) => /^(__cf_bm|__cflb|cf_clearance|_cfuvid|__cfruid)$/.test(n));
+        return byCdn(cdn, {
+            cloudfront: "Remove whatever adds Set-Cookie in front of the vendor (a CloudFront Function, Lambda@Edge, response headers policy); the proxy must add no cookie.",
+            cloudflare: cloudflareCookie
+                ? `${cloudflareCookie} is Cloudflare's own (Bot Fight Mode/Bot Management, Load Balancing affinity, challenges): turn that feature off for this hostname; the proxy must add no cookie.`
+                : "Remove whatever adds Set-Cookie in front of the vendor (a Worker other than the generated one, a Transform Rule); the proxy must add no cookie.",
+            managed: managedSegment,
+        });
+    },
+
+    cors(vendor: VendorId, cdn: CdnKind): string {
+        switch (vendor) {
+            case "segment":
+                return byCdn(cdn, {
+                    cloudfront: "Forward the Origin header to the API origin, see AWS's \"No 'Access-Control-Allow-Origin' header\" guide (seed 000, CloudFront CORS issue).",
+                    cloudflare: "Set SSL mode \"Strict (SSL-Only Origin Pull)\" for the API proxy hostname (seed 000, Cloudflare CORS issue).",
+                    managed: managedSegment,
+                });
+            case "posthog":
+                return byCdn(cdn, {
+                    cloudfront: "Response headers policy CORS-with-preflight-and-SecurityHeadersPolicy on /static/* and /array/*, Origin in the cache policy; if errors persist, a custom response headers policy with Access-Control-Allow-Headers * (seed 002, CORS errors).",
+                    cloudflare: "The Worker must pass the origin's CORS headers through and answer preflights on /static/* and /array/* (redeploy the generated Worker) (seed 002, CORS errors).",
+                });
+            case "amplitude":
+                return byCdn(cdn, {
+                    cloudfront: "Response headers policy CORS-with-preflight-and-SecurityHeadersPolicy with OPTIONS allowed: add Access-Control-Allow-Origin and related headers to proxy responses (seed 003, CORS errors).",
+                    cloudflare: "The Worker must answer preflights with Access-Control-Allow-Origin and related headers (redeploy the generated Worker) (seed 003, CORS errors).",
+                });
+            case "vtex":
+                return "The store serves its own pages: CORS is VTEX's, not the proxy's.";
+        }
+    },
+
+    posthogArrayCacheControl(region: VendorRegion): string {
+        return `Route /array/* to the assets origin ${region}-assets.i.posthog.com: through the main origin, cache-control is stripped and SDK config goes stale (seed 002).`;
+    },
+
+    posthogStatic(region: VendorRegion): string {
+        return `Route /static/* to the assets origin ${region}-assets.i.posthog.com, matching your PostHog region (seed 002, static assets aren't loading).`;
+    },
+
+    segmentCdnPath(): string {
+        return "Route /analytics.js/*, /v1/projects/*, /next-integrations/* and /analytics-next/* to cdn.segment.com (seed 000 CDN proxy).";
+    },
+
+    amplitudeConfigCached(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Cache policy CachingDisabled on /config* (seed 003: ensure the proxy isn't caching configuration responses).",
+            cloudflare: "The Worker must fetch /config* with the cache bypassed (redeploy the generated Worker); no Cache Rule may cache it (seed 003).",
+        });
+    },
+
+    amplitudeConfigRoute(): string {
+        return "Route /config* to sr-client-cfg.amplitude.com (or sr-client-cfg.eu.amplitude.com) and check configServerUrl points at <host>/config (seed 003, configuration changes don't apply).";
+    },
+};

@@ -1,0 +1,118 @@
+import type { ProxyOutputs } from "../outputs";
+import { VendorId, vendorIds, VendorRegion, vendorRegions } from "../model/types";
+import { CdnKind, ProxyTarget } from "./types";
+
+/** A proxy of the stack outputs that cannot be probed, and why. */
+export interface Unprobed {
+    readonly proxy: string;
+    readonly reason: string;
+}
+
+export interface Targets {
+    readonly targets: ProxyTarget[];
+    readonly unprobed: Unprobed[];
+}
+
+/**
+ * The proxies of a stack's outputs: `pulumi stack output --json` (`{proxies: {...}, warnings}`), or the offline
+ * plan's `--json` document (`{resources, outputs: {proxies}}`).
+ */
+export function targetsFromOutputs(document: unknown): Targets {
+    const root = document as { proxies?: unknown; outputs?: { proxies?: unknown } } | null;
+    const proxies = root?.proxies ?? root?.outputs?.proxies;
+    if (typeof proxies !== "object" || proxies === null || Array.isArray(proxies)) {
+        throw new Error("the outputs have no `proxies` object: expected the JSON of `pulumi stack output --json`");
+    }
+    const targets: ProxyTarget[] = [];
+    const unprobed: Unprobed[] = [];
+    for (const [name, value] of Object.entries(proxies as Record<string, Partial<ProxyOutputs>>)) {
+        const target = targetFromProxyOutputs(name, value);
+        if ("reason" in target) unprobed.push(target);
+        else targets.push(target);
+    }
+    return { targets, unprobed };
+}
+
+function targetFromProxyOutputs(name: string, outputs: Partial<ProxyOutputs>): ProxyTarget | Unprobed {
+    const vendor = outputs.vendor as VendorId;
+    if (!vendorIds.includes(vendor)) return { proxy: name, reason: `unknown vendor ${JSON.stringify(outputs.vendor)}` };
+    const region: VendorRegion = vendorRegions.includes(outputs.region as VendorRegion) ? (outputs.region as VendorRegion) : "us";
+    const cdn = cdnOfOutputs(outputs.cdn);
+    const sdk = (outputs.sdk ?? {}) as Record<string, string | undefined>;
+    const firstUrl = outputs.urls?.[0];
+    switch (vendor) {
+        case "segment": {
+            const cdnHost = hostOf(sdk.cdnURL) ?? hostOf(firstUrl);
+            const apiHost = hostOf(sdk.apiHost ? `https://${sdk.apiHost}` : undefined) ?? cdnHost;
+            if (!cdnHost || !apiHost) {
+                return {
+                    proxy: name,
+                    reason: "Segment managed Custom Domain by delegation: Segment names the hosts once it has verified the delegation; verify them with --url",
+                };
+            }
+            return { name, vendor, region, cdn, cdnHost, apiHost };
+        }
+        case "posthog":
+        case "amplitude":
+        case "vtex": {
+            const host = hostOf(sdk.api_host ?? sdk.configServerUrl ?? sdk.storeUrl) ?? hostOf(firstUrl);
+            if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
+            return { name, vendor, region, cdn, host };
+        }
+    }
+}
+
+/** The outputs' `cdn` (`cloudfront`, `cloudflare-worker`, `cloudflare-page-rule`, `cloudflare-dns`, `dns-only`). */
+export function cdnOfOutputs(cdn: string | undefined): CdnKind {
+    if (cdn === "cloudfront") return "cloudfront";
+    if (cdn?.startsWith("cloudflare")) return "cloudflare";
+    if (cdn === "dns-only") return "managed";
+    return "unknown";
+}
+
+export interface UrlTargetOptions {
+    readonly vendor: string;
+    readonly region?: string;
+    readonly url?: string;
+    /** Segment's two-host shape. */
+    readonly cdnUrl?: string;
+    readonly apiUrl?: string;
+    readonly cdn?: string;
+}
+
+/** A proxy built elsewhere, named by URL(s) on the command line. */
+export function targetFromUrls(options: UrlTargetOptions): ProxyTarget {
+    const vendor = options.vendor as VendorId;
+    if (!vendorIds.includes(vendor)) throw new Error(`--vendor must be one of ${vendorIds.join(", ")}`);
+    const region = (options.region ?? "us") as VendorRegion;
+    if (!vendorRegions.includes(region)) throw new Error(`--region must be one of ${vendorRegions.join(", ")}`);
+    const cdn = options.cdn === undefined ? "unknown" : (options.cdn as CdnKind);
+    if (!["cloudfront", "cloudflare", "managed", "unknown"].includes(cdn)) throw new Error("--cdn must be cloudfront, cloudflare or managed");
+    const url = requiredHost("--url", options.url, vendor !== "segment" || !(options.cdnUrl || options.apiUrl));
+    const name = `${vendor} (${[options.url, options.cdnUrl, options.apiUrl].filter(Boolean).map((u) => hostOf(u)).join(", ")})`;
+    if (vendor === "segment") {
+        const cdnHost = url ?? requiredHost("--cdn-url", options.cdnUrl, true)!;
+        const apiHost = options.apiUrl ? requiredHost("--api-url", options.apiUrl, true)! : cdnHost;
+        return { name, vendor, region, cdn, cdnHost, apiHost };
+    }
+    return { name, vendor, region, cdn, host: url! };
+}
+
+function requiredHost(option: string, value: string | undefined, required: boolean): string | undefined {
+    if (value === undefined) {
+        if (required) throw new Error(`${option} <https://host> is required`);
+        return undefined;
+    }
+    const host = hostOf(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`);
+    if (!host) throw new Error(`${option} ${value} is not a URL`);
+    return host;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+    if (!url) return undefined;
+    try {
+        return new URL(url).hostname || undefined;
+    } catch {
+        return undefined;
+    }
+}
