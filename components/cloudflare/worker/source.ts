@@ -85,16 +85,19 @@ function preflightResponse(request, route) {
 
 // CloudFront's CORS response headers policy with origin override off: only what the origin left out is added.
 function withEdgeCors(response, request, route) {
-    const added = [];
     const origin = request.headers.get("origin");
-    if (origin && !response.headers.has("access-control-allow-origin")) added.push(["access-control-allow-origin", origin]);
-    if (route.securityHeaders) added.push(...securityHeaders.filter(([name]) => !response.headers.has(name)));
-    if (added.length === 0) return response;
+    const addOrigin = origin !== null && !response.headers.has("access-control-allow-origin");
+    const security = route.securityHeaders ? securityHeaders.filter(([name]) => !response.headers.has(name)) : [];
+    if (!addOrigin && security.length === 0) return response;
 
+    // Re-wrapping keeps the body as it came (still encoded, with its Content-Length): only headers are added.
     const decorated = new Response(response.body, response);
-    for (const [name, value] of added) decorated.headers.set(name, value);
-    // The allowed origin now depends on the request's Origin.
-    if (origin && added[0][0] === "access-control-allow-origin") decorated.headers.append("vary", "Origin");
+    if (addOrigin) {
+        decorated.headers.set("access-control-allow-origin", origin);
+        // The allowed origin now depends on the request's Origin.
+        decorated.headers.append("vary", "Origin");
+    }
+    for (const [name, value] of security) decorated.headers.set(name, value);
     return decorated;
 }
 
@@ -130,6 +133,7 @@ async function proxy(request, settings) {
     };
     if (route.cache === "disabled") init.cache = "no-store";
 
+    // The origin's response goes back as it came (Set-Cookie included); the Worker itself never sets a cookie.
     let response;
     try {
         response = await fetch(target, init);
