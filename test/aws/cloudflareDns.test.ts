@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { stableHash } from "../../components/plan/mockOutputs";
 import { Plan } from "../../components/plan/mockPlan";
-import { byId, ofType, planConfig } from "../helpers/plan";
-import { inputs, zoneId } from "../cloudflare/fixtures";
+import { byId, ofType } from "../helpers/plan";
+import { examplePlan, inputs, zoneId } from "../cloudflare/fixtures";
 
 const T = {
     distribution: "aws:cloudfront/distribution:Distribution",
@@ -12,20 +12,13 @@ const T = {
     record: "cloudflare:index/dnsRecord:DnsRecord",
 };
 
-const hosts = ["e.example.com", "cdn.example.com", "api.example.com", "www.example.com"];
+const hosts = ["e.example.com", "cdn.example.com", "api.example.com", "r.example.com", "www.example.com"];
 
 describe("CloudFront with Cloudflare DNS", () => {
     let plan: Plan;
     before(async () => {
-        plan = await planConfig({
-            provider: "aws",
-            dns: { provider: "cloudflare", zone: "example.com" },
-            proxies: [
-                { vendor: "posthog", region: "eu", domain: "e.example.com" },
-                { vendor: "segment", region: "us", name: "segment-split", cdnDomain: "cdn.example.com", apiDomain: "api.example.com" },
-                { vendor: "vtex", domain: "www.example.com" },
-            ],
-        });
+        // PostHog EU, Segment's two hosts, Amplitude EU and VTEX, DNS in the Cloudflare zone example.com.
+        plan = await examplePlan("cloudfront-cloudflare-dns");
     });
 
     const records = () => ofType(plan, T.record).map(inputs);

@@ -1,22 +1,23 @@
 import * as assert from "assert";
 import { Plan } from "../../components/plan/mockPlan";
 import { childrenOf, ofType, planConfig } from "../helpers/plan";
-import { accountId, cloudflareStack, everyVendor, inputs, T, zoneId } from "./fixtures";
+import { accountId, cloudflareStack, inputs, pageRuleModePlan, T, workerModePlan, zoneId } from "./fixtures";
 import { evaluateRule } from "./ruleExpression";
 
 const modes = {
     worker: { accountId, mode: "worker" },
     pageRule: { mode: "pageRule", enterprise: true },
 } as const;
+const plans = { worker: workerModePlan, pageRule: pageRuleModePlan };
 
 const acme = "/.well-known/acme-challenge/abc";
 
 describe("CnameProxy (VTEX on Cloudflare, both modes)", () => {
-    for (const [mode, cloudflare] of Object.entries(modes)) {
+    for (const mode of ["worker", "pageRule"] as const) {
         describe(`mode ${mode}`, () => {
             let plan: Plan;
             before(async () => {
-                plan = await planConfig(cloudflareStack(cloudflare, everyVendor));
+                plan = await plans[mode]();
             });
             const vtexOf = (p: Plan) => ofType(p, T.cnameProxy).find((c) => c.name === "vtex-www-example-com")!;
 

@@ -1,14 +1,13 @@
 import * as assert from "assert";
-import * as path from "path";
-import { ofType, planSettingsFile } from "../helpers/plan";
-import { inputs, T } from "./fixtures";
+import { Plan } from "../../components/plan/mockPlan";
+import { ofType } from "../helpers/plan";
+import { examplePlan, inputs, T } from "./fixtures";
 
-const example = (name: string) => path.resolve(__dirname, "../../examples", `${name}.yaml`);
-const count = (plan: Awaited<ReturnType<typeof planSettingsFile>>, type: string) => ofType(plan, type).length;
+const count = (plan: Plan, type: string) => ofType(plan, type).length;
 
 describe("examples/*.yaml plan offline", () => {
     it("cloudflare-worker: a Worker per non-VTEX hostname, VTEX as proxied DNS, one ruleset per phase", async () => {
-        const plan = await planSettingsFile(example("cloudflare-worker"));
+        const plan = await examplePlan("cloudflare-worker");
         assert.strictEqual(count(plan, T.script), 7);
         assert.strictEqual(count(plan, T.customDomain), 7);
         assert.strictEqual(count(plan, T.cnameProxy), 1);
@@ -18,28 +17,28 @@ describe("examples/*.yaml plan offline", () => {
     });
 
     it("cloudflare-page-rule: page rules for three vendors, VTEX as proxied DNS", async () => {
-        const plan = await planSettingsFile(example("cloudflare-page-rule"));
+        const plan = await examplePlan("cloudflare-page-rule");
         assert.strictEqual(count(plan, T.pageRule), 5 + 3 + 2);
         assert.strictEqual(count(plan, T.script), 0);
         assert.ok(ofType(plan, T.record).filter((r) => inputs(r).type === "CNAME").every((r) => inputs(r).proxied && inputs(r).ttl === 1));
     });
 
     it("cloudfront-cloudflare-dns: distributions with unproxied records in Cloudflare", async () => {
-        const plan = await planSettingsFile(example("cloudfront-cloudflare-dns"));
-        assert.strictEqual(count(plan, T.distribution), 3);
+        const plan = await examplePlan("cloudfront-cloudflare-dns");
+        assert.strictEqual(count(plan, T.distribution), 5);
         assert.strictEqual(count(plan, "aws:route53/record:Record"), 0);
         assert.ok(ofType(plan, T.record).every((r) => inputs(r).proxied === false));
     });
 
     it("cloudfront-manual-dns: no record created, every record listed in the outputs", async () => {
-        const plan = await planSettingsFile(example("cloudfront-manual-dns"));
+        const plan = await examplePlan("cloudfront-manual-dns");
         assert.strictEqual(count(plan, T.record) + count(plan, "aws:route53/record:Record"), 0);
         const vtex = (plan.outputs.proxies as any)["vtex-www-example-com"];
         assert.ok(vtex.dnsRecords.some((r: any) => r.type === "TXT" && r.name === "_www.example.com"));
     });
 
     it("segment-managed: only DNS records, by delegation and by CNAME", async () => {
-        const plan = await planSettingsFile(example("segment-managed"));
+        const plan = await examplePlan("segment-managed");
         assert.strictEqual(count(plan, T.distribution), 0);
         assert.deepStrictEqual(
             ofType(plan, "aws:route53/record:Record").map((r) => inputs(r).type).sort(),

@@ -1,5 +1,7 @@
+import * as path from "path";
 import { mockInvoke } from "../../components/plan/mockOutputs";
-import { TestConfig } from "../helpers/plan";
+import { Plan } from "../../components/plan/mockPlan";
+import { planConfig, planSettingsFile, TestConfig } from "../helpers/plan";
 
 export const T = {
     workerProxy: "first-party-proxy:cloudflare:WorkerProxy",
@@ -79,3 +81,22 @@ export const cloudflareStack = (cloudflare: TestConfig, proxies: TestConfig[] = 
 });
 
 export const inputs = (r: { inputs: Record<string, unknown> }): any => r.inputs;
+
+/**
+ * Plans are plain data: the big ones are planned once per test run and shared by the files that assert on them
+ * (WorkerProxy, CnameProxy, PageRuleProxy, equivalence, examples), which keeps the suite fast. Never mutate them.
+ */
+const planned = new Map<string, Promise<Plan>>();
+const once = (key: string, plan: () => Promise<Plan>): Promise<Plan> => {
+    if (!planned.has(key)) planned.set(key, plan());
+    return planned.get(key)!;
+};
+
+/** Every vendor and region in worker mode. */
+export const workerModePlan = () => once("worker", () => planConfig(cloudflareStack({ accountId, mode: "worker" })));
+/** Every vendor and region in page-rule mode. */
+export const pageRuleModePlan = () => once("pageRule", () => planConfig(cloudflareStack({ mode: "pageRule", enterprise: true })));
+/** Every vendor and region on CloudFront with Route 53. */
+export const cloudFrontPlan = () => once("cloudfront", () => planConfig({ provider: "aws", dns: { provider: "route53", zone }, proxies: everyVendor }));
+/** One of examples/*.yaml. */
+export const examplePlan = (name: string) => once(`example:${name}`, () => planSettingsFile(path.resolve(__dirname, "../../examples", `${name}.yaml`)));

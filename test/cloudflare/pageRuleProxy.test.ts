@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Plan, PlannedResource } from "../../components/plan/mockPlan";
 import { childrenOf, ofType, planConfig } from "../helpers/plan";
-import { cloudflareStack, everyVendor, inputs, routeTables, T, zoneId } from "./fixtures";
+import { cloudflareStack, inputs, pageRuleModePlan, routeTables, T, zoneId } from "./fixtures";
 import { evaluateRule } from "./ruleExpression";
 
 /** The page rules for `host`, highest priority first, as `[path, origin, cacheLevel, ssl, priority]`. */
@@ -14,7 +14,7 @@ function rulesOf(plan: Plan, host: string): PlannedResource[] {
 describe("PageRuleProxy (cloudflare.mode pageRule, Enterprise)", () => {
     let plan: Plan;
     before(async () => {
-        plan = await planConfig(cloudflareStack({ mode: "pageRule", enterprise: true }));
+        plan = await pageRuleModePlan();
     });
 
     for (const [host, table] of Object.entries(routeTables)) {

@@ -2,13 +2,13 @@ import * as assert from "assert";
 import { workerSettings } from "../../components/cloudflare/worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "../../components/cloudflare/worker/source";
 import { Plan } from "../../components/plan/mockPlan";
-import { childrenOf, ofType, planConfig } from "../helpers/plan";
-import { accountId, cloudflareStack, inputs, routeTables, T, zoneId } from "./fixtures";
+import { childrenOf, ofType } from "../helpers/plan";
+import { accountId, inputs, routeTables, T, workerModePlan, zoneId } from "./fixtures";
 
 describe("WorkerProxy (cloudflare.mode worker)", () => {
     let plan: Plan;
     before(async () => {
-        plan = await planConfig(cloudflareStack({ accountId, mode: "worker" }));
+        plan = await workerModePlan();
     });
 
     const workerHosts = Object.keys(routeTables);

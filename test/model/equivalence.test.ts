@@ -1,0 +1,211 @@
+import * as assert from "assert";
+import { Readable } from "node:stream";
+import { Miniflare } from "miniflare";
+import { Plan, PlannedResource } from "../../components/plan/mockPlan";
+import { ofType } from "../helpers/plan";
+import { RecordingOrigin, startRecordingOrigin } from "../helpers/recordingOrigin";
+import { cloudFrontPlan, inputs, pageRuleModePlan, T, workerModePlan } from "../cloudflare/fixtures";
+
+/*
+ * The same route tables must route the same way on both CDNs. Each side is computed from what was PLANNED, not from
+ * the model: CloudFront's behaviour selection over the distribution's inputs (with a matcher written here, not the
+ * model's), the generated Worker run in workerd from the WorkersScript's own content and SETTINGS binding, the page
+ * rules by priority, and the proxied CNAME for VTEX.
+ */
+
+/** Request paths every hostname is asked for, tricky ones included. */
+const paths = [
+    "/",
+    "/static",
+    "/staticx",
+    "/static/array.js",
+    "/static/recorder.js",
+    "/array/x/config.js",
+    "/array/phc_KEY/config",
+    "/arrayx",
+    "/e/",
+    "/decide/",
+    "/config",
+    "/configuration",
+    "/config/v1/remote",
+    "/conf",
+    "/sessions/v2/track",
+    "/analytics.js/v1/k/analytics.min.js",
+    "/analytics.js",
+    "/v1/projects/k/settings",
+    "/v1/t",
+    "/v1/batch",
+    "/next-integrations/a.js",
+    "/next-integrations/actions/amplitude-plugins/0123abcd.js",
+    "/analytics-next/bundles/x.js",
+    "/Static/array.js",
+    "/.well-known/acme-challenge/abc",
+    "/checkout/cart",
+];
+
+/** Some answers spelled out, so that both sides cannot agree on a wrong table. */
+const spotChecks: [host: string, path: string, origin: string][] = [
+    ["e.example.com", "/static/array.js", "us-assets.i.posthog.com"],
+    ["e.example.com", "/array/x/config.js", "us-assets.i.posthog.com"],
+    ["e.example.com", "/static", "us.i.posthog.com"],
+    ["e.example.com", "/staticx", "us.i.posthog.com"],
+    ["e.example.com", "/Static/array.js", "us.i.posthog.com"],
+    ["e-eu.example.com", "/array/phc_KEY/config", "eu-assets.i.posthog.com"],
+    ["r.example.com", "/config", "sr-client-cfg.amplitude.com"],
+    ["r.example.com", "/configuration", "sr-client-cfg.amplitude.com"],
+    ["r.example.com", "/sessions/v2/track", "api-sr.amplitude.com"],
+    ["r-eu.example.com", "/sessions/v2/track", "api-sr.eu.amplitude.com"],
+    ["s.example.com", "/analytics.js/v1/k/analytics.min.js", "cdn.segment.com"],
+    ["s.example.com", "/analytics-next/bundles/x.js", "cdn.segment.com"],
+    ["s.example.com", "/next-integrations/a.js", "cdn.segment.com"],
+    ["s.example.com", "/v1/t", "api.segment.io"],
+    ["s.example.com", "/analytics.js", "api.segment.io"],
+    ["s-eu.example.com", "/v1/t", "events.eu1.segmentapis.com"],
+    ["s-eu.example.com", "/v1/projects/k/settings", "cdn.segment.com"],
+    ["api-eu.example.com", "/analytics.js/v1/k/analytics.min.js", "events.eu1.segmentapis.com"],
+    ["www.example.com", "/.well-known/acme-challenge/abc", "www.example.com.cdn.vtex.com"],
+    ["www.example.com", "/", "www.example.com.cdn.vtex.com"],
+];
+
+/** CloudFront path pattern → anchored, case-sensitive RegExp: `*` any run, `?` one character, the rest literal. */
+function patternRegex(pattern: string): RegExp {
+    const p = pattern.startsWith("/") || pattern.startsWith("*") ? pattern : `/${pattern}`;
+    const body = [...p].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("");
+    return new RegExp(`^${body}$`, "s");
+}
+
+/** CloudFront: ordered behaviours first to last, then the default; the behaviour's origin's domain name. */
+function cloudFrontOrigin(distribution: PlannedResource, path: string): string {
+    const i = inputs(distribution);
+    const behaviours = [...i.orderedCacheBehaviors, { ...i.defaultCacheBehavior, pathPattern: "*" }];
+    const chosen = behaviours.find((b: any) => patternRegex(b.pathPattern).test(path));
+    return i.origins.find((o: any) => o.originId === chosen.targetOriginId).domainName;
+}
+
+/** Page rules: the highest-priority rule whose URL pattern matches wins; none matching, the proxied CNAME's target. */
+function pageRuleOrigin(plan: Plan, host: string, path: string): string {
+    const rules = ofType(plan, T.pageRule)
+        .map(inputs)
+        .filter((r) => String(r.target).startsWith(`${host}/`))
+        .sort((a, b) => b.priority - a.priority);
+    const url = `${host}${path}`;
+    const rule = rules.find((r) => new RegExp(`^${String(r.target).split("*").map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "s").test(url));
+    return rule ? rule.actions.resolveOverride : proxiedTarget(plan, host);
+}
+
+/** A hostname served as proxied DNS goes wholly to its CNAME's target. */
+function proxiedTarget(plan: Plan, host: string): string {
+    const record = ofType(plan, T.record).find((r) => inputs(r).name === host && inputs(r).type === "CNAME")!;
+    assert.strictEqual(inputs(record).proxied, true, `${host} is proxied`);
+    return inputs(record).content;
+}
+
+describe("CloudFront and Cloudflare route every path to the same origin (from the planned resources)", function () {
+    this.timeout(60_000);
+    let aws: Plan;
+    let worker: Plan;
+    let pageRule: Plan;
+    let origin: RecordingOrigin;
+    let mf: Miniflare;
+
+    before(async () => {
+        // Every vendor and region (fixtures' everyVendor), the same config on each CDN.
+        aws = await cloudFrontPlan();
+        worker = await workerModePlan();
+        pageRule = await pageRuleModePlan();
+
+        // Every planned Worker in one workerd, each on its Custom Domain's hostname, every subrequest to the recorder.
+        origin = await startRecordingOrigin();
+        const domains = ofType(worker, T.customDomain).map(inputs);
+        mf = new Miniflare({
+            workers: ofType(worker, T.script).map((s) => {
+                const script = inputs(s);
+                const binding = script.bindings.find((b: any) => b.name === "SETTINGS");
+                const hostnames = domains.filter((d) => d.service === script.scriptName).map((d) => d.hostname);
+                return {
+                    name: script.scriptName,
+                    modules: [{ type: "ESModule" as const, path: script.mainModule, contents: script.content }],
+                    compatibilityDate: script.compatibilityDate,
+                    bindings: { SETTINGS: JSON.parse(binding.json) },
+                    routes: hostnames.map((h: string) => `${h}/*`),
+                    outboundService: { external: { address: origin.address, http: {} } },
+                };
+            }),
+            cf: false,
+            handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+                stdout.resume();
+                stderr.resume();
+            },
+        });
+        await mf.ready;
+    });
+
+    after(async () => {
+        await mf?.dispose();
+        await origin?.close();
+    });
+
+    /** The upstream host the Worker on `host` fetched for `path` (the Host header the recorder received). */
+    async function workerOrigin(host: string, path: string): Promise<string> {
+        origin.reset();
+        const response = await mf.dispatchFetch(`https://${host}${path}`);
+        await response.arrayBuffer();
+        assert.strictEqual(response.status, 200, `${host}${path} answered ${response.status}`);
+        assert.strictEqual(origin.requests.length, 1, `${host}${path}: one upstream request`);
+        assert.strictEqual(origin.requests[0].url, path, "the path reaches the origin unchanged");
+        return origin.requests[0].host;
+    }
+
+    const distributionFor = (host: string) => ofType(aws, T.distribution).find((d) => inputs(d).aliases.includes(host))!;
+    const hostnames = () => ofType(aws, T.distribution).map((d) => inputs(d).aliases[0] as string);
+
+    it("plans the same hostnames on every CDN", () => {
+        const onWorkers = [...ofType(worker, T.customDomain).map((d) => inputs(d).hostname), ...ofType(worker, T.record).filter((r) => inputs(r).proxied).map((r) => inputs(r).name)];
+        const onPageRules = ofType(pageRule, T.record).filter((r) => inputs(r).proxied).map((r) => inputs(r).name);
+        assert.deepStrictEqual([...onWorkers].sort(), [...hostnames()].sort());
+        assert.deepStrictEqual([...onPageRules].sort(), [...hostnames()].sort());
+        assert.strictEqual(hostnames().length, 11);
+    });
+
+    it("the spot checks hold on CloudFront (the table is not wrong on both sides)", () => {
+        for (const [host, path, expected] of spotChecks) assert.strictEqual(cloudFrontOrigin(distributionFor(host), path), expected, `${host}${path}`);
+    });
+
+    it("Workers (run in workerd) pick CloudFront's origin for every path of every vendor and region", async () => {
+        const workerHosts = new Set(ofType(worker, T.customDomain).map((d) => inputs(d).hostname as string));
+        const mismatches: string[] = [];
+        let checked = 0;
+        for (const host of hostnames()) {
+            for (const path of paths) {
+                const expected = cloudFrontOrigin(distributionFor(host), path);
+                const actual = workerHosts.has(host) ? await workerOrigin(host, path) : proxiedTarget(worker, host);
+                checked++;
+                if (actual !== expected) mismatches.push(`${host}${path}: CloudFront ${expected}, Cloudflare ${actual}`);
+            }
+        }
+        assert.deepStrictEqual(mismatches, []);
+        assert.strictEqual(checked, hostnames().length * paths.length);
+    });
+
+    it("page rules pick CloudFront's origin for every path of every vendor and region", () => {
+        const mismatches: string[] = [];
+        for (const host of hostnames()) {
+            for (const path of paths) {
+                const expected = cloudFrontOrigin(distributionFor(host), path);
+                const actual = pageRuleOrigin(pageRule, host, path);
+                if (actual !== expected) mismatches.push(`${host}${path}: CloudFront ${expected}, page rules ${actual}`);
+            }
+        }
+        assert.deepStrictEqual(mismatches, []);
+    });
+
+    it("the test's matcher is CloudFront's: case-sensitive, anchored, * spans slashes, ? one character", () => {
+        assert.ok(patternRegex("/static/*").test("/static/a/b.js"));
+        assert.ok(!patternRegex("/static/*").test("/static"));
+        assert.ok(!patternRegex("/static/*").test("/Static/a"));
+        assert.ok(!patternRegex("/static/*").test("/x/static/a"));
+        assert.ok(patternRegex("/config*").test("/configuration"));
+        assert.ok(patternRegex("/a?c").test("/abc") && !patternRegex("/a?c").test("/abbc"));
+        assert.ok(patternRegex("*").test("/"));
+    });
+});
