@@ -33,6 +33,7 @@ export async function startProxyWorker(site: Site, options: ProxyWorkerOptions):
         modules: [{ type: "ESModule", path: workerMainModule, contents: workerModuleSource() }],
         compatibilityDate: workerCompatibilityDate,
         cf: false,
+        // Round-tripped through JSON, as the deployed json binding is.
         bindings: { SETTINGS: JSON.parse(JSON.stringify(workerSettings(site))) },
         outboundService: { external: { address: options.outbound, http: {} } },
         stripCfConnectingIp: false,
