@@ -25,7 +25,7 @@ export interface PageRuleProxyArgs {
     readonly zone: Extract<DnsZone, { provider: "cloudflare" }>;
     /** This proxy's rules from `planPageRules` over every proxy in the zone. Default: planned for this proxy alone. */
     readonly pageRules?: readonly PlannedPageRule[];
-    /** The zone's shared rulesets, already holding `pageRuleProxyZoneRules(proxy)`. */
+    /** The zone's shared rulesets, already holding `pageRuleProxyZoneRules(proxy)` (its HTTPS redirects). Required when it has any. */
     readonly zoneRules?: ZoneRules;
 }
 
