@@ -1,0 +1,230 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { Unwrap } from "@pulumi/pulumi";
+import { acmeChallengePrefix, cloudflareAutoTtl, maxPageRulesPerZone, segmentApiHosts, vendorOfHost } from "./facts";
+
+export type WorkersScriptProps = Unwrap<cloudflare.WorkersScriptArgs>;
+
+/** The generated Worker's `SETTINGS` binding, as far as the policies read it. */
+export interface WorkerSettingsView {
+    readonly hostname?: unknown;
+    readonly origins: Record<string, { readonly baseUrl?: unknown }>;
+    readonly routes: readonly { readonly pathPattern?: unknown; readonly originId?: unknown; readonly redirectHttp?: unknown; readonly cache?: unknown }[];
+}
+
+/** The Worker's SETTINGS json binding, or why it cannot be read. */
+export function readWorkerSettings(script: WorkersScriptProps): { settings?: WorkerSettingsView; problem?: string } {
+    const binding = (script.bindings ?? []).find((b) => b.name === "SETTINGS");
+    if (!binding) return { problem: "has no SETTINGS binding, so the origins it fetches from cannot be checked" };
+    if (binding.type !== "json" || typeof binding.json !== "string") return { problem: `has a SETTINGS binding of type ${binding.type}, not json` };
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(binding.json);
+    } catch {
+        return { problem: "has a SETTINGS binding that is not valid JSON" };
+    }
+    const s = parsed as Partial<WorkerSettingsView>;
+    if (typeof s !== "object" || s === null || typeof s.origins !== "object" || s.origins === null || !Array.isArray(s.routes)) {
+        return { problem: "has a SETTINGS binding without origins and routes" };
+    }
+    return { settings: s as WorkerSettingsView };
+}
+
+/** `https://host` with nothing else, or undefined. */
+export function bareHttpsHost(baseUrl: unknown): string | undefined {
+    if (typeof baseUrl !== "string") return undefined;
+    let url: URL;
+    try {
+        url = new URL(baseUrl);
+    } catch {
+        return undefined;
+    }
+    const bare = url.protocol === "https:" && url.port === "" && url.username === "" && url.password === "" && url.search === "" && url.hash === "";
+    return bare && `https://${url.hostname}` === baseUrl.replace(/\/$/, "") ? url.hostname : undefined;
+}
+
+export const cloudflareProxiedRecordTtlAuto: ResourceValidationPolicy = {
+    name: "cloudflare-proxied-record-ttl-auto",
+    description: "Proxied Cloudflare DNS records have ttl 1 (automatic), the only TTL Cloudflare accepts for them.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(cloudflare.DnsRecord, (r, _, reportViolation) => {
+        if (r.proxied === true && r.ttl !== cloudflareAutoTtl) {
+            reportViolation(`record ${r.name} ${r.type} is proxied with ttl ${r.ttl}: proxied records need ttl 1 (automatic).`);
+        }
+    }),
+};
+
+export const cloudflarePageRuleSslStrict: ResourceValidationPolicy = {
+    name: "cloudflare-page-rule-ssl-strict",
+    description:
+        "Page rules that send traffic to a vendor's HTTPS origin set SSL to strict (Segment's Tracking API otherwise fails CORS preflights).",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(cloudflare.PageRule, (rule, _, reportViolation) => {
+        const origin = rule.actions?.resolveOverride ?? rule.actions?.hostHeaderOverride;
+        const vendor = vendorOfHost(origin);
+        if (vendor === undefined || vendor === "vtex" || rule.actions?.ssl === "strict") return;
+        const why = segmentApiHosts.includes(origin!)
+            ? "Segment's Tracking API needs SSL strict, or CORS preflights fail"
+            : "the origin's certificate must be verified";
+        reportViolation(`page rule ${rule.target} sends traffic to ${origin} with ssl ${rule.actions?.ssl ?? "unset"}: set ssl strict (${why}).`);
+    }),
+};
+
+function pageRulesByZone(resources: readonly PolicyResource[]): Map<string, PolicyResource[]> {
+    const zones = new Map<string, PolicyResource[]>();
+    for (const r of resources.filter((x) => x.isType(cloudflare.PageRule))) {
+        const zone = String(r.props.zoneId);
+        zones.set(zone, [...(zones.get(zone) ?? []), r]);
+    }
+    return zones;
+}
+
+export const cloudflarePageRuleLimit: StackValidationPolicy = {
+    name: "cloudflare-page-rule-limit",
+    description: `A zone holds at most ${maxPageRulesPerZone} page rules (Cloudflare's Enterprise limit).`,
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const [zone, rules] of pageRulesByZone(args.resources)) {
+            if (rules.length > maxPageRulesPerZone) {
+                reportViolation(
+                    `zone ${zone} gets ${rules.length} page rules, more than the ${maxPageRulesPerZone} Cloudflare allows: use mode worker for some proxies, or split them across zones.`,
+                );
+            }
+        }
+    },
+};
+
+/** Whether page rule target `a` matches every URL target `b` matches (`*` is the only wildcard). */
+export function pageTargetCovers(a: string, b: string): boolean {
+    const strip = (t: string) => t.replace(/^\*?https?:\/\//, "").replace(/^\*:\/\//, "");
+    const pattern = strip(a)
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*");
+    // b's own wildcards become a character a's literals never match: only a's wildcards can absorb them.
+    return new RegExp(`^${pattern}$`, "s").test(strip(b).replace(/\*/g, "\u0000"));
+}
+
+export const cloudflarePageRuleOrder: StackValidationPolicy = {
+    name: "cloudflare-page-rule-order",
+    description:
+        "Within a zone, page rule priorities are set and distinct, and every specific rule outranks the catch-all rules that also match its URLs (only the highest-priority match applies).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const [zone, rules] of pageRulesByZone(args.resources)) {
+            const byPriority = new Map<number, PolicyResource>();
+            for (const r of rules) {
+                const p = r.props.priority;
+                if (typeof p !== "number") {
+                    reportViolation(`page rule ${r.props.target} in zone ${zone} has no priority: set one, so the order does not depend on creation order.`, r.urn);
+                    continue;
+                }
+                const same = byPriority.get(p);
+                if (same) reportViolation(`page rules ${same.props.target} and ${r.props.target} in zone ${zone} share priority ${p}.`, r.urn);
+                byPriority.set(p, r);
+            }
+            for (const general of rules) {
+                for (const specific of rules) {
+                    if (general === specific || general.props.target === specific.props.target) continue;
+                    if (!pageTargetCovers(general.props.target, specific.props.target)) continue;
+                    if (typeof general.props.priority === "number" && typeof specific.props.priority === "number" && specific.props.priority <= general.props.priority) {
+                        reportViolation(
+                            `page rule ${specific.props.target} (priority ${specific.props.priority}) never applies: ${general.props.target} (priority ${general.props.priority}) matches all its URLs and must rank below it.`,
+                            specific.urn,
+                        );
+                    }
+                }
+            }
+        }
+    },
+};
+
+export const cloudflareWorkerNotOpenProxy: ResourceValidationPolicy = {
+    name: "cloudflare-worker-not-open-proxy",
+    description:
+        "Proxy Workers fetch only from the vendors' documented HTTPS hosts listed in their SETTINGS binding, so they cannot be used to reach any other site.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
+        const { settings, problem } = readWorkerSettings(script);
+        if (!settings) {
+            reportViolation(`Worker ${script.scriptName} ${problem}.`);
+            return;
+        }
+        for (const [id, origin] of Object.entries(settings.origins)) {
+            const host = bareHttpsHost(origin?.baseUrl);
+            const vendor = vendorOfHost(host);
+            if (host === undefined || vendor === undefined || vendor === "vtex") {
+                reportViolation(
+                    `Worker ${script.scriptName} origin ${id} is ${JSON.stringify(origin?.baseUrl)}: a proxy Worker may only fetch https://<a vendor's documented host> (no path, port or credentials).`,
+                );
+            }
+        }
+        for (const route of settings.routes) {
+            if (typeof route.originId !== "string" || !(route.originId in settings.origins)) {
+                reportViolation(`Worker ${script.scriptName} route ${String(route.pathPattern)} names origin ${String(route.originId)}, which its SETTINGS do not define.`);
+            }
+        }
+    }),
+};
+
+export const cloudflareWorkerRedirectsHttp: ResourceValidationPolicy = {
+    name: "cloudflare-worker-redirects-http",
+    description: "Proxy Workers redirect plain HTTP to HTTPS on every route.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
+        const { settings } = readWorkerSettings(script);
+        for (const route of settings?.routes ?? []) {
+            if (route.redirectHttp !== true) {
+                reportViolation(`Worker ${script.scriptName} route ${String(route.pathPattern)} serves plain HTTP: set redirectHttp.`);
+            }
+        }
+    }),
+};
+
+const pathField = "http.request.uri.path";
+
+/** Whether a Rules-language expression can match a request for `host` whose path starts with `prefix`. */
+export function expressionMayMatchPath(expression: string, host: string, prefix: string): boolean {
+    if (!expression.includes(`http.host eq "${host}"`)) return false;
+    const conditions = [...expression.matchAll(/(not\s+)?starts_with\(http\.request\.uri\.path,\s*"([^"]*)"\)/g)];
+    for (const [, negated, value] of conditions) {
+        // `not starts_with(path, p)` excludes the prefix when the prefix itself starts with p.
+        if (negated && prefix.startsWith(value)) return false;
+        // `starts_with(path, p)` with p neither a prefix of ours nor below it cannot match ours.
+        if (!negated && !prefix.startsWith(value) && !value.startsWith(prefix)) return false;
+    }
+    const exact = [...expression.matchAll(new RegExp(`(not\\s+)?${pathField.replace(/\./g, "\\.")} eq "([^"]*)"`, "g"))];
+    if (exact.some(([, negated, value]) => !negated && !value.startsWith(prefix))) return false;
+    return true;
+}
+
+export const cloudflareVtexAcmeOverHttp: StackValidationPolicy = {
+    name: "cloudflare-vtex-acme-over-http",
+    description:
+        "A VTEX store proxied by Cloudflare redirects viewers to HTTPS, except /.well-known/acme-challenge/*, which must reach VTEX over plain HTTP so it can issue the store's certificate.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const stores = args.resources.filter(
+            (r) => r.isType(cloudflare.DnsRecord) && r.props.proxied === true && vendorOfHost(r.props.content) === "vtex",
+        );
+        const redirects = args.resources
+            .filter((r) => r.isType(cloudflare.Ruleset) && r.props.phase === "http_request_dynamic_redirect")
+            .flatMap((r) => ((r.props.rules ?? []) as { expression?: string; action?: string; enabled?: boolean }[]).map((rule) => ({ ruleset: r, rule })))
+            .filter(({ rule }) => rule.action === "redirect" && rule.enabled !== false && typeof rule.expression === "string");
+        for (const store of stores) {
+            const host = String(store.props.name);
+            const own = redirects.filter(({ rule }) => rule.expression!.includes(`http.host eq "${host}"`));
+            if (own.length === 0) {
+                reportViolation(`VTEX store ${host} is proxied but no redirect rule sends its plain-HTTP viewers to HTTPS.`, store.urn);
+            }
+            for (const { ruleset, rule } of own) {
+                if (expressionMayMatchPath(rule.expression!, host, acmeChallengePrefix)) {
+                    reportViolation(
+                        `redirect rule "${rule.expression}" can redirect ${host}${acmeChallengePrefix}*: add "not starts_with(${pathField}, \\"${acmeChallengePrefix}\\")" so VTEX's certificate challenge stays on plain HTTP.`,
+                        ruleset.urn,
+                    );
+                }
+            }
+        }
+    },
+};

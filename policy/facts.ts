@@ -1,0 +1,65 @@
+/*
+ * What the policies know about the vendors and the CDNs, written out here rather than imported from the program:
+ * the pack is a second, independent statement of the contract (REQUIREMENTS.md), so a wrong preset fails it.
+ * test/policy/facts.test.ts checks that the program's presets and these tables agree.
+ */
+
+/** CloudFront's managed policy IDs (the same in every account). */
+export const managed = {
+    cache: {
+        CachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        CachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+    },
+    originRequest: {
+        AllViewer: "216adef6-5c7f-47e4-b989-5492eafa07d3",
+        AllViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+        CorsCustomOrigin: "59781a5b-3903-41f3-afcb-af62929ccde1",
+    },
+} as const;
+
+export type Vendor = "segment" | "posthog" | "amplitude" | "vtex";
+
+/** Every upstream hostname a vendor documents, per vendor. VTEX's are `<store host>.cdn.vtex.com`. */
+export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex">]: readonly string[] } = {
+    segment: ["cdn.segment.com", "api.segment.io", "events.eu1.segmentapis.com"],
+    posthog: ["us.i.posthog.com", "eu.i.posthog.com", "us-assets.i.posthog.com", "eu-assets.i.posthog.com"],
+    amplitude: ["api-sr.amplitude.com", "api-sr.eu.amplitude.com", "sr-client-cfg.amplitude.com", "sr-client-cfg.eu.amplitude.com"],
+};
+
+/** Segment's Tracking API hosts: Cloudflare in front of them needs SSL strict, or CORS preflights fail. */
+export const segmentApiHosts: readonly string[] = ["api.segment.io", "events.eu1.segmentapis.com"];
+
+/** VTEX's CDN, which serves a store by the store's own Host. */
+export const vtexCdnSuffix = ".cdn.vtex.com";
+
+/** The one path VTEX needs over plain HTTP: its certificate authority's HTTP-01 challenge. */
+export const acmeChallengePattern = "/.well-known/acme-challenge/*";
+export const acmeChallengePrefix = "/.well-known/acme-challenge/";
+
+/** Which vendor an upstream hostname belongs to, or undefined for one no vendor documents. */
+export function vendorOfHost(host: string | undefined): Vendor | undefined {
+    if (typeof host !== "string") return undefined;
+    const h = host.toLowerCase().replace(/\.$/, "");
+    if (h.endsWith(vtexCdnSuffix) && h.length > vtexCdnSuffix.length) return "vtex";
+    for (const [vendor, hosts] of Object.entries(vendorHosts) as [Exclude<Vendor, "vtex">, readonly string[]][]) {
+        if (hosts.includes(h)) return vendor;
+    }
+    return undefined;
+}
+
+/** Amplitude's hosts, documented or not: replay data must never be cached anywhere on its way. */
+export function isAmplitudeHost(host: string | undefined): boolean {
+    return typeof host === "string" && (host === "amplitude.com" || host.toLowerCase().endsWith(".amplitude.com"));
+}
+
+/** CloudFront viewer TLS policies at least as strict as TLSv1.2_2021 (REQUIREMENTS: at least TLSv1.2_2021, SNI). */
+export const viewerTlsPolicies: readonly string[] = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
+
+/** CloudFront certificates live in ACM in this region only. */
+export const cloudFrontCertificateRegion = "us-east-1";
+
+/** Page rules a zone may hold at most (Enterprise plan). */
+export const maxPageRulesPerZone = 125;
+
+/** Cloudflare's "automatic" TTL, the only one a proxied record takes. */
+export const cloudflareAutoTtl = 1;

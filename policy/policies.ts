@@ -1,0 +1,57 @@
+import { Policies } from "@pulumi/policy";
+import { acmCertificateCreateBeforeDelete, acmCertificateDnsValidated, acmCertificateInUsEast1, cloudfrontCertificateMatchesAliases } from "./certificates";
+import {
+    cloudflarePageRuleLimit,
+    cloudflarePageRuleOrder,
+    cloudflarePageRuleSslStrict,
+    cloudflareProxiedRecordTtlAuto,
+    cloudflareVtexAcmeOverHttp,
+    cloudflareWorkerNotOpenProxy,
+    cloudflareWorkerRedirectsHttp,
+} from "./cloudflare";
+import {
+    cloudfrontOriginHttps,
+    cloudfrontOriginRequestNoAuthorization,
+    cloudfrontOriginRequestPolicyNoHost,
+    cloudfrontPoliciesNoCookies,
+    cloudfrontUncachedPolicyEmptyKey,
+    cloudfrontViewerHttps,
+    cloudfrontViewerTls,
+} from "./cloudfront";
+import { dnsCloudfrontTargetNotProxied, dnsZonesLookedUpOnly } from "./dns";
+import { amplitudeNeverCached, noViewerHostToVendors, vtexKeepsHost } from "./vendors";
+
+/**
+ * Every policy of the pack, by area. Kept apart from index.ts, which serves them to the Pulumi engine: importing
+ * this list starts nothing, so the tests run the policies offline.
+ */
+export const policies: Policies = [
+    // CloudFront mechanics
+    cloudfrontViewerHttps,
+    cloudfrontViewerTls,
+    cloudfrontOriginHttps,
+    cloudfrontPoliciesNoCookies,
+    cloudfrontUncachedPolicyEmptyKey,
+    cloudfrontOriginRequestNoAuthorization,
+    cloudfrontOriginRequestPolicyNoHost,
+    // Certificates
+    acmCertificateInUsEast1,
+    cloudfrontCertificateMatchesAliases,
+    acmCertificateCreateBeforeDelete,
+    acmCertificateDnsValidated,
+    // Vendor contracts on either CDN
+    noViewerHostToVendors,
+    vtexKeepsHost,
+    amplitudeNeverCached,
+    // Cloudflare mechanics
+    cloudflareProxiedRecordTtlAuto,
+    cloudflarePageRuleSslStrict,
+    cloudflarePageRuleLimit,
+    cloudflarePageRuleOrder,
+    cloudflareWorkerNotOpenProxy,
+    cloudflareWorkerRedirectsHttp,
+    cloudflareVtexAcmeOverHttp,
+    // DNS
+    dnsZonesLookedUpOnly,
+    dnsCloudfrontTargetNotProxied,
+];

@@ -1,0 +1,115 @@
+import * as aws from "@pulumi/aws";
+import * as cloudflare from "@pulumi/cloudflare";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { readWorkerSettings, bareHttpsHost } from "./cloudflare";
+import { behavioursOf, forwardsViewerHost } from "./cloudfront";
+import { isAmplitudeHost, managed, vendorOfHost } from "./facts";
+
+/*
+ * The vendors' contracts, on whichever CDN serves them: who gets the viewer's Host, and what must never be cached.
+ */
+
+export const noViewerHostToVendors: ResourceValidationPolicy = {
+    name: "no-viewer-host-to-vendors",
+    description:
+        "Segment, PostHog and Amplitude get their own hostname as Host, never the viewer's (they answer 403 otherwise): no AllViewer origin request policy on CloudFront, and a Host override to the origin on Cloudflare page rules.",
+    enforcementLevel: "mandatory",
+    validateResource: [
+        validateResourceOfType(aws.cloudfront.Distribution, (d, _, reportViolation) => {
+            for (const b of behavioursOf(d)) {
+                if (vendorOfHost(b.originDomain) === "vtex" || !forwardsViewerHost(b)) continue;
+                const how = b.originRequestPolicyId === managed.originRequest.AllViewer ? "the managed AllViewer origin request policy" : "forwarded Host headers";
+                reportViolation(
+                    `${b.label} sends the viewer's Host to ${b.originDomain ?? b.targetOriginId} through ${how}: that origin refuses it (403); use AllViewerExceptHostHeader, CORS-CustomOrigin or no origin request policy.`,
+                );
+            }
+        }),
+        validateResourceOfType(cloudflare.PageRule, (rule, _, reportViolation) => {
+            const origin = rule.actions?.resolveOverride;
+            if (origin === undefined || vendorOfHost(origin) === "vtex") return;
+            if (rule.actions?.hostHeaderOverride !== origin) {
+                reportViolation(
+                    `page rule ${rule.target} resolves to ${origin} with hostHeaderOverride ${rule.actions?.hostHeaderOverride ?? "unset"}: set it to ${origin}, or the origin sees the proxy's Host and answers 403.`,
+                );
+            }
+        }),
+    ],
+};
+
+export const vtexKeepsHost: ResourceValidationPolicy = {
+    name: "vtex-keeps-host",
+    description:
+        "VTEX gets the store's own Host: the managed AllViewer origin request policy on CloudFront; on Cloudflare proxied DNS, never a page rule Host override or a Worker (whose fetch always sends the URL's host).",
+    enforcementLevel: "mandatory",
+    validateResource: [
+        validateResourceOfType(aws.cloudfront.Distribution, (d, _, reportViolation) => {
+            for (const b of behavioursOf(d)) {
+                if (vendorOfHost(b.originDomain) !== "vtex" || b.originRequestPolicyId === managed.originRequest.AllViewer) continue;
+                reportViolation(
+                    `${b.label} goes to VTEX (${b.originDomain}) with origin request policy ${b.originRequestPolicyId ?? "none"}: use the managed AllViewer (${managed.originRequest.AllViewer}), or VTEX cannot tell which store is asked for.`,
+                );
+            }
+        }),
+        validateResourceOfType(cloudflare.PageRule, (rule, _, reportViolation) => {
+            for (const [action, value] of [
+                ["hostHeaderOverride", rule.actions?.hostHeaderOverride],
+                ["resolveOverride", rule.actions?.resolveOverride],
+            ] as const) {
+                if (vendorOfHost(value) === "vtex") {
+                    reportViolation(`page rule ${rule.target} has ${action} ${value}: VTEX needs the store's Host; serve the store as a proxied DNS record instead.`);
+                }
+            }
+        }),
+        validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
+            const { settings } = readWorkerSettings(script);
+            for (const [id, origin] of Object.entries(settings?.origins ?? {})) {
+                const host = typeof origin?.baseUrl === "string" ? safeHost(origin.baseUrl) : undefined;
+                if (vendorOfHost(host) === "vtex") {
+                    reportViolation(`Worker ${script.scriptName} origin ${id} is VTEX (${host}): a Worker cannot send the store's Host; serve the store as a proxied DNS record.`);
+                }
+            }
+        }),
+    ],
+};
+
+export const amplitudeNeverCached: ResourceValidationPolicy = {
+    name: "amplitude-never-cached",
+    description:
+        "Nothing on the way to Amplitude is cached (session replay data and its remote config): CachingDisabled on CloudFront, cache bypass on Cloudflare page rules, uncached subrequests in Workers.",
+    enforcementLevel: "mandatory",
+    validateResource: [
+        validateResourceOfType(aws.cloudfront.Distribution, (d, _, reportViolation) => {
+            for (const b of behavioursOf(d)) {
+                if (!isAmplitudeHost(b.originDomain) || b.cachePolicyId === managed.cache.CachingDisabled) continue;
+                reportViolation(
+                    `${b.label} goes to Amplitude (${b.originDomain}) with cache policy ${b.cachePolicyId}: use the managed CachingDisabled (${managed.cache.CachingDisabled}); replay data must never be cached.`,
+                );
+            }
+        }),
+        validateResourceOfType(cloudflare.PageRule, (rule, _, reportViolation) => {
+            const origin = rule.actions?.resolveOverride ?? rule.actions?.hostHeaderOverride;
+            if (isAmplitudeHost(origin) && rule.actions?.cacheLevel !== "bypass") {
+                reportViolation(`page rule ${rule.target} goes to Amplitude (${origin}) with cacheLevel ${rule.actions?.cacheLevel ?? "unset"}: set bypass.`);
+            }
+        }),
+        validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
+            const { settings } = readWorkerSettings(script);
+            if (!settings) return;
+            for (const route of settings.routes) {
+                const origin = typeof route.originId === "string" ? settings.origins[route.originId] : undefined;
+                const host = bareHttpsHost(origin?.baseUrl) ?? (typeof origin?.baseUrl === "string" ? safeHost(origin.baseUrl) : undefined);
+                if (isAmplitudeHost(host) && route.cache !== "disabled") {
+                    reportViolation(`Worker ${script.scriptName} route ${String(route.pathPattern)} goes to Amplitude (${host}) with cache ${String(route.cache)}: set disabled.`);
+                }
+            }
+        }),
+    ],
+};
+
+function safeHost(url: string): string | undefined {
+    try {
+        return new URL(url).hostname;
+    } catch {
+        return undefined;
+    }
+}
