@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { project } from "../components/config/load";
 import { planProgram } from "../components/plan/mockPlan";
+import { renderMermaid } from "../components/plan/renderMermaid";
 import { renderTree } from "../components/plan/renderTree";
 import { readStackSettings, stackSettingsFile } from "../components/plan/stackSettings";
 
@@ -13,11 +14,13 @@ const cli = new Command("plan")
     .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to read", "dev")
     .option("-c, --config-file <path>", "a stack settings file to read instead of Pulumi.<stack>.yaml")
     .option("--json", "print exactly one JSON document {resources, outputs} on stdout")
-    .addHelpText("after", "\nExamples:\n  npm run plan -- --stack dev\n  npm run plan -- --config-file examples/cloudflare-worker.yaml --json");
+    .option("--mermaid", "print a Mermaid flowchart of the planned resources: hostnames → CDN → routes → origins")
+    .addHelpText("after", "\nExamples:\n  npm run plan -- --stack dev\n  npm run plan -- --config-file examples/cloudflare-worker.yaml --json\n  npm run plan -- --stack dev --mermaid");
 
 async function main(): Promise<void> {
     cli.parse();
-    const opts = cli.opts<{ stack: string; configFile?: string; json?: boolean }>();
+    const opts = cli.opts<{ stack: string; configFile?: string; json?: boolean; mermaid?: boolean }>();
+    if (opts.json && opts.mermaid) throw new Error("give --json or --mermaid, not both");
     const file = opts.configFile ? path.resolve(opts.configFile) : stackSettingsFile(projectDir, opts.stack);
     const stack = opts.configFile ? path.basename(file).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "") : opts.stack;
     if (!fs.existsSync(file)) {
@@ -28,6 +31,8 @@ async function main(): Promise<void> {
     const plan = await planProgram(config, () => require("../index"), { project, stack });
     if (opts.json) {
         process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+    } else if (opts.mermaid) {
+        process.stdout.write(renderMermaid(plan) + "\n");
     } else {
         process.stdout.write(renderTree(plan, `Stack ${stack} (${path.relative(process.cwd(), file) || file})`) + "\n\n");
         process.stdout.write("Outputs:\n" + JSON.stringify(plan.outputs, null, 2) + "\n");
