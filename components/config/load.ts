@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProxyRequest } from "../model/proxySpec";
+import { buildProxySpec, ProxyRequest } from "../model/proxySpec";
 import { VendorId, vendorIds } from "../model/types";
 import { defaultProxyName } from "./names";
 import { allowedKeys, defaultRegion, ProxyConfig, StackConfig, stackConfigSchema } from "./schema";
-import { stackRuleIssues, stackWarnings } from "./stackRules";
+import { keepsViewerHost, stackRuleIssues, stackWarnings } from "./stackRules";
 
 export const project = "first-party-proxy";
 /** The project's config keys, in the order they are documented. */
@@ -67,7 +67,34 @@ export function parseStackConfig(raw: Record<string, unknown>): LoadedConfig {
     if (!parsed.success) issues.push(...parsed.error.issues.flatMap((i) => zodIssues(i, raw)));
     issues.push(...stackRuleIssues(raw).map((i) => ({ key: keyOf(i.path), message: i.message })));
     if (issues.length > 0 || !parsed.success) throw new ConfigError(dedupe(issues));
+    const planned = plannedIssues(parsed.data);
+    if (planned.length > 0) throw new ConfigError(planned);
     return { config: parsed.data, warnings: stackWarnings(raw) };
+}
+
+/** Page rules a zone may hold (Cloudflare's Enterprise limit). */
+export const maxPageRulesPerZone = 125;
+
+/**
+ * Rules on what a valid config expands to: in pageRule mode every route of every proxy (but those served as proxied
+ * DNS) becomes one page rule in the zone, and a zone holds at most 125.
+ */
+function plannedIssues(config: StackConfig): ConfigIssue[] {
+    if (config.provider !== "cloudflare" || config.cloudflare?.mode !== "pageRule") return [];
+    const counts = proxyRequests(config)
+        .map(buildProxySpec)
+        .filter((spec) => spec.sites.length > 0 && !keepsViewerHost(spec.vendor))
+        .map((spec) => ({ name: spec.name, rules: spec.sites.reduce((n, s) => n + s.routes.length, 0) }));
+    const total = counts.reduce((n, c) => n + c.rules, 0);
+    if (total <= maxPageRulesPerZone) return [];
+    return [
+        {
+            key: keyOf(["proxies"]),
+            message:
+                `mode pageRule needs ${total} page rules in the zone (one per route: ${counts.slice(0, 8).map((c) => `${c.name} ${c.rules}`).join(", ")}${counts.length > 8 ? ", ..." : ""}), ` +
+                `more than the ${maxPageRulesPerZone} Cloudflare allows; use cloudflare.mode worker, or split the proxies across zones`,
+        },
+    ];
 }
 
 /** Reads and validates the stack's config from the Pulumi engine (or the mocks' PULUMI_CONFIG). */

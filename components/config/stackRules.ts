@@ -1,3 +1,5 @@
+import { VendorId, vendorIds } from "../model/types";
+import { vendorPresets } from "../vendors";
 import { adBlockedLabel, hostnameProblem, isInZone } from "./hostname";
 import { effectiveProxyName } from "./names";
 
@@ -56,7 +58,11 @@ function providerIssues(raw: Raw): RuleIssue[] {
         if (dnsProvider !== undefined && dnsProvider !== "cloudflare") {
             issues.push({
                 path: ["dns", "provider"],
-                message: `provider cloudflare serves only hostnames in a Cloudflare zone: dns.provider must be cloudflare (got ${JSON.stringify(dnsProvider)})`,
+                message:
+                    `provider cloudflare serves only hostnames in a Cloudflare zone: dns.provider must be cloudflare (got ${JSON.stringify(dnsProvider)})` +
+                    (proxiesOf(raw).some(([p]) => keepsViewerHost(own(p, "vendor")))
+                        ? "; VTEX keeps the store's Host on Cloudflare only as a proxied record in that zone"
+                        : ""),
             });
         }
         const mode = cloudflare ? (own(cloudflare, "mode") ?? "worker") : "worker";
@@ -66,7 +72,13 @@ function providerIssues(raw: Raw): RuleIssue[] {
                 message: "cloudflare settings {accountId, mode: worker | pageRule, enterprise} are required with provider cloudflare",
             });
         } else if (mode === "worker" && own(cloudflare, "accountId") === undefined) {
-            issues.push({ path: ["cloudflare", "accountId"], message: "cloudflare.accountId is required in worker mode (the account owns the Workers)" });
+            const workers = proxiesOf(raw).filter(([p]) => own(p, "managed") === undefined && !keepsViewerHost(own(p, "vendor")));
+            if (workers.length > 0) {
+                issues.push({
+                    path: ["cloudflare", "accountId"],
+                    message: `cloudflare.accountId is required in worker mode: the account owns the Workers of ${workers.map(([, i]) => `proxies[${i}]`).join(", ")}`,
+                });
+            }
         }
         if (mode === "pageRule" && (cloudflare === undefined || own(cloudflare, "enterprise") !== true)) {
             issues.push({
@@ -86,6 +98,14 @@ function providerIssues(raw: Raw): RuleIssue[] {
         });
     }
     return issues;
+}
+
+/**
+ * Vendors whose upstream must see the viewer's Host (VTEX). On Cloudflare only proxied DNS keeps it — a Worker's
+ * fetch sends the URL's host and a page rule would override it — so they are served that way in every mode.
+ */
+export function keepsViewerHost(vendor: unknown): boolean {
+    return vendorIds.includes(vendor as VendorId) && Object.values(vendorPresets[vendor as VendorId].origins).some((o) => o.host === "viewer");
 }
 
 function proxiesOf(raw: Raw): [Raw, number][] {
