@@ -19,13 +19,13 @@ export function segmentChecks(target: SegmentTarget, options: ProbeOptions): Che
     const checks: Check[] = [
         redirectCheck(cdn, bundlePath),
         {
-            check: "GET analytics.js",
+            check: "GET /analytics.js/v1/<key>/analytics.min.js",
             host: cdn,
             requests: [{ method: "GET", url: `https://${cdn}${bundlePath}` }],
             evaluate: ([r], env) => evaluateCdnAsset(r, env, known, "analytics.js", isJavaScript),
         },
         {
-            check: "GET settings",
+            check: "GET /v1/projects/<key>/settings",
             host: cdn,
             requests: [{ method: "GET", url: `https://${cdn}/v1/projects/${key}/settings`, headers: { origin: options.origin } }],
             evaluate: ([r], env) => evaluateCdnAsset(r, env, known, "the source settings (JSON)", isJson),

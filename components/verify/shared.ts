@@ -50,7 +50,8 @@ export function evaluateRedirect(response: ProbeResponse, expected: string, env:
     const seen = describe(response, "location");
     if (response.status === 301 || response.status === 308) {
         if (location === expected) return pass(`${response.status} → ${location}`);
-        if (location && new URL(location, expected).href === expected) return pass(`${response.status} → ${location}`);
+        // A relative Location resolves against the plain-HTTP URL, so it would not reach HTTPS.
+        if (location && new URL(location, response.request.url).href === expected) return pass(`${response.status} → ${location}`);
         return fail(`${seen}: expected Location ${expected}`, fixes.redirect(env.cdn));
     }
     if (response.status === 0) return fail(`GET ${new URL(expected).pathname} over HTTP: no response (${response.error})`, fixes.unreachable(env.cdn));

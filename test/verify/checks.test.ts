@@ -63,6 +63,9 @@ describe("verify: evaluations", () => {
         assert.equal(temporary.ok, false);
         assert.match(temporary.detail, /temporary redirect/);
         assert.match(evaluateRedirect(response(301, { location: "https://elsewhere.example.com/" }), expected, env()).detail, /expected Location/);
+        // Relative to the plain-HTTP request, "/static/array.js" stays on HTTP.
+        const relative: ProbeResponse = { ...response(301, { location: "/static/array.js" }), request: { method: "GET", url: "http://e.example.com/static/array.js" } };
+        assert.equal(evaluateRedirect(relative, expected, env()).ok, false);
     });
 
     it("wants a 2xx preflight with Allow-Origin, Allow-Methods and Allow-Headers", () => {

@@ -70,8 +70,8 @@ describe("verify, end to end against the generated Worker", function () {
             assert.deepEqual(checks("segment"), [
                 "tls",
                 "http → https",
-                "GET analytics.js",
-                "GET settings",
+                "GET /analytics.js/v1/<key>/analytics.min.js",
+                "GET /v1/projects/<key>/settings",
                 "CORS preflight (OPTIONS /v1/t)",
                 "POST /v1/t (test event)",
                 "no Set-Cookie from the proxy",
@@ -91,7 +91,7 @@ describe("verify, end to end against the generated Worker", function () {
             const rows = await run(["posthog", "segment", "amplitude"], { origin, sendTestEvent: false });
             assert.deepEqual(failed(rows), []);
             // Segment's CDN 404 carries `x-cache: Error from cloudfront`, and is still the vendor's answer.
-            assert.match(row(rows, "segment", "GET analytics.js").detail, /^404.*placeholder write key/);
+            assert.match(row(rows, "segment", "GET /analytics.js").detail, /^404.*placeholder write key/);
             const config = row(rows, "posthog", "GET /array");
             assert.equal(config.skipped, true);
             assert.match(config.detail, /pass --token/);
@@ -102,7 +102,7 @@ describe("verify, end to end against the generated Worker", function () {
         it("an origin answering 403 as if it got the proxy's Host, with the fix for the CDN in front", async () => {
             fx.vendorFaults.refuseHost = true;
             const onCloudflare = await run(["segment", "amplitude"]);
-            const bundle = row(onCloudflare, "segment", "GET analytics.js");
+            const bundle = row(onCloudflare, "segment", "GET /analytics.js");
             assert.equal(bundle.ok, false);
             assert.match(bundle.detail, /CloudFront error page.*403 "The request could not be satisfied": Bad request\./);
             assert.match(bundle.fix, /Host Header Override/);
@@ -110,7 +110,7 @@ describe("verify, end to end against the generated Worker", function () {
             assert.match(row(onCloudflare, "amplitude", "GET /config").fix, /Cloudflare sends your hostname as Host/);
 
             const onCloudFront = await run(["segment", "amplitude"], withKeys, "cloudfront");
-            assert.match(row(onCloudFront, "segment", "GET analytics.js").fix, /cache key headers None.*not AllViewer/);
+            assert.match(row(onCloudFront, "segment", "GET /analytics.js").fix, /cache key headers None.*not AllViewer/);
             assert.match(row(onCloudFront, "amplitude", "GET /config").fix, /AllViewerExceptHostHeader/);
         });
 
@@ -225,10 +225,10 @@ describe("verify, end to end against the generated Worker", function () {
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-        const cli = (args: string[]) =>
+        const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
             new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
                 const script = path.join(__dirname, "../../scripts/verify.ts");
-                execFile(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], { cwd: path.join(__dirname, "../..") }, (err, stdout, stderr) =>
+                execFile(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], { cwd: path.join(__dirname, "../.."), env: { ...process.env, ...env } }, (err, stdout, stderr) =>
                     resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
                 );
             });
@@ -243,13 +243,15 @@ describe("verify, end to end against the generated Worker", function () {
 
             // The fault is set while the CLI runs: the vendors answer as if they got the proxy's Host.
             fx.vendorFaults.refuseHost = true;
-            const [refused, byUrl, usage] = await Promise.all([
+            const [refused, byUrl, usage, noPulumi] = await Promise.all([
                 cli(["--outputs", outputs, "--proxy", "segment", ...local()]),
                 cli(["--url", `https://${hosts.posthog}`, "--vendor", "posthog", "--region", "eu", "--json", ...local()]),
                 cli(["--url", `https://${hosts.posthog}`, ...local()]),
+                // A PATH with node alone: no Pulumi CLI to read the stack's outputs with.
+                cli(["--stack", "prod"], { PATH: path.dirname(process.execPath) }),
             ]);
             assert.equal(refused.code, 1, refused.stdout + refused.stderr);
-            assert.match(refused.stdout, /GET analytics\.js +\| FAIL/);
+            assert.match(refused.stdout, /^GET +\| FAIL +\| CloudFront error page, not segment/m);
             assert.match(refused.stdout, /Host Header Override/);
             assert.match(refused.stdout, /checks failed/);
 
@@ -263,6 +265,8 @@ describe("verify, end to end against the generated Worker", function () {
 
             assert.equal(usage.code, 2);
             assert.match(usage.stderr, /--vendor is required with --url/);
+            assert.equal(noPulumi.code, 2);
+            assert.match(noPulumi.stderr, /no Pulumi CLI here: run `pulumi stack output --json --stack prod > outputs\.json`.*--outputs outputs\.json/);
         });
     });
 });
