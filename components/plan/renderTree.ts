@@ -1,3 +1,4 @@
+import { managedCachePolicy, managedOriginRequestPolicy, managedResponseHeadersPolicy } from "../aws/managedPolicies";
 import { Plan, PlannedResource } from "./mockPlan";
 
 /** A readable tree of components and resources, with the inputs that matter most per type. */
@@ -9,6 +10,7 @@ export function renderTree(plan: Plan, title: string): string {
         children.set(r.parent, list);
     }
     const providerNames = new Map(plan.resources.map((r) => [`${r.urn}::${r.id}`, r.name]));
+    const policyNames = policyNamesOf(plan);
     const lines = [title];
     const walk = (parent: string | null, indent: string) => {
         const list = children.get(parent) ?? [];
@@ -17,7 +19,7 @@ export function renderTree(plan: Plan, title: string): string {
             const provider = r.provider ? `  [provider ${providerNames.get(r.provider) ?? r.provider}]` : "";
             lines.push(`${indent}${last ? "└─" : "├─"} ${r.type}  ${r.name}${provider}`);
             const detailIndent = indent + (last ? "   " : "│  ");
-            for (const d of summary(r)) lines.push(`${detailIndent}  · ${d}`);
+            for (const d of summary(r, policyNames)) lines.push(`${detailIndent}  · ${d}`);
             walk(r.urn, detailIndent);
         });
     };
@@ -26,7 +28,22 @@ export function renderTree(plan: Plan, title: string): string {
     return lines.join("\n");
 }
 
-function summary(r: PlannedResource): string[] {
+/** Policy id → name: CloudFront's managed policies and the plan's own custom ones. */
+function policyNamesOf(plan: Plan): Map<string, string> {
+    const names = new Map<string, string>(
+        [managedCachePolicy, managedOriginRequestPolicy, managedResponseHeadersPolicy].flatMap((table) =>
+            Object.entries(table).map(([name, id]) => [id, `${name} (managed)`] as [string, string]),
+        ),
+    );
+    for (const r of plan.resources) {
+        const name = (r.inputs as { name?: unknown }).name;
+        if (r.id && r.type.startsWith("aws:cloudfront/") && r.type.endsWith("Policy") && typeof name === "string") names.set(r.id, name);
+    }
+    return names;
+}
+
+function summary(r: PlannedResource, policyNames: Map<string, string>): string[] {
+    const policy = (id: unknown) => (id === undefined ? "none" : (policyNames.get(String(id)) ?? String(id)));
     const i = r.inputs as Record<string, any>;
     switch (r.type) {
         case "aws:cloudfront/distribution:Distribution": {
@@ -36,7 +53,7 @@ function summary(r: PlannedResource): string[] {
                 `aliases ${(i.aliases ?? []).join(", ")}; TLS ${i.viewerCertificate?.minimumProtocolVersion}; ${i.httpVersion}; ${i.priceClass}`,
                 ...rows.map(
                     (b: any) =>
-                        `${b.pathPattern} → ${origins.get(b.targetOriginId)} (${b.viewerProtocolPolicy}; cache ${b.cachePolicyId}; origin request ${b.originRequestPolicyId ?? "none"}; response headers ${b.responseHeadersPolicyId ?? "none"})`,
+                        `${b.pathPattern} → ${origins.get(b.targetOriginId)} (${b.viewerProtocolPolicy}; ${b.allowedMethods.length} methods; cache ${policy(b.cachePolicyId)}; origin request ${policy(b.originRequestPolicyId)}; response headers ${policy(b.responseHeadersPolicyId)})`,
                 ),
             ];
         }
