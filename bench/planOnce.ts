@@ -1,0 +1,38 @@
+/*
+ * One program-scale sample, in its own process: plans a generated stack of <n> proxies on <provider> under Pulumi's
+ * mocks and prints one JSON line (PlanSample). Used by bench/planScale.ts; runnable alone:
+ *
+ *   node -r ts-node/register/transpile-only bench/planOnce.ts 200 aws
+ */
+import { planConfig } from "../test/helpers/plan";
+import { CdnProvider, PlanSample, scaleConfig } from "./planScale";
+
+async function main(): Promise<void> {
+    const n = Number(process.argv[2]);
+    const provider = process.argv[3] as CdnProvider;
+    if (!Number.isInteger(n) || n < 1 || (provider !== "aws" && provider !== "cloudflare")) {
+        throw new Error("usage: bench/planOnce.ts <proxies> <aws|cloudflare>");
+    }
+    const config = scaleConfig(n, provider);
+    const started = performance.now();
+    const plan = await planConfig(config, `bench-${n}`);
+    const planMs = performance.now() - started;
+    const sample: PlanSample = {
+        provider,
+        proxies: n,
+        resources: plan.resources.length,
+        planMs,
+        // resourceUsage().maxRSS is in KiB.
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        heapUsedBytes: process.memoryUsage().heapUsed,
+    };
+    process.stdout.write(JSON.stringify(sample) + "\n");
+}
+
+main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,128 @@
+/*
+ * Program scale: how long the offline plan (the whole program under Pulumi's mocks) takes and how much memory it
+ * needs for stacks of 1 to 200 proxies, on each CDN. Each size runs in a fresh child process
+ * (bench/planOnce.ts), so that module loading, JIT warm-up and the heap start from zero every time.
+ */
+import path from "node:path";
+import { TestConfig } from "../test/helpers/plan";
+import { startChild, stopChild } from "./children";
+
+export type CdnProvider = "aws" | "cloudflare";
+
+export const benchZone = "example.com";
+const accountId = "0123456789abcdef0123456789abcdef";
+
+/**
+ * The config of a stack with `n` proxies: a rotation of PostHog (US and EU), Segment on one host, Amplitude, Segment
+ * on two hosts and VTEX, every hostname in one zone, with neutral labels (no ad-blocker warnings).
+ */
+export function scaleConfig(n: number, provider: CdnProvider): TestConfig {
+    const host = (label: string, i: number) => `${label}${i}.${benchZone}`;
+    const proxies = Array.from({ length: n }, (_, i) => {
+        switch (i % 5) {
+            case 0:
+                return { vendor: "posthog", region: i % 2 === 0 ? "us" : "eu", domain: host("e", i) };
+            case 1:
+                return { vendor: "segment", domain: host("s", i) };
+            case 2:
+                return { vendor: "amplitude", domain: host("r", i) };
+            case 3:
+                return { vendor: "segment", cdnDomain: host("c", i), apiDomain: host("a", i) };
+            default:
+                return { vendor: "vtex", domain: host("www", i) };
+        }
+    });
+    return provider === "aws"
+        ? { provider, dns: { provider: "route53", zone: benchZone }, proxies }
+        : { provider, dns: { provider: "cloudflare", zone: benchZone }, cloudflare: { accountId, mode: "worker" }, proxies };
+}
+
+/** What one child reports (bench/planOnce.ts prints it as one JSON line). */
+export interface PlanSample {
+    readonly provider: CdnProvider;
+    readonly proxies: number;
+    /** Resources registered (components included). */
+    readonly resources: number;
+    /** The plan itself: from the program's start to its last resolved output. */
+    readonly planMs: number;
+    /** Peak resident memory of the whole child process. */
+    readonly maxRssBytes: number;
+    readonly heapUsedBytes: number;
+}
+
+export type PlanOutcome =
+    | ({ readonly ok: true; /** Child process wall time, module loading included. */ readonly wallMs: number } & PlanSample)
+    | { readonly ok: false; readonly provider: CdnProvider; readonly proxies: number; readonly error: string };
+
+/** Plans a stack of `n` proxies on `provider` in a fresh Node process. */
+export function planInChild(projectDir: string, n: number, provider: CdnProvider, timeoutMs = 120_000): Promise<PlanOutcome> {
+    const started = performance.now();
+    return new Promise((resolve) => {
+        const child = startChild(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(projectDir, "bench", "planOnce.ts"), String(n), provider],
+            { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        const timer = setTimeout(() => void stopChild(child), timeoutMs);
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (d: Buffer) => (stdout += d));
+        child.stderr!.on("data", (d: Buffer) => (stderr += d));
+        child.on("close", (code, signal) => {
+            clearTimeout(timer);
+            const wallMs = performance.now() - started;
+            const line = stdout.trim().split("\n").pop() ?? "";
+            if (code === 0) {
+                try {
+                    resolve({ ok: true, wallMs, ...(JSON.parse(line) as PlanSample) });
+                    return;
+                } catch {
+                    // Fall through to the error below.
+                }
+            }
+            const reason = signal ? `stopped by ${signal} after ${Math.round(wallMs / 1000)} s (time limit ${Math.round(timeoutMs / 1000)} s)` : `exit ${code}`;
+            resolve({ ok: false, provider, proxies: n, error: `${reason}: ${firstLines(stderr || stdout)}` });
+        });
+    });
+}
+
+function firstLines(text: string): string {
+    return text.trim().split("\n").slice(0, 3).join(" / ").slice(0, 300);
+}
+
+export interface ScaleSummary {
+    readonly provider: CdnProvider;
+    readonly samples: readonly PlanOutcome[];
+    /** Plan time per proxy at the largest size over the same at 10 proxies; linear growth keeps it near 1. */
+    readonly growthRatio?: number;
+}
+
+/** Plans every size on `provider`, smallest first; stops at the first failure (the rest would fail the same way). */
+export async function planScale(
+    projectDir: string,
+    provider: CdnProvider,
+    sizes: readonly number[],
+    timeLimitMs: () => number = () => 120_000,
+): Promise<ScaleSummary> {
+    const samples: PlanOutcome[] = [];
+    for (const n of sizes) {
+        const outcome = await planInChild(projectDir, n, provider, timeLimitMs());
+        samples.push(outcome);
+        process.stderr.write(
+            outcome.ok
+                ? `  plan ${provider} ${n} proxies: ${Math.round(outcome.planMs)} ms, ${outcome.resources} resources, max RSS ${Math.round(outcome.maxRssBytes / 2 ** 20)} MiB\n`
+                : `  plan ${provider} ${n} proxies: FAILED ${outcome.error}\n`,
+        );
+        if (!outcome.ok) break;
+    }
+    return { provider, samples, growthRatio: growthRatio(samples) };
+}
+
+/** (plan ms / proxy at the largest size) / (plan ms / proxy at 10), or undefined without both. */
+export function growthRatio(samples: readonly PlanOutcome[]): number | undefined {
+    const ok = samples.filter((s): s is Extract<PlanOutcome, { ok: true }> => s.ok);
+    const at10 = ok.find((s) => s.proxies === 10);
+    const largest = ok.reduce<(typeof ok)[number] | undefined>((a, s) => (!a || s.proxies > a.proxies ? s : a), undefined);
+    if (!at10 || !largest || largest.proxies <= 10) return undefined;
+    return largest.planMs / largest.proxies / (at10.planMs / at10.proxies);
+}

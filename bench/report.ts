@@ -1,0 +1,330 @@
+/*
+ * The bench's results and their Markdown rendering (bench/results.md). Pure: numbers in, text out.
+ */
+import { Measurement, median, Workload } from "./load";
+import { PlanOutcome, ScaleSummary } from "./planScale";
+import { StreamResult } from "./stream";
+import { Variant } from "./variants";
+
+export interface MachineInfo {
+    readonly cpuModel: string;
+    readonly cores: number;
+    readonly memoryBytes: number;
+    readonly kernel: string;
+    readonly node: string;
+    readonly workerd: string;
+    /** `nginx/1.22.1`, or why there is none. */
+    readonly nginx: string;
+    readonly autocannon: string;
+    readonly commit: string;
+    /** ISO date-time the run started. */
+    readonly date: string;
+    /** 1-minute load average at the start and end of the proxy rounds (other work on the machine shows here). */
+    readonly loadAverage: readonly [number, number];
+}
+
+export interface LoadSettings {
+    readonly rounds: number;
+    readonly durationSec: number;
+    readonly connections: number;
+}
+
+/** Every round of one variant on one workload. */
+export interface VariantRuns {
+    readonly variant: Variant;
+    readonly path: string;
+    readonly rounds: readonly Measurement[];
+}
+
+export interface WorkloadResults {
+    readonly workload: Workload;
+    readonly settings: LoadSettings;
+    readonly runs: readonly VariantRuns[];
+}
+
+export interface TestSuiteResult {
+    /** Wall time in seconds, when it ran. */
+    readonly seconds?: number;
+    readonly exitCode?: number | null;
+    /** Why it did not run, or did not finish. */
+    readonly note?: string;
+}
+
+export interface BenchResults {
+    readonly machine: MachineInfo;
+    readonly workloads: readonly WorkloadResults[];
+    /** Set when nginx could not be found or installed: the nginx rows are skipped. */
+    readonly nginxSkipped?: string;
+    readonly streaming: readonly StreamResult[];
+    readonly plan: readonly ScaleSummary[];
+    readonly testSuite: TestSuiteResult;
+    readonly totalSeconds: number;
+    /** Things that went wrong in a section without stopping the bench. */
+    readonly problems: readonly string[];
+}
+
+/** The share of the bare Worker's performance our Worker must keep. */
+export const targetShare = 0.95;
+
+/** "200 proxies plan in seconds": the largest stack must plan in under this many seconds. */
+export const planSecondsTarget = 60;
+
+/** Medians of one variant's rounds. */
+export interface VariantSummary {
+    readonly rps: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly proxyCpuUs: number;
+    readonly originCpuUs: number;
+    readonly failures: number;
+}
+
+export function summarize(runs: VariantRuns): VariantSummary {
+    const of = (f: (m: Measurement) => number | undefined) => median(runs.rounds.map((m) => f(m) ?? NaN));
+    return {
+        rps: of((m) => m.rps),
+        p50Ms: of((m) => m.p50Ms),
+        p99Ms: of((m) => m.p99Ms),
+        proxyCpuUs: of((m) => m.proxyCpuUs),
+        originCpuUs: of((m) => m.originCpuUs),
+        failures: runs.rounds.reduce((sum, m) => sum + m.failures, 0),
+    };
+}
+
+export interface TargetCheck {
+    readonly workload: Workload["id"];
+    readonly vendor: string;
+    /** Our median req/s over the bare Worker's. */
+    readonly throughputRatio: number;
+    /** The bare Worker's CPU per request over ours: the throughput share we would keep when CPU-bound. */
+    readonly cpuRatio: number;
+    readonly throughputPass: boolean;
+    readonly cpuPass: boolean;
+}
+
+/** Our Worker against the bare Worker, per vendor and workload. */
+export function targetChecks(results: readonly WorkloadResults[]): TargetCheck[] {
+    const checks: TargetCheck[] = [];
+    for (const w of results) {
+        const bare = w.runs.find((r) => r.variant.kind === "bare");
+        if (!bare) continue;
+        const b = summarize(bare);
+        for (const ours of w.runs.filter((r) => r.variant.kind === "ours")) {
+            const o = summarize(ours);
+            const throughputRatio = o.rps / b.rps;
+            const cpuRatio = b.proxyCpuUs / o.proxyCpuUs;
+            checks.push({
+                workload: w.workload.id,
+                vendor: ours.variant.vendor,
+                throughputRatio,
+                cpuRatio,
+                throughputPass: throughputRatio >= targetShare,
+                cpuPass: cpuRatio >= targetShare,
+            });
+        }
+    }
+    return checks;
+}
+
+const fmt = (n: number | undefined, digits = 0) =>
+    n === undefined || Number.isNaN(n) ? "–" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const pct = (n: number) => (Number.isNaN(n) ? "–" : `${Math.round(n * 100)}%`);
+const mib = (bytes: number | undefined) => (bytes === undefined ? "–" : `${fmt(bytes / 2 ** 20, 1)} MiB`);
+const verdict = (pass: boolean) => (pass ? "PASS" : "FAIL");
+
+export function renderReport(r: BenchResults): string {
+    const out: string[] = [];
+    const m = r.machine;
+    out.push("# Benchmark results", "");
+    out.push(
+        `Generated by \`npm run bench\` (bench/run.ts) on ${m.date}, commit ${m.commit}, in ${fmt(r.totalSeconds)} s. ` +
+            "Everything runs on 127.0.0.1: a local origin stands in for the vendors.",
+        "",
+    );
+    out.push("## Machine", "");
+    out.push("| | |", "| --- | --- |");
+    out.push(`| CPU | ${m.cpuModel}, ${m.cores} cores |`);
+    out.push(`| Memory | ${fmt(m.memoryBytes / 2 ** 30, 1)} GiB |`);
+    out.push(`| Kernel | ${m.kernel} |`);
+    out.push(`| Node.js | ${m.node} |`);
+    out.push(`| workerd | ${m.workerd} |`);
+    out.push(`| nginx | ${m.nginx} |`);
+    out.push(`| autocannon | ${m.autocannon} |`);
+    out.push(`| Load average (1 min) at start / end of the proxy rounds | ${fmt(m.loadAverage[0], 2)} / ${fmt(m.loadAverage[1], 2)} |`);
+    out.push("");
+    if (Math.max(...m.loadAverage) > m.cores / 2) {
+        out.push(
+            `**The machine was busy with other work during the run** (load average above ${m.cores / 2} on ${m.cores} cores): ` +
+                "absolute req/s and plan times are lower than on an idle machine and vary between rounds; " +
+                "ratios between interleaved variants and CPU time per request are the figures to compare.",
+            "",
+        );
+    }
+
+    renderTargets(r, out);
+    renderProxyOverhead(r, out);
+    renderStreaming(r, out);
+    renderPlan(r, out);
+
+    out.push("## Test suite", "");
+    const t = r.testSuite;
+    if (t.seconds !== undefined) {
+        out.push(`\`npm test\` (type check and mocha): ${fmt(t.seconds, 1)} s wall time, exit code ${t.exitCode ?? "–"}.${t.note ? ` ${t.note}` : ""}`);
+    } else {
+        out.push(`\`npm test\` not timed: ${t.note ?? "skipped"}.`);
+    }
+    out.push("");
+
+    if (r.problems.length > 0) {
+        out.push("## Problems during the run", "");
+        for (const p of r.problems) out.push(`- ${p}`);
+        out.push("");
+    }
+    return out.join("\n");
+}
+
+function renderTargets(r: BenchResults, out: string[]): void {
+    const checks = targetChecks(r.workloads);
+    out.push("## Targets", "");
+    out.push(
+        `Our Worker must keep at least ${pct(targetShare)} of the bare pass-through Worker's performance. Checked two ways: ` +
+            "median throughput (noisy on a shared 2-core machine) and workerd CPU time per request (steadier: " +
+            "bare CPU per request over ours is the share of throughput we keep once workerd is CPU-bound).",
+        "",
+    );
+    out.push("| Workload | Vendor | Throughput vs bare | | CPU per request, bare / ours | |", "| --- | --- | ---: | --- | ---: | --- |");
+    for (const c of checks) {
+        out.push(`| ${c.workload} | ${c.vendor} | ${pct(c.throughputRatio)} | ${verdict(c.throughputPass)} | ${pct(c.cpuRatio)} | ${verdict(c.cpuPass)} |`);
+    }
+    const all = (f: (c: TargetCheck) => boolean) => checks.length > 0 && checks.every(f);
+    out.push("");
+    out.push(
+        `Overall: throughput ${verdict(all((c) => c.throughputPass))}, CPU per request ${verdict(all((c) => c.cpuPass))}` +
+            ` (every vendor and workload must pass).`,
+    );
+    out.push("");
+    renderProgramTargets(r, out);
+}
+
+function renderProgramTargets(r: BenchResults, out: string[]): void {
+    for (const s of r.plan) {
+        const ok = s.samples.filter((x): x is Extract<PlanOutcome, { ok: true }> => x.ok);
+        const largest = ok[ok.length - 1];
+        if (!largest) continue;
+        const linear = s.growthRatio !== undefined && s.growthRatio <= 2;
+        const fast = largest.planMs / 1000 < planSecondsTarget;
+        out.push(
+            `Program scale, ${s.provider}: ${largest.proxies} proxies plan in ${fmt(largest.planMs / 1000, 1)} s ` +
+                `(under ${planSecondsTarget} s: ${verdict(fast)}); ` +
+                `plan time per proxy at ${largest.proxies} vs 10 proxies: ${s.growthRatio === undefined ? "–" : `${fmt(s.growthRatio, 2)}×`} ` +
+                `(linear growth, within 2×: ${s.growthRatio === undefined ? "–" : verdict(linear)}).`,
+            "",
+        );
+    }
+}
+
+function renderProxyOverhead(r: BenchResults, out: string[]): void {
+    out.push("## Proxy overhead", "");
+    if (r.nginxSkipped) out.push(`**nginx rows skipped:** ${r.nginxSkipped}`, "");
+    const first = r.workloads[0];
+    if (first) {
+        const s = first.settings;
+        out.push(
+            `autocannon, ${s.connections} connections, no pipelining. The standalone-workerd variants and nginx run ` +
+                `${s.rounds} rounds each, interleaved (the order rotates every round), after a 1 s warm-up; the tables show ` +
+                "medians over the rounds. Latency is at autocannon's 1 ms resolution. CPU µs/request is the proxy process's " +
+                "user+system time (/proc/<pid>/stat) over the round divided by its successful requests; for nginx, master and " +
+                "worker together. Miniflare ran one round, for reference; its CPU figure is its workerd process only.",
+            "",
+        );
+    }
+    for (const w of r.workloads) {
+        const direct = w.runs.find((x) => x.variant.kind === "direct");
+        const nginx = w.runs.find((x) => x.variant.kind === "nginx");
+        const directRps = direct ? summarize(direct).rps : NaN;
+        const nginxRps = nginx ? summarize(nginx).rps : NaN;
+        out.push(`### ${w.workload.label} (${w.settings.rounds} × ${w.settings.durationSec} s)`, "");
+        out.push(
+            "| Variant | Path | req/s | p50 ms | p99 ms | proxy CPU µs/req | origin CPU µs/req | vs direct | vs nginx | req/s per round | failures |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        );
+        for (const run of w.runs) {
+            const s = summarize(run);
+            const perRound = run.rounds.map((x) => fmt(x.rps)).join(", ");
+            out.push(
+                `| ${run.variant.label} | \`${run.path}\` | ${fmt(s.rps)} | ${fmt(s.p50Ms)} | ${fmt(s.p99Ms)} | ${fmt(s.proxyCpuUs)} | ` +
+                    `${fmt(s.originCpuUs)} | ${pct(s.rps / directRps)} | ${pct(s.rps / nginxRps)} | ${perRound} | ${s.failures} |`,
+            );
+        }
+        out.push("");
+    }
+    out.push(
+        "Notes: the seed's nginx config declares `keepalive 32` upstreams but not `proxy_http_version 1.1` with an empty " +
+            "`Connection` header, so nginx 1.22 opens a new upstream connection per request (HTTP/1.0); that shows in the " +
+            "origin's CPU per request behind nginx. The Workers reuse their upstream connections. A Worker's real cost on " +
+            "Cloudflare also includes TLS to the vendor, which no row here pays.",
+        "",
+    );
+}
+
+function renderStreaming(r: BenchResults, out: string[]): void {
+    out.push("## Streaming a large body", "");
+    if (r.streaming.length === 0) {
+        out.push("Not run.", "");
+        return;
+    }
+    out.push(
+        `One POST of ${mib(r.streaming[0].bodyBytes)} with a Content-Length and no \`Expect: 100-continue\`; the origin counts ` +
+            "and discards the bytes. Resident memory of the proxy process sampled every 5 ms (and VmHWM), in a freshly started process.",
+        "",
+    );
+    out.push(
+        "| Through | Status | Origin received | Seconds | MiB/s | RSS before | RSS peak | Peak growth / body size | Note |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    );
+    for (const s of r.streaming) {
+        const growth = s.rssPeakBytes !== undefined && s.rssBeforeBytes !== undefined ? s.rssPeakBytes - s.rssBeforeBytes : undefined;
+        out.push(
+            `| ${s.label} | ${s.status ?? "–"} | ${s.originReceived === undefined ? "–" : mib(s.originReceived)} | ${fmt(s.seconds, 2)} | ` +
+                `${fmt(s.mibPerSecond)} | ${mib(s.rssBeforeBytes)} | ${mib(s.rssPeakBytes)} | ` +
+                `${growth === undefined ? "–" : `${mib(growth)} (${pct(growth / s.bodyBytes)})`} | ${s.error ?? ""} |`,
+        );
+    }
+    const ours = r.streaming.find((s) => s.label.startsWith("our Worker"));
+    if (ours && ours.rssPeakBytes !== undefined && ours.rssBeforeBytes !== undefined) {
+        const share = (ours.rssPeakBytes - ours.rssBeforeBytes) / ours.bodyBytes;
+        const complete = ours.status === 200 && ours.originReceived === ours.bodyBytes;
+        out.push(
+            "",
+            `Our Worker streams (body complete and peak RSS growth under 25% of the body): ${verdict(complete && share < 0.25)}.`,
+        );
+    }
+    out.push("");
+}
+
+function renderPlan(r: BenchResults, out: string[]): void {
+    out.push("## Program scale (offline plan under Pulumi mocks)", "");
+    out.push(
+        "Each size is planned in a fresh `node -r ts-node/register/transpile-only bench/planOnce.ts <n> <provider>` process. " +
+            "Proxies rotate PostHog (US/EU), Segment on one host, Amplitude, Segment on two hosts and VTEX, all in one zone. " +
+            "Plan time runs from the program's start to its last resolved output; wall time adds Node start-up and module loading.",
+        "",
+    );
+    out.push(
+        "| CDN | Proxies | Resources | Plan s | ms / proxy | Wall s | Max RSS | Heap used |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const s of r.plan) {
+        for (const x of s.samples) {
+            if (x.ok) {
+                out.push(
+                    `| ${x.provider} | ${x.proxies} | ${x.resources} | ${fmt(x.planMs / 1000, 2)} | ${fmt(x.planMs / x.proxies)} | ` +
+                        `${fmt(x.wallMs / 1000, 1)} | ${mib(x.maxRssBytes)} | ${mib(x.heapUsedBytes)} |`,
+                );
+            } else {
+                out.push(`| ${x.provider} | ${x.proxies} | failed: ${x.error.replace(/\|/g, "\\|")} | | | | | |`);
+            }
+        }
+    }
+    out.push("");
+}

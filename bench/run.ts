@@ -1,0 +1,302 @@
+/*
+ * `npm run bench`: proxy overhead (direct, nginx, bare Worker, our Worker per vendor, Miniflare), streaming of a
+ * large body, program scale (offline plan of 1-200 proxies per CDN) and the test suite's wall time; writes
+ * bench/results.md. Everything runs against 127.0.0.1, within a 5-minute budget, and every child process is
+ * stopped on the way out, error or not.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Command } from "commander";
+import { startChild, stopAllChildren, stopChild } from "./children";
+import { LoadOptions, measure, Measurement, Target, Workload, workloads } from "./load";
+import { findNginx, nginxVersion, RunningNginx, startNginx } from "./nginx";
+import { OriginProcess, startOrigin } from "./origin";
+import { CdnProvider, planScale, ScaleSummary } from "./planScale";
+import { BenchResults, LoadSettings, MachineInfo, renderReport, TestSuiteResult, VariantRuns, WorkloadResults } from "./report";
+import { streamPost, StreamResult } from "./stream";
+import {
+    bareVariant,
+    directVariant,
+    miniflareVariant,
+    nginxVariant,
+    ourVariants,
+    Variant,
+    variantPath,
+    vendorHost,
+    vendorSite,
+} from "./variants";
+import { bareWorkerBundle, proxyWorkerBundle, RunningWorker, startMiniflare, startWorkerd, workerdVersion } from "./workerd";
+
+const projectDir = path.resolve(__dirname, "..");
+const workRoot = path.join(projectDir, "bench", ".work");
+const budgetMs = 5 * 60 * 1000;
+const streamBytes = 64 * 2 ** 20;
+const planSizes = [1, 10, 50, 200] as const;
+
+interface Options {
+    readonly rounds: number;
+    readonly seconds: number;
+    readonly connections: number;
+    readonly skipTestSuite: boolean;
+    readonly out: string;
+}
+
+const cli = new Command("bench")
+    .description("Benchmark the proxies on 127.0.0.1 and write bench/results.md (about 4-5 minutes).")
+    .option("--rounds <n>", "interleaved rounds per variant and workload", "3")
+    .option("--seconds <s>", "seconds per round", "3")
+    .option("--connections <n>", "concurrent connections of the load generator", "50")
+    .option("--skip-test-suite", "do not time `npm test`")
+    .option("--out <file>", "where to write the report", path.join("bench", "results.md"));
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+    cli.parse();
+    const raw = cli.opts<{ rounds: string; seconds: string; connections: string; skipTestSuite?: boolean; out: string }>();
+    const options: Options = {
+        rounds: positiveInt(raw.rounds, "--rounds"),
+        seconds: positiveInt(raw.seconds, "--seconds"),
+        connections: positiveInt(raw.connections, "--connections"),
+        skipTestSuite: raw.skipTestSuite === true,
+        out: path.resolve(projectDir, raw.out),
+    };
+    const started = Date.now();
+    const deadline = started + budgetMs;
+    fs.rmSync(path.join(workRoot, "run"), { recursive: true, force: true });
+    const problems: string[] = [];
+    const nginxBin = findNginx();
+    const nginxSkipped = nginxBin
+        ? undefined
+        : "no `nginx` on PATH. On Debian/Ubuntu: `apt-get install -y nginx-light` (or `nginx`), then run the bench again.";
+
+    const loadBefore = os.loadavg()[0];
+    const origin = await startOrigin(projectDir);
+    log(`bench: origin on ${origin.address}`);
+    const proxyResults = await proxyOverhead(origin, nginxBin, options, problems);
+    const loadAfter = os.loadavg()[0];
+    const streaming = await streamingCheck(origin, nginxBin, problems);
+    await stopChild(origin.child);
+
+    const plan = await programScale(deadline, problems);
+    const testSuite = options.skipTestSuite ? { note: "skipped with --skip-test-suite" } : await timeTestSuite(deadline);
+
+    const results: BenchResults = {
+        machine: machineInfo(new Date(started), nginxBin, [loadBefore, loadAfter]),
+        workloads: proxyResults,
+        nginxSkipped,
+        streaming,
+        plan,
+        testSuite,
+        totalSeconds: (Date.now() - started) / 1000,
+        problems,
+    };
+    fs.writeFileSync(options.out, renderReport(results));
+    log(`bench: wrote ${path.relative(process.cwd(), options.out)} in ${Math.round(results.totalSeconds)} s`);
+}
+
+/** Starts every proxy, runs the interleaved rounds of both workloads, then Miniflare once, and stops them all. */
+async function proxyOverhead(origin: OriginProcess, nginxBin: string | undefined, o: Options, problems: string[]): Promise<WorkloadResults[]> {
+    const targets = new Map<string, Omit<Target, "path">>();
+    const stops: (() => Promise<void>)[] = [];
+    const load: LoadOptions = { connections: o.connections, durationSec: o.seconds };
+    const settings: LoadSettings = { rounds: o.rounds, durationSec: o.seconds, connections: o.connections };
+    try {
+        targets.set(directVariant.id, { port: origin.port, host: vendorHost.amplitude, proxyPids: [], originPid: origin.pid });
+        if (nginxBin) {
+            try {
+                const nginx: RunningNginx = await startNginx(nginxBin, path.join(workRoot, "run", "nginx"), origin.address);
+                stops.push(nginx.stop);
+                targets.set(nginxVariant.id, { port: nginx.port, host: vendorHost.amplitude, proxyPids: nginx.pids, originPid: origin.pid });
+            } catch (err) {
+                problems.push(`nginx did not start, its rows are missing: ${String(err)}`);
+            }
+        }
+        const bare = await startWorkerd(projectDir, path.join(workRoot, "run", "bare"), bareWorkerBundle(), origin.address);
+        stops.push(bare.stop);
+        targets.set(bareVariant.id, { port: bare.port, host: vendorHost.amplitude, proxyPids: [bare.pid], originPid: origin.pid });
+        for (const v of ourVariants) {
+            const worker = await startWorkerd(projectDir, path.join(workRoot, "run", v.id), proxyWorkerBundle(vendorSite(v.vendor)), origin.address);
+            stops.push(worker.stop);
+            targets.set(v.id, { port: worker.port, host: vendorHost[v.vendor], proxyPids: [worker.pid], originPid: origin.pid });
+        }
+        const variants = [directVariant, nginxVariant, bareVariant, ...ourVariants].filter((v) => targets.has(v.id));
+        const target = (v: Variant, w: Workload): Target => ({ ...targets.get(v.id)!, path: variantPath(v, w) });
+
+        log(`bench: warming up ${variants.length} variants`);
+        for (const v of variants) await measure(target(v, workloads[0]), workloads[0], { ...load, durationSec: 1 });
+
+        const measured: { workload: Workload; runs: VariantRuns[] }[] = [];
+        for (const w of workloads) {
+            const runs = new Map<string, { variant: Variant; path: string; rounds: Measurement[] }>(
+                variants.map((v) => [v.id, { variant: v, path: variantPath(v, w), rounds: [] }]),
+            );
+            for (let round = 0; round < o.rounds; round++) {
+                // Rotate the order every round, so that no variant always runs right after the same other one.
+                const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+                for (const v of order) {
+                    const m = await measure(target(v, w), w, load);
+                    runs.get(v.id)!.rounds.push(m);
+                    log(
+                        `  ${w.id} round ${round + 1}/${o.rounds} ${v.id}: ${Math.round(m.rps)} req/s, p99 ${m.p99Ms} ms` +
+                            (m.proxyCpuUs === undefined ? "" : `, ${Math.round(m.proxyCpuUs)} µs CPU/req`) +
+                            (m.failures ? `, ${m.failures} failures` : ""),
+                    );
+                }
+            }
+            measured.push({ workload: w, runs: [...runs.values()] });
+        }
+
+        const reference = await miniflareReference(origin, load, problems);
+        return measured.map(({ workload, runs }) => ({
+            workload,
+            settings,
+            runs: [...runs, ...reference.filter((r) => r.workload === workload.id).map((r) => r.runs)],
+        }));
+    } finally {
+        for (const stop of stops.reverse()) await stop();
+    }
+}
+
+/** One round per workload of our Amplitude Worker under Miniflare, for reference. */
+async function miniflareReference(
+    origin: OriginProcess,
+    load: LoadOptions,
+    problems: string[],
+): Promise<{ workload: Workload["id"]; runs: VariantRuns }[]> {
+    const rows: { workload: Workload["id"]; runs: VariantRuns }[] = [];
+    let mf: RunningWorker | undefined;
+    try {
+        mf = await startMiniflare(vendorSite(miniflareVariant.vendor), origin.address);
+        for (const w of workloads) {
+            const t: Target = {
+                port: mf.port,
+                host: vendorHost[miniflareVariant.vendor],
+                path: variantPath(miniflareVariant, w),
+                proxyPids: mf.pid ? [mf.pid] : [],
+                originPid: origin.pid,
+            };
+            await measure(t, w, { ...load, durationSec: 1 });
+            const m = await measure(t, w, load);
+            log(`  ${w.id} miniflare: ${Math.round(m.rps)} req/s`);
+            rows.push({ workload: w.id, runs: { variant: miniflareVariant, path: t.path, rounds: [m] } });
+        }
+    } catch (err) {
+        problems.push(`Miniflare reference row failed: ${String(err)}`);
+    } finally {
+        await mf?.stop();
+    }
+    return rows;
+}
+
+/** A 64 MiB POST direct, through our PostHog Worker (fresh workerd) and through the seed's nginx. */
+async function streamingCheck(origin: OriginProcess, nginxBin: string | undefined, problems: string[]): Promise<StreamResult[]> {
+    log("bench: streaming 64 MiB");
+    const results: StreamResult[] = [];
+    const host = vendorHost.posthog;
+    results.push(await streamPost("direct to origin", origin.port, host, "/s/", streamBytes));
+    let worker: RunningWorker | undefined;
+    try {
+        worker = await startWorkerd(projectDir, path.join(workRoot, "run", "stream-posthog"), proxyWorkerBundle(vendorSite("posthog")), origin.address);
+        // Load the isolate first, so that the baseline includes it.
+        await streamPost("warm-up", worker.port, host, "/s/", 1024, worker.pid);
+        results.push(await streamPost("our Worker: posthog (`/s/`)", worker.port, host, "/s/", streamBytes, worker.pid));
+    } catch (err) {
+        problems.push(`streaming through our Worker failed: ${String(err)}`);
+    } finally {
+        await worker?.stop();
+    }
+    if (nginxBin) {
+        let nginx: RunningNginx | undefined;
+        try {
+            nginx = await startNginx(nginxBin, path.join(workRoot, "run", "stream-nginx"), origin.address);
+            const workerPid = nginx.pids[1] ?? nginx.pids[0];
+            results.push(await streamPost("nginx, seed config (`/sessions/v2/track`)", nginx.port, vendorHost.amplitude, "/sessions/v2/track", streamBytes, workerPid));
+        } catch (err) {
+            problems.push(`streaming through nginx failed: ${String(err)}`);
+        } finally {
+            await nginx?.stop();
+        }
+    }
+    return results;
+}
+
+/** Plans 1-200 proxies per CDN, each in a fresh process; Cloudflare is detected by planning it (the program refuses it until it exists). */
+async function programScale(deadline: number, problems: string[]): Promise<ScaleSummary[]> {
+    log("bench: program scale");
+    const summaries: ScaleSummary[] = [];
+    // A size may take up to two minutes, or what is left of the budget if that is more.
+    const timeLimit = () => Math.max(120_000, deadline - Date.now());
+    for (const provider of ["aws", "cloudflare"] as CdnProvider[]) {
+        const summary = await planScale(projectDir, provider, planSizes, timeLimit);
+        const failed = summary.samples.find((s) => !s.ok);
+        if (failed && !failed.ok) problems.push(`plan ${provider} ${failed.proxies} proxies: ${failed.error}`);
+        summaries.push(summary);
+    }
+    return summaries;
+}
+
+/** Runs `npm test` once as a child process, within what is left of the budget. */
+function timeTestSuite(deadline: number): Promise<TestSuiteResult> {
+    const left = deadline - Date.now();
+    if (left < 30_000) {
+        return Promise.resolve({ note: `not run: only ${Math.round(left / 1000)} s of the 5-minute budget left (run \`npm test\` alone to time it)` });
+    }
+    log(`bench: npm test (at most ${Math.round(left / 1000)} s)`);
+    const started = Date.now();
+    return new Promise((resolve) => {
+        const child = startChild("npm", ["test", "--silent"], { cwd: projectDir });
+        const timer = setTimeout(() => void stopChild(child), left);
+        child.on("close", (code, signal) => {
+            clearTimeout(timer);
+            const seconds = (Date.now() - started) / 1000;
+            resolve(
+                signal
+                    ? { seconds, exitCode: null, note: `stopped after ${Math.round(seconds)} s, at the end of the 5-minute budget (run \`npm test\` alone to time it)` }
+                    : { seconds, exitCode: code, note: code === 0 ? undefined : "(failing tests: run `npm test` to see them)" },
+            );
+        });
+    });
+}
+
+function machineInfo(date: Date, nginxBin: string | undefined, loadAverage: [number, number]): MachineInfo {
+    const cpus = os.cpus();
+    const git = (args: string[]) => {
+        try {
+            return execFileSync("git", args, { cwd: projectDir, encoding: "utf8" }).trim();
+        } catch {
+            return "";
+        }
+    };
+    const dirty = git(["status", "--porcelain", "--untracked-files=no"]) !== "";
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const autocannonVersion: string = require("autocannon/package.json").version;
+    return {
+        cpuModel: cpus[0]?.model ?? "unknown",
+        cores: cpus.length,
+        memoryBytes: os.totalmem(),
+        kernel: `${os.type()} ${os.release()}`,
+        node: process.version,
+        workerd: workerdVersion(projectDir),
+        nginx: nginxBin ? nginxVersion(nginxBin) : "not installed",
+        autocannon: autocannonVersion,
+        commit: `${git(["rev-parse", "--short", "HEAD"]) || "unknown"}${dirty ? " (with uncommitted changes in the working tree)" : ""}`,
+        date: date.toISOString(),
+        loadAverage,
+    };
+}
+
+function positiveInt(value: string, name: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+    return n;
+}
+
+main()
+    .catch((err: unknown) => {
+        process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exitCode = 1;
+    })
+    .finally(() => stopAllChildren());

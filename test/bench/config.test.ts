@@ -1,0 +1,169 @@
+/*
+ * The bench's generated configs and report, checked as text and data: no processes, no timing.
+ */
+import * as assert from "assert";
+import { nginxConfig } from "../../bench/nginx";
+import { growthRatio, PlanOutcome, scaleConfig } from "../../bench/planScale";
+import { BenchResults, renderReport, targetChecks, VariantRuns, WorkloadResults } from "../../bench/report";
+import { bareVariant, directVariant, ourVariants, vendorSite, workerVendors } from "../../bench/variants";
+import { bareWorkerSource, proxyWorkerBundle, workerdConfig } from "../../bench/workerd";
+import { Measurement, median, workloads } from "../../bench/load";
+import { parseStackConfig } from "../../components/config/load";
+
+describe("bench: workerd config", () => {
+    const config = workerdConfig({
+        mainModule: "proxy.mjs",
+        compatibilityDate: "2024-11-11",
+        withSettings: true,
+        listenPort: 8123,
+        originAddress: "127.0.0.1:9001",
+    });
+
+    it("sends every subrequest to the origin as plain HTTP and trusts X-Forwarded-Proto on its socket", () => {
+        assert.match(config, /globalOutbound = "origin"/);
+        assert.match(config, /\(name = "origin", external = \(address = "127\.0\.0\.1:9001", http = \(\)\)\)/);
+        assert.match(config, /address = "127\.0\.0\.1:8123", service = "proxy",\s+http = \(forwardedProtoHeader = "X-Forwarded-Proto"\)/);
+    });
+
+    it("embeds the module and the SETTINGS json binding from files", () => {
+        assert.match(config, /esModule = embed "proxy\.mjs"/);
+        assert.match(config, /\(name = "SETTINGS", json = embed "settings\.json"\)/);
+        assert.match(config, /compatibilityDate = "2024-11-11"/);
+    });
+
+    it("has no bindings without settings (the bare Worker)", () => {
+        const bare = workerdConfig({ mainModule: "bare.mjs", compatibilityDate: "2024-11-11", withSettings: false, listenPort: 1, originAddress: "127.0.0.1:2" });
+        assert.match(bare, /bindings = \[\]/);
+        assert.doesNotMatch(bare, /settings\.json/);
+    });
+
+    it("serves our generated Worker with its settings for each Worker vendor", () => {
+        for (const vendor of workerVendors) {
+            const bundle = proxyWorkerBundle(vendorSite(vendor));
+            assert.match(bundle.source, /export default/);
+            assert.ok(bundle.settings, vendor);
+        }
+        assert.match(bareWorkerSource, /fetch\("https:\/\/origin\.bench\.invalid" \+ url\.pathname \+ url\.search, request\)/);
+    });
+});
+
+describe("bench: nginx config", () => {
+    const conf = nginxConfig({ listenPort: 8080, originAddress: "127.0.0.1:9001", workDir: "/tmp/bench-nginx" });
+
+    it("keeps the seed's upstreams, Host overrides, forwarding headers, CORS headers and OPTIONS answer", () => {
+        assert.strictEqual(conf.match(/keepalive 32;/g)?.length, 2);
+        assert.match(conf, /upstream amplitude_replay \{\s+server 127\.0\.0\.1:9001;/);
+        assert.match(conf, /location \/sessions\/v2\/track \{\s+proxy_pass http:\/\/amplitude_replay;\s+proxy_set_header Host api-sr\.amplitude\.com;/);
+        assert.match(conf, /location \/config \{\s+proxy_pass http:\/\/amplitude_config;\s+proxy_set_header Host sr-client-cfg\.amplitude\.com;/);
+        assert.strictEqual(conf.match(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/g)?.length, 2);
+        assert.match(conf, /add_header Access-Control-Allow-Methods "GET, POST, OPTIONS" always;/);
+        assert.match(conf, /add_header Access-Control-Allow-Methods "GET, OPTIONS" always;/);
+        assert.strictEqual(conf.match(/if \(\$request_method = OPTIONS\) \{\s+return 204;/g)?.length, 2);
+    });
+
+    it("listens on loopback only, in the foreground, with its files in the work directory", () => {
+        assert.match(conf, /listen 127\.0\.0\.1:8080;/);
+        assert.doesNotMatch(conf, /listen (80|443)|ssl/);
+        assert.match(conf, /daemon off;/);
+        assert.match(conf, /pid \/tmp\/bench-nginx\/nginx\.pid;/);
+    });
+});
+
+describe("bench: program-scale configs", () => {
+    for (const provider of ["aws", "cloudflare"] as const) {
+        it(`are valid ${provider} stacks without warnings, every hostname distinct and in the zone`, () => {
+            const config = scaleConfig(200, provider);
+            const { config: parsed, warnings } = parseStackConfig(config);
+            assert.strictEqual(parsed.proxies.length, 200);
+            assert.deepStrictEqual(warnings, []);
+            const hosts = (config.proxies as Record<string, string>[]).flatMap((p) => [p.domain, p.cdnDomain, p.apiDomain].filter(Boolean));
+            assert.strictEqual(new Set(hosts).size, hosts.length);
+            assert.ok(hosts.every((h) => h.endsWith(".example.com")));
+            assert.deepStrictEqual(new Set(parsed.proxies.map((p) => p.vendor)), new Set(["posthog", "segment", "amplitude", "vtex"]));
+        });
+    }
+
+    it("measures growth as plan time per proxy at the largest size over that at 10", () => {
+        const ok = (proxies: number, planMs: number): PlanOutcome => ({
+            ok: true,
+            wallMs: planMs,
+            provider: "aws",
+            proxies,
+            resources: proxies * 9,
+            planMs,
+            maxRssBytes: 0,
+            heapUsedBytes: 0,
+        });
+        assert.strictEqual(growthRatio([ok(1, 50), ok(10, 1000), ok(200, 40_000)]), 2);
+        assert.strictEqual(growthRatio([ok(1, 50)]), undefined);
+        assert.strictEqual(growthRatio([ok(10, 1000), { ok: false, provider: "aws", proxies: 50, error: "x" }]), undefined);
+    });
+});
+
+describe("bench: report", () => {
+    const m = (rps: number, cpu?: number): Measurement => ({
+        requests: rps * 3,
+        failures: 0,
+        seconds: 3,
+        rps,
+        p50Ms: 10,
+        p99Ms: 40,
+        proxyCpuUs: cpu,
+        originCpuUs: 100,
+    });
+    const run = (variant: VariantRuns["variant"], rounds: Measurement[]): VariantRuns => ({ variant, path: "/x", rounds });
+    const event: WorkloadResults = {
+        workload: workloads[0],
+        settings: { rounds: 3, durationSec: 3, connections: 50 },
+        runs: [
+            run(directVariant, [m(9000), m(10000), m(11000)]),
+            run(bareVariant, [m(4000, 200), m(4100, 210), m(3000, 220)]),
+            run(ourVariants[0], [m(3900, 205), m(3950, 215), m(2000, 400)]),
+            run(ourVariants[1], [m(3000, 300), m(3100, 300), m(3200, 300)]),
+        ],
+    };
+
+    it("compares medians of our Worker with the bare Worker's, by throughput and by CPU per request", () => {
+        assert.strictEqual(median([3, 1, 2]), 2);
+        assert.strictEqual(median([4, 1, 3, 2]), 2.5);
+        const [segment, posthog] = targetChecks([event]);
+        assert.strictEqual(segment.vendor, "segment");
+        assert.strictEqual(segment.throughputRatio, 3900 / 4000);
+        assert.strictEqual(segment.cpuRatio, 210 / 215);
+        assert.ok(segment.throughputPass && segment.cpuPass);
+        assert.ok(!posthog.throughputPass && !posthog.cpuPass);
+    });
+
+    it("renders the machine, the verdicts and every variant's row", () => {
+        const results: BenchResults = {
+            machine: {
+                cpuModel: "Test CPU",
+                cores: 2,
+                memoryBytes: 2 ** 32,
+                kernel: "Linux 6",
+                node: "v20.20.2",
+                workerd: "workerd 2026-04-26",
+                nginx: "nginx/1.22.1",
+                autocannon: "8.0.0",
+                commit: "abc1234",
+                date: "2026-01-01T00:00:00.000Z",
+                loadAverage: [0.1, 0.2],
+            },
+            workloads: [event],
+            streaming: [],
+            plan: [],
+            testSuite: { note: "skipped with --skip-test-suite" },
+            totalSeconds: 200,
+            problems: [],
+        };
+        const text = renderReport(results);
+        assert.match(text, /\| CPU \| Test CPU, 2 cores \|/);
+        assert.match(text, /\| Node\.js \| v20\.20\.2 \|/);
+        assert.match(text, /\| event \| segment \| 98% \| PASS \| 98% \| PASS \|/);
+        assert.match(text, /\| event \| posthog \| 78% \| FAIL \| 70% \| FAIL \|/);
+        assert.match(text, /Overall: throughput FAIL, CPU per request FAIL/);
+        assert.match(text, /\| bare pass-through Worker \| `\/x` \| 4,000 \|/);
+        assert.match(text, /not timed: skipped with --skip-test-suite/);
+        assert.doesNotMatch(text, /busy with other work/);
+    });
+});
