@@ -277,7 +277,11 @@ function nearest(key: string, candidates: readonly string[]): string | undefined
     const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, "");
     let best: { candidate: string; distance: number } | undefined;
     for (const candidate of candidates) {
-        const d = norm(key) === norm(candidate) ? 0 : editDistance(norm(key), norm(candidate));
+        const [k, c] = [norm(key), norm(candidate)];
+        // Singular for plural (proxy, proxies; tag, tags) counts as a near miss too.
+        const stem = k.replace(/(y|s)$/, "");
+        const plural = stem.length >= 3 && k !== c && c.startsWith(stem) && c.length - k.length <= 3 && c.length > k.length;
+        const d = k === c ? 0 : plural ? 1 : editDistance(k, c);
         if (d <= 2 && (best === undefined || d < best.distance)) best = { candidate, distance: d };
     }
     return best?.candidate;
