@@ -8,7 +8,7 @@ import { byType, planShipped, PolicyPlan, resourceArgs, runPolicies, stackArgs, 
  * The pack as the Pulumi engine runs it: policy/index.ts serving the Analyzer gRPC service in its own process, asked
  * over gRPC with the same resources the offline harness uses. Both must report exactly the same violations, which
  * is what lets the offline tests stand for `pulumi up --policy-pack policy`. (The CLI type-checks the pack first,
- * about 30 s; `npm run typecheck` covers the same files, policy/**/*.ts being in the root tsconfig.)
+ * about 30 s; `npm run typecheck` covers the same files: the root tsconfig includes the policy folder.)
  */
 
 /* eslint-disable @typescript-eslint/no-require-imports */
