@@ -91,8 +91,9 @@ function plannedIssues(config: StackConfig): ConfigIssue[] {
         {
             key: keyOf(["proxies"]),
             message:
-                `mode pageRule needs ${total} page rules in the zone (one per route: ${counts.slice(0, 8).map((c) => `${c.name} ${c.rules}`).join(", ")}${counts.length > 8 ? ", ..." : ""}), ` +
-                `more than the ${maxPageRulesPerZone} Cloudflare allows; use cloudflare.mode worker, or split the proxies across zones`,
+                `in mode pageRule the zone needs ${total} page rules, more than the ${maxPageRulesPerZone} Cloudflare allows ` +
+                `(one per route: ${counts.slice(0, 8).map((c) => `${c.name} ${c.rules}`).join(", ")}${counts.length > 8 ? ", ..." : ""}); ` +
+                `use cloudflare.mode worker, or split the proxies across zones`,
         },
     ];
 }

@@ -252,7 +252,7 @@ describe("stack config rules", () => {
             // PostHog takes 3 page rules per proxy: 42 proxies are 126.
             const many = Array.from({ length: 42 }, (_, i) => posthog(`e${i}.example.com`));
             const message = problemAt(cloudflare(many, { mode: "pageRule", enterprise: true }), "proxies");
-            assert.match(message, /needs 126 page rules .*more than the 125 Cloudflare allows; use cloudflare\.mode worker/);
+            assert.match(message, /the zone needs 126 page rules, more than the 125 Cloudflare allows .*use cloudflare\.mode worker/);
             assert.doesNotThrow(() => parseStackConfig(cloudflare(many.slice(0, 41), { mode: "pageRule", enterprise: true })));
             assert.doesNotThrow(() => parseStackConfig(cloudflare(many)));
         });
