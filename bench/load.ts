@@ -4,7 +4,8 @@
  */
 import autocannon from "autocannon";
 import { forwardedProtoHeader } from "./workerd";
-import { totalCpuSeconds } from "./proc";
+import os from "node:os";
+import { machineBusySeconds, totalCpuSeconds } from "./proc";
 
 /** A request shape the bench sends, the same to every variant (only the path differs by vendor). */
 export interface Workload {
@@ -75,12 +76,19 @@ export interface Measurement {
     /** Proxy CPU time per successful request, microseconds; undefined without a proxy process. */
     readonly proxyCpuUs?: number;
     readonly originCpuUs: number;
+    /**
+     * CPU used meanwhile by processes outside the bench (the machine's busy time minus the proxy's, the origin's and
+     * the load generator's), as a share of all cores: other work on a shared machine shows here.
+     */
+    readonly othersCpuShare: number;
 }
 
 /** Runs `workload` against `target` for `options.durationSec` seconds. */
 export async function measure(target: Target, workload: Workload, options: LoadOptions): Promise<Measurement> {
     const proxyBefore = totalCpuSeconds(target.proxyPids);
     const originBefore = totalCpuSeconds([target.originPid]);
+    const selfBefore = process.cpuUsage();
+    const machineBefore = machineBusySeconds();
     const result = await autocannon({
         url: `http://127.0.0.1:${target.port}${target.path}`,
         method: workload.method,
@@ -93,6 +101,9 @@ export async function measure(target: Target, workload: Workload, options: LoadO
     });
     const proxyCpu = totalCpuSeconds(target.proxyPids) - proxyBefore;
     const originCpu = totalCpuSeconds([target.originPid]) - originBefore;
+    const self = process.cpuUsage(selfBefore);
+    const machine = machineBusySeconds() - machineBefore;
+    const others = machine - proxyCpu - originCpu - (self.user + self.system) / 1e6;
     const ok = result["2xx"];
     const perRequestUs = (cpuSeconds: number) => (ok > 0 ? (cpuSeconds * 1e6) / ok : NaN);
     return {
@@ -104,6 +115,7 @@ export async function measure(target: Target, workload: Workload, options: LoadO
         p99Ms: result.latency.p99,
         proxyCpuUs: target.proxyPids.length > 0 ? perRequestUs(proxyCpu) : undefined,
         originCpuUs: perRequestUs(originCpu),
+        othersCpuShare: Math.max(0, others) / (result.duration * os.cpus().length),
     };
 }
 

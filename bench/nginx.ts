@@ -125,5 +125,15 @@ export async function startNginx(bin: string, workDir: string, originAddress: st
         await stopChild(child);
         throw new Error(`${String(err)}; see ${path.join(workDir, "error.log")}`);
     }
-    return { port, pids: [child.pid!, ...childPids(child.pid!)], stop: () => stopChild(child) };
+    // The master listens before it forks its worker: wait for the worker, whose CPU time is most of nginx's.
+    let workers = childPids(child.pid!);
+    for (let i = 0; i < 100 && workers.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        workers = childPids(child.pid!);
+    }
+    if (workers.length === 0) {
+        await stopChild(child);
+        throw new Error(`nginx started no worker process; see ${path.join(workDir, "error.log")}`);
+    }
+    return { port, pids: [child.pid!, ...workers], stop: () => stopChild(child) };
 }

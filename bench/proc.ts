@@ -36,6 +36,13 @@ export function totalCpuSeconds(pids: readonly number[]): number {
     return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 }
 
+/** Busy CPU seconds of the whole machine so far, all cores (/proc/stat: everything but idle and iowait). */
+export function machineBusySeconds(): number {
+    const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0];
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    return (user + nice + system + irq + softirq + steal) / clockTicks();
+}
+
 /** A line of /proc/<pid>/status in bytes (`VmRSS`, `VmHWM`), or undefined if the process is gone. */
 export function statusBytes(pid: number, field: "VmRSS" | "VmHWM"): number | undefined {
     try {

@@ -59,6 +59,8 @@ export interface BenchResults {
     readonly plan: readonly ScaleSummary[];
     readonly testSuite: TestSuiteResult;
     readonly totalSeconds: number;
+    /** Wall time of each part of the run, in order. */
+    readonly sections: readonly { readonly name: string; readonly seconds: number }[];
     /** Things that went wrong in a section without stopping the bench. */
     readonly problems: readonly string[];
 }
@@ -76,6 +78,7 @@ export interface VariantSummary {
     readonly p99Ms: number;
     readonly proxyCpuUs: number;
     readonly originCpuUs: number;
+    readonly othersCpuShare: number;
     readonly failures: number;
 }
 
@@ -87,6 +90,7 @@ export function summarize(runs: VariantRuns): VariantSummary {
         p99Ms: of((m) => m.p99Ms),
         proxyCpuUs: of((m) => m.proxyCpuUs),
         originCpuUs: of((m) => m.originCpuUs),
+        othersCpuShare: of((m) => m.othersCpuShare),
         failures: runs.rounds.reduce((sum, m) => sum + m.failures, 0),
     };
 }
@@ -166,6 +170,11 @@ export function renderReport(r: BenchResults): string {
     renderStreaming(r, out);
     renderPlan(r, out);
 
+    out.push("## Run time", "");
+    out.push("| Part | Seconds |", "| --- | ---: |");
+    for (const part of r.sections) out.push(`| ${part.name} | ${fmt(part.seconds)} |`);
+    out.push(`| total | ${fmt(r.totalSeconds)} |`, "");
+
     out.push("## Test suite", "");
     const t = r.testSuite;
     if (t.seconds !== undefined) {
@@ -234,7 +243,9 @@ function renderProxyOverhead(r: BenchResults, out: string[]): void {
                 `${s.rounds} rounds each, interleaved (the order rotates every round), after a 1 s warm-up; the tables show ` +
                 "medians over the rounds. Latency is at autocannon's 1 ms resolution. CPU µs/request is the proxy process's " +
                 "user+system time (/proc/<pid>/stat) over the round divided by its successful requests; for nginx, master and " +
-                "worker together. Miniflare ran one round, for reference; its CPU figure is its workerd process only.",
+                "worker together. Miniflare ran one round, for reference; its CPU figure is its workerd process only. " +
+                "\"Others' CPU\" is the median share of the machine's CPU used by processes outside the bench during the " +
+                "rounds (/proc/stat busy time minus the proxy's, the origin's and the load generator's).",
             "",
         );
     }
@@ -245,15 +256,15 @@ function renderProxyOverhead(r: BenchResults, out: string[]): void {
         const nginxRps = nginx ? summarize(nginx).rps : NaN;
         out.push(`### ${w.workload.label} (${w.settings.rounds} × ${w.settings.durationSec} s)`, "");
         out.push(
-            "| Variant | Path | req/s | p50 ms | p99 ms | proxy CPU µs/req | origin CPU µs/req | vs direct | vs nginx | req/s per round | failures |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+            "| Variant | Path | req/s | p50 ms | p99 ms | proxy CPU µs/req | origin CPU µs/req | vs direct | vs nginx | req/s per round | others' CPU | failures |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
         );
         for (const run of w.runs) {
             const s = summarize(run);
             const perRound = run.rounds.map((x) => fmt(x.rps)).join(", ");
             out.push(
                 `| ${run.variant.label} | \`${run.path}\` | ${fmt(s.rps)} | ${fmt(s.p50Ms)} | ${fmt(s.p99Ms)} | ${fmt(s.proxyCpuUs)} | ` +
-                    `${fmt(s.originCpuUs)} | ${pct(s.rps / directRps)} | ${pct(s.rps / nginxRps)} | ${perRound} | ${s.failures} |`,
+                    `${fmt(s.originCpuUs)} | ${pct(s.rps / directRps)} | ${pct(s.rps / nginxRps)} | ${perRound} | ${pct(s.othersCpuShare)} | ${s.failures} |`,
             );
         }
         out.push("");
@@ -288,6 +299,13 @@ function renderStreaming(r: BenchResults, out: string[]): void {
             `| ${s.label} | ${s.status ?? "–"} | ${s.originReceived === undefined ? "–" : mib(s.originReceived)} | ${fmt(s.seconds, 2)} | ` +
                 `${fmt(s.mibPerSecond)} | ${mib(s.rssBeforeBytes)} | ${mib(s.rssPeakBytes)} | ` +
                 `${growth === undefined ? "–" : `${mib(growth)} (${pct(growth / s.bodyBytes)})`} | ${s.error ?? ""} |`,
+        );
+    }
+    if (r.streaming.some((s) => s.label.startsWith("nginx") && s.status === 413)) {
+        out.push(
+            "",
+            "nginx answers 413 because the seed's config leaves `client_max_body_size` at nginx's default of 1 MB: " +
+                "Amplitude replay batches (up to 10 MB) would be refused by it as written.",
         );
     }
     const ours = r.streaming.find((s) => s.label.startsWith("our Worker"));

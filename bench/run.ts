@@ -45,8 +45,8 @@ interface Options {
 
 const cli = new Command("bench")
     .description("Benchmark the proxies on 127.0.0.1 and write bench/results.md (about 4-5 minutes).")
-    .option("--rounds <n>", "interleaved rounds per variant and workload", "3")
-    .option("--seconds <s>", "seconds per round", "3")
+    .option("--rounds <n>", "interleaved rounds per variant and workload", "4")
+    .option("--seconds <s>", "seconds per round", "2")
     .option("--connections <n>", "concurrent connections of the load generator", "50")
     .option("--skip-test-suite", "do not time `npm test`")
     .option("--out <file>", "where to write the report", path.join("bench", "results.md"));
@@ -72,16 +72,28 @@ async function main(): Promise<void> {
         ? undefined
         : "no `nginx` on PATH. On Debian/Ubuntu: `apt-get install -y nginx-light` (or `nginx`), then run the bench again.";
 
+    const sections: { name: string; seconds: number }[] = [];
+    const timed = async <T>(name: string, part: () => Promise<T>): Promise<T> => {
+        const t0 = Date.now();
+        try {
+            return await part();
+        } finally {
+            sections.push({ name, seconds: (Date.now() - t0) / 1000 });
+        }
+    };
+
     const loadBefore = os.loadavg()[0];
     const origin = await startOrigin(projectDir);
     log(`bench: origin on ${origin.address}`);
-    const proxyResults = await proxyOverhead(origin, nginxBin, options, problems);
+    const proxyResults = await timed("proxy overhead (start-up, warm-up, rounds, Miniflare)", () => proxyOverhead(origin, nginxBin, options, problems));
     const loadAfter = os.loadavg()[0];
-    const streaming = await streamingCheck(origin, nginxBin, problems);
+    const streaming = await timed("streaming", () => streamingCheck(origin, nginxBin, problems));
     await stopChild(origin.child);
 
-    const plan = await programScale(deadline, problems);
-    const testSuite = options.skipTestSuite ? { note: "skipped with --skip-test-suite" } : await timeTestSuite(deadline);
+    const plan = await timed("program scale", () => programScale(deadline, problems));
+    const testSuite = options.skipTestSuite
+        ? { note: "skipped with --skip-test-suite" }
+        : await timed("test suite", () => timeTestSuite(deadline));
 
     const results: BenchResults = {
         machine: machineInfo(new Date(started), nginxBin, [loadBefore, loadAfter]),
@@ -91,6 +103,7 @@ async function main(): Promise<void> {
         plan,
         testSuite,
         totalSeconds: (Date.now() - started) / 1000,
+        sections,
         problems,
     };
     fs.writeFileSync(options.out, renderReport(results));

@@ -110,6 +110,7 @@ describe("bench: report", () => {
         p99Ms: 40,
         proxyCpuUs: cpu,
         originCpuUs: 100,
+        othersCpuShare: 0.01,
     });
     const run = (variant: VariantRuns["variant"], rounds: Measurement[]): VariantRuns => ({ variant, path: "/x", rounds });
     const event: WorkloadResults = {
@@ -154,6 +155,7 @@ describe("bench: report", () => {
             plan: [],
             testSuite: { note: "skipped with --skip-test-suite" },
             totalSeconds: 200,
+            sections: [{ name: "proxy overhead", seconds: 120 }],
             problems: [],
         };
         const text = renderReport(results);
@@ -164,6 +166,7 @@ describe("bench: report", () => {
         assert.match(text, /Overall: throughput FAIL, CPU per request FAIL/);
         assert.match(text, /\| bare pass-through Worker \| `\/x` \| 4,000 \|/);
         assert.match(text, /not timed: skipped with --skip-test-suite/);
+        assert.match(text, /\| proxy overhead \| 120 \|\n\| total \| 200 \|/);
         assert.doesNotMatch(text, /busy with other work/);
     });
 });
