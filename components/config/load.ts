@@ -302,7 +302,12 @@ function editDistance(a: string, b: string): number {
 }
 
 function describe(value: unknown): string {
-    const text = JSON.stringify(value) ?? String(value);
+    let text: string;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    } catch {
+        return "(a value too deeply nested to show)";
+    }
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

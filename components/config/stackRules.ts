@@ -23,23 +23,49 @@ export const acmMaxDomainLength = 64;
 /** Keys that change an object's prototype when a program assigns them; refused wherever they appear. */
 const pollutingKeys = new Set(["__proto__"]);
 
+/** The config's deepest legitimate value (proxies[i].nameServers[j]) is 3 levels down; anything far deeper is hostile. */
+export const maxConfigDepth = 16;
+
 /**
  * Rules across keys: provider and DNS combinations, hostnames inside the zone, duplicates across proxies.
  * They read the raw config leniently so that they report alongside the schema's per-field problems.
  */
 export function stackRuleIssues(raw: Raw): RuleIssue[] {
-    return [...pollutionIssues(raw, []), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw)];
+    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw)];
 }
 
-/** `__proto__` anywhere: JSON.parse keeps it as a key, but any object spread or assignment would turn it into a prototype. */
-function pollutionIssues(value: unknown, path: (string | number)[]): RuleIssue[] {
-    if (Array.isArray(value)) return value.flatMap((v, i) => pollutionIssues(v, [...path, i]));
-    if (!isObject(value)) return [];
-    return Object.keys(value).flatMap((key) =>
-        pollutingKeys.has(key)
-            ? [{ path: [...path, key], message: `the key ${key} is not allowed anywhere in the config (it would replace an object's prototype)` }]
-            : pollutionIssues(value[key], [...path, key]),
-    );
+/**
+ * `__proto__` anywhere (JSON.parse keeps it as a key, but any object spread or assignment would turn it into a
+ * prototype), and values nested deeper than any key takes. Walked without recursion, so no input can exhaust the stack.
+ */
+function shapeIssues(raw: Raw): RuleIssue[] {
+    const issues: RuleIssue[] = [];
+    const pending: { value: unknown; path: (string | number)[] }[] = [{ value: raw, path: [] }];
+    while (pending.length > 0) {
+        const { value, path } = pending.pop()!;
+        if (typeof value !== "object" || value === null) continue;
+        if (path.length > maxConfigDepth) {
+            issues.push({ path: path.slice(0, 3), message: `holds values nested more than ${maxConfigDepth} levels deep; no config key takes more than 3` });
+            continue;
+        }
+        const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+        for (const [key, child] of entries) {
+            if (typeof key === "string" && pollutingKeys.has(key)) {
+                issues.push({ path: [...path, key], message: `the key ${key} is not allowed anywhere in the config (it would replace an object's prototype)` });
+            } else {
+                pending.push({ value: child, path: [...path, key] });
+            }
+        }
+    }
+    return dedupeByPath(issues);
+}
+
+function dedupeByPath(issues: RuleIssue[]): RuleIssue[] {
+    const seen = new Set<string>();
+    return issues.filter((i) => {
+        const key = `${JSON.stringify(i.path)} ${i.message}`;
+        return seen.has(key) ? false : (seen.add(key), true);
+    });
 }
 
 function providerIssues(raw: Raw): RuleIssue[] {

@@ -129,6 +129,14 @@ const cases: Case[] = [
     { title: "a 10,000-character zone id", config: { ...ok, dns: { provider: "route53", zoneId: long(10_000) } }, key: "dns.zoneId", says: /at most 64 characters/ },
     { title: "a 300-character tag value", config: { ...ok, cloudfront: { tags: { team: long(300) } } }, key: "cloudfront.tags.team", says: /at most 256 characters/ },
 
+    {
+        title: "JSON nested 100,000 levels deep",
+        config: ok,
+        extra: { "first-party-proxy:proxies": `[{"vendor":"posthog","domain":${"[".repeat(100_000)}${"]".repeat(100_000)}}]` },
+        key: "proxies[0].domain",
+        says: /nested more than 16 levels deep|too deeply nested/,
+    },
+
     // Prototype pollution and look-alike keys
     { title: "__proto__ in a proxy", config: { ...ok, proxies: [JSON.parse('{"vendor":"posthog","domain":"e.example.com","__proto__":{"admin":true}}')] }, key: "proxies[0].__proto__", says: /not allowed anywhere in the config/ },
     { title: "__proto__ as a tag", config: { ...ok, cloudfront: JSON.parse('{"tags":{"__proto__":"x"}}') }, key: "cloudfront.tags.__proto__", says: /not allowed anywhere in the config/ },

@@ -287,6 +287,15 @@ describe("stack config rules", () => {
             assert.match(problemAt(raw, "cloudfront.tags.__proto__"), /not allowed anywhere in the config/);
         });
 
+        it("values nested far deeper than any key takes, without exhausting the stack", () => {
+            const deep = JSON.parse(`${"[".repeat(50_000)}${"]".repeat(50_000)}`);
+            const text = problems(aws([posthog()], { cloudfront: { tags: { team: deep } } }))
+                .map((i) => `${i.key}: ${i.message}`)
+                .join("\n");
+            assert.match(text, /cloudfront\.tags\.team: holds values nested more than 16 levels deep/);
+            assert.match(text, /cloudfront\.tags\.team: got \(a value too deeply nested to show\); expected string/);
+        });
+
         it("more than 200 proxies", () => {
             const many = Array.from({ length: 201 }, (_, i) => posthog(`e${i}.example.com`));
             assert.match(problemAt(aws(many), "proxies"), /at most 200 proxies per stack.*got 201 entries/);
