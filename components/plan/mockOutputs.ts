@@ -85,7 +85,10 @@ export function mockInvoke(token: string, inputs: Record<string, any>): Record<s
             const zoneId = inputs.zoneId ?? stableHash(`zone:${name}`, 32);
             return { id: zoneId, zoneId, name, status: "active", nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"] };
         }
-        default:
-            throw new Error(`the offline plan has no mock answer for invoke ${token}`);
+        default: {
+            // The runtime reports an invoke's failure by the gRPC error's `details`.
+            const message = `the offline plan has no mock answer for invoke ${token}`;
+            throw Object.assign(new Error(message), { details: message });
+        }
     }
 }

@@ -24,6 +24,8 @@ export interface Plan {
 export interface PlanOptions {
     readonly project: string;
     readonly stack: string;
+    /** Called for every registration request, before the mock answers: sees what a failing program registered. */
+    readonly onRegister?: (type: string, name: string) => void;
 }
 
 // Pulumi's internal runtime modules: the mock monitor and the wait for outstanding registrations.
@@ -61,8 +63,9 @@ export async function planProgram(
     const resources: PlannedResource[] = [];
     const monitor = settings.getMonitor();
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
-        register(req, (err: unknown, resp: any) => {
+    monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
+        options.onRegister?.(req.getType(), req.getName());
+        return register(req, (err: unknown, resp: any) => {
             if (!err && resp) {
                 const isCustom: boolean = req.getCustom();
                 resources.push({
@@ -77,18 +80,31 @@ export async function planProgram(
             }
             callback(err, resp);
         });
+    };
 
-    const exported = program();
-    const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
-    await settings.waitForRPCs();
-    return { resources, outputs: (unwrapSecrets(outputs) ?? {}) as Record<string, unknown> };
+    // Pulumi records a stack trace with every promise it makes (for its leak report); under ts-node that is about
+    // two thirds of a plan's time. Plans do without, unless PLAN_STACK_TRACES=1 asks for them when debugging.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.PLAN_STACK_TRACES) Error.stackTraceLimit = 0;
+    try {
+        const exported = program();
+        const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
+        await settings.waitForRPCs();
+        return { resources, outputs: (unwrapSecrets(outputs) ?? {}) as Record<string, unknown> };
+    } catch (error) {
+        // Let registrations already under way reach the monitor, so `onRegister` sees all a failing program did.
+        await settings.waitForRPCs().catch(() => undefined);
+        throw error;
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
 }
 
 /** Awaits every Output and Promise inside a value. */
 async function resolveDeep(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
-        const inner = await new Promise<unknown>((resolve) => (value as pulumi.Output<unknown>).apply(resolve));
-        return resolveDeep(inner);
+        // Output's own promise rejects when a resource or invoke behind it fails; `apply` would never call back.
+        return resolveDeep(await (value as unknown as { promise(): Promise<unknown> }).promise());
     }
     if (value instanceof Promise) return resolveDeep(await value);
     if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));

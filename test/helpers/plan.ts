@@ -26,12 +26,12 @@ export function planSettingsFile(file: string, stack = "test"): Promise<Plan> {
     return planProgram(readStackSettings(file), () => buildStack(), { project, stack });
 }
 
-/** Plans a config that must be refused; returns the error and how many resources were registered meanwhile. */
+/** Plans a config that must be refused; returns the error and how many registrations were requested meanwhile. */
 export async function planRefused(config: TestConfig): Promise<{ error: Error; registered: number }> {
     let registered = 0;
+    const onRegister = () => registered++;
     try {
-        const plan = await planProgram(flattenConfig(config), () => buildStack(), { project, stack: "test" });
-        registered = plan.resources.length;
+        await planProgram(flattenConfig(config), () => buildStack(), { project, stack: "test", onRegister });
     } catch (error) {
         return { error: error as Error, registered };
     }
