@@ -59,6 +59,8 @@ export interface BenchResults {
     readonly plan: readonly ScaleSummary[];
     readonly testSuite: TestSuiteResult;
     readonly totalSeconds: number;
+    /** What everything but the test suite must stay within. */
+    readonly budgetSeconds: number;
     /** Wall time of each part of the run, in order. */
     readonly sections: readonly { readonly name: string; readonly seconds: number }[];
     /** Things that went wrong in a section without stopping the bench. */
@@ -174,6 +176,14 @@ export function renderReport(r: BenchResults): string {
     out.push("| Part | Seconds |", "| --- | ---: |");
     for (const part of r.sections) out.push(`| ${part.name} | ${fmt(part.seconds)} |`);
     out.push(`| total | ${fmt(r.totalSeconds)} |`, "");
+    const suite = r.sections.find((p) => p.name === "test suite")?.seconds ?? 0;
+    const withoutSuite = r.totalSeconds - suite;
+    out.push(
+        `Without the test suite the bench took ${fmt(withoutSuite)} s: within the ${fmt(r.budgetSeconds / 60)}-minute budget: ` +
+            `${verdict(withoutSuite < r.budgetSeconds)}.` +
+            (suite > 0 ? ` With it, ${fmt(r.totalSeconds)} s; \`npm run bench -- --skip-test-suite\` leaves it out.` : ""),
+        "",
+    );
 
     out.push("## Test suite", "");
     const t = r.testSuite;

@@ -155,6 +155,7 @@ describe("bench: report", () => {
             plan: [],
             testSuite: { note: "skipped with --skip-test-suite" },
             totalSeconds: 200,
+            budgetSeconds: 300,
             sections: [{ name: "proxy overhead", seconds: 120 }],
             problems: [],
         };
@@ -167,6 +168,7 @@ describe("bench: report", () => {
         assert.match(text, /\| bare pass-through Worker \| `\/x` \| 4,000 \|/);
         assert.match(text, /not timed: skipped with --skip-test-suite/);
         assert.match(text, /\| proxy overhead \| 120 \|\n\| total \| 200 \|/);
+        assert.match(text, /Without the test suite the bench took 200 s: within the 5-minute budget: PASS\./);
         assert.doesNotMatch(text, /busy with other work/);
     });
 });
