@@ -70,6 +70,9 @@ export interface BenchResults {
 /** The share of the bare Worker's performance our Worker must keep. */
 export const targetShare = 0.95;
 
+/** Above this median share of the machine's CPU used by others during the rounds, the report says the machine was busy. */
+const busyShare = 0.15;
+
 /** "200 proxies plan in seconds": the largest stack must plan in under this many seconds. */
 export const planSecondsTarget = 60;
 
@@ -156,13 +159,16 @@ export function renderReport(r: BenchResults): string {
     out.push(`| workerd | ${m.workerd} |`);
     out.push(`| nginx | ${m.nginx} |`);
     out.push(`| autocannon | ${m.autocannon} |`);
-    out.push(`| Load average (1 min) at start / end of the proxy rounds | ${fmt(m.loadAverage[0], 2)} / ${fmt(m.loadAverage[1], 2)} |`);
+    out.push(
+        `| Load average (1 min) at start / end of the proxy rounds, the bench's own processes included | ${fmt(m.loadAverage[0], 2)} / ${fmt(m.loadAverage[1], 2)} |`,
+    );
     out.push("");
-    if (Math.max(...m.loadAverage) > m.cores / 2) {
+    const others = median(r.workloads.flatMap((w) => w.runs.flatMap((run) => run.rounds.map((x) => x.othersCpuShare))));
+    if (others > busyShare) {
         out.push(
-            `**The machine was busy with other work during the run** (load average above ${m.cores / 2} on ${m.cores} cores): ` +
-                "absolute req/s and plan times are lower than on an idle machine and vary between rounds; " +
-                "ratios between interleaved variants and CPU time per request are the figures to compare.",
+            `**The machine was busy with other work during the proxy rounds**: processes outside the bench used a median ` +
+                `${pct(others)} of its CPU. Absolute req/s and plan times are lower than on an idle machine and vary between ` +
+                "rounds; ratios between interleaved variants and CPU time per request are the figures to compare.",
             "",
         );
     }

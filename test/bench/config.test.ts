@@ -170,5 +170,7 @@ describe("bench: report", () => {
         assert.match(text, /\| proxy overhead \| 120 \|\n\| total \| 200 \|/);
         assert.match(text, /Without the test suite the bench took 200 s: within the 5-minute budget: PASS\./);
         assert.doesNotMatch(text, /busy with other work/);
+        const busy = { ...event, runs: event.runs.map((run) => ({ ...run, rounds: run.rounds.map((x) => ({ ...x, othersCpuShare: 0.4 })) })) };
+        assert.match(renderReport({ ...results, workloads: [busy] }), /busy with other work during the proxy rounds.*median 40% of its CPU/);
     });
 });
