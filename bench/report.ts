@@ -256,7 +256,7 @@ function renderProxyOverhead(r: BenchResults, out: string[]): void {
         const s = first.settings;
         out.push(
             `autocannon, ${s.connections} connections, no pipelining. The standalone-workerd variants and nginx run ` +
-                `${s.rounds} rounds each, interleaved (the order rotates every round), after a 1 s warm-up; the tables show ` +
+                `${s.rounds} round${s.rounds === 1 ? "" : "s"} each, interleaved (the order rotates every round), after a 1 s warm-up; the tables show ` +
                 "medians over the rounds. Latency is at autocannon's 1 ms resolution. CPU µs/request is the proxy process's " +
                 "user+system time (/proc/<pid>/stat) over the round divided by its successful requests; for nginx, master and " +
                 "worker together. Miniflare ran one round, for reference; its CPU figure is its workerd process only. " +
@@ -285,13 +285,15 @@ function renderProxyOverhead(r: BenchResults, out: string[]): void {
         }
         out.push("");
     }
-    out.push(
-        "Notes: the seed's nginx config declares `keepalive 32` upstreams but not `proxy_http_version 1.1` with an empty " +
+    if (r.workloads.some((w) => w.runs.some((run) => run.variant.kind === "nginx"))) {
+        out.push(
+            "Note: the seed's nginx config declares `keepalive 32` upstreams but not `proxy_http_version 1.1` with an empty " +
             "`Connection` header, so nginx 1.22 opens a new upstream connection per request (HTTP/1.0); that shows in the " +
             "origin's CPU per request behind nginx. The Workers reuse their upstream connections. A Worker's real cost on " +
             "Cloudflare also includes TLS to the vendor, which no row here pays.",
-        "",
-    );
+            "",
+        );
+    }
 }
 
 function renderStreaming(r: BenchResults, out: string[]): void {
