@@ -36,8 +36,13 @@ function textResponse(status, body, headers) {
     });
 }
 
+// Characters and sequences that let a path name another authority or climb out of its prefix. Most paths have
+// none of them, so the full check (which decodes the path) runs only when one is present.
+const suspiciousPath = /[%\\@]|\/\/|\/\.\.?(\/|$)/;
+
 // Paths some parser could read as another authority, or that climb out of the routed prefix once decoded.
 function isUnsafePath(pathname) {
+    if (!suspiciousPath.test(pathname)) return false;
     const decoded = pathname.replace(/%([0-9a-f]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
     return [pathname, decoded].some(
         (p) => p.startsWith("//") || p.includes("\\") || p.includes("@") || /(^|\/)\.\.?(\/|$)/.test(p),
@@ -46,24 +51,28 @@ function isUnsafePath(pathname) {
 
 // The upstream URL, built from the configured origin and the path only; undefined if it would leave that origin.
 function upstreamUrl(origin, url) {
-    const base = new URL(origin.baseUrl);
     const target = new URL(origin.baseUrl + url.pathname + url.search);
-    return target.origin === base.origin && target.pathname === url.pathname ? target : undefined;
+    return target.origin === origin.urlOrigin && target.pathname === url.pathname ? target : undefined;
 }
 
+// Collected in one pass and built in one call: each Headers call crosses into the runtime.
 function upstreamHeaders(incoming, origin) {
-    const perConnection = (incoming.get("connection") || "").toLowerCase().split(",").map((s) => s.trim());
-    const headers = new Headers();
-    for (const [name, value] of incoming) {
-        if (droppedRequestHeaders.has(name) || perConnection.includes(name)) continue;
-        if (name.startsWith("cf-") || name.startsWith("x-forwarded-")) continue;
+    const kept = [];
+    let connection = "";
+    let clientIp = null;
+    for (const entry of incoming) {
+        const name = entry[0];
+        if (name === "connection") connection = entry[1].toLowerCase();
+        else if (name === "cf-connecting-ip") clientIp = entry[1];
+        if (droppedRequestHeaders.has(name) || name.startsWith("cf-") || name.startsWith("x-forwarded-")) continue;
         if (name === "cookie" && origin.stripCookies) continue;
-        headers.append(name, value);
+        kept.push(entry);
     }
+    const perConnection = connection ? connection.split(",").map((s) => s.trim()) : [];
+    const headers = perConnection.length > 0 ? kept.filter(([name]) => !perConnection.includes(name)) : kept;
     // PostHog geolocates the first X-Forwarded-For address: the client's, never an edge's.
-    const clientIp = incoming.get("cf-connecting-ip");
-    if (origin.forwardClientIp && clientIp) headers.set("x-forwarded-for", clientIp);
-    return headers;
+    if (origin.forwardClientIp && clientIp) headers.push(["x-forwarded-for", clientIp]);
+    return new Headers(headers);
 }
 
 function isPreflight(request) {
@@ -85,30 +94,41 @@ function preflightResponse(request, route) {
 
 // CloudFront's CORS response headers policy with origin override off: only what the origin left out is added.
 function withEdgeCors(response, request, route) {
+    const added = [];
     const origin = request.headers.get("origin");
-    const addOrigin = origin !== null && !response.headers.has("access-control-allow-origin");
-    const security = route.securityHeaders ? securityHeaders.filter(([name]) => !response.headers.has(name)) : [];
-    if (!addOrigin && security.length === 0) return response;
+    if (origin && !response.headers.has("access-control-allow-origin")) added.push(["access-control-allow-origin", origin]);
+    if (route.securityHeaders) added.push(...securityHeaders.filter(([name]) => !response.headers.has(name)));
+    if (added.length === 0) return response;
 
-    // Re-wrapping keeps the body as it came (still encoded, with its Content-Length): only headers are added.
     const decorated = new Response(response.body, response);
-    if (addOrigin) {
-        decorated.headers.set("access-control-allow-origin", origin);
-        // The allowed origin now depends on the request's Origin.
-        decorated.headers.append("vary", "Origin");
-    }
-    for (const [name, value] of security) decorated.headers.set(name, value);
+    for (const [name, value] of added) decorated.headers.set(name, value);
+    // The allowed origin now depends on the request's Origin.
+    if (origin && added[0][0] === "access-control-allow-origin") decorated.headers.append("vary", "Origin");
     return decorated;
 }
 
-async function proxy(request, settings) {
+// The SETTINGS binding is the same object for every request an isolate serves: derive what routing needs once.
+let compiled;
+function compile(settings) {
+    if (compiled === undefined || compiled.settings !== settings) {
+        const origins = {};
+        for (const [id, origin] of Object.entries(settings.origins)) {
+            origins[id] = { ...origin, urlOrigin: new URL(origin.baseUrl).origin };
+        }
+        compiled = { settings, origins, patterns: settings.routes.map((r) => r.pathPattern) };
+    }
+    return compiled;
+}
+
+async function proxy(request, binding) {
+    const { settings, origins, patterns } = compile(binding);
     const url = new URL(request.url);
     if (isUnsafePath(url.pathname)) return textResponse(400, "Bad request: path not allowed");
 
-    const index = selectRouteIndex(settings.routes.map((r) => r.pathPattern), url.pathname);
+    const index = selectRouteIndex(patterns, url.pathname);
     if (index === -1) return textResponse(404, "Not found");
     const route = settings.routes[index];
-    const origin = settings.origins[route.originId];
+    const origin = origins[route.originId];
 
     if (url.protocol === "http:" && route.redirectHttp) {
         return new Response(null, {
