@@ -35,12 +35,9 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
         case "cdn":
             return cdnProxy(request);
         case "segmentDelegation":
-            return {
-                name: request.name,
-                vendor: "segment",
-                region: "us",
-                sites: [],
-                extraDnsRecords: [
+            return segmentManaged(
+                request.name,
+                [
                     {
                         name: request.domain,
                         type: "NS",
@@ -48,25 +45,25 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
                         purpose: "Delegates the subdomain to Segment's managed Custom Domain",
                     },
                 ],
-                sdk: { vendor: "segment" },
-                notes: [
-                    "Segment verifies the delegation, then gives you two custom domains (CDN and Tracking API) and a new snippet.",
-                ],
-            };
+                { vendor: "segment" },
+                ["Segment verifies the delegation, then gives you two custom domains (CDN and Tracking API) and a new snippet."],
+            );
         case "segmentCname":
-            return {
-                name: request.name,
-                vendor: "segment",
-                region: "us",
-                sites: [],
-                extraDnsRecords: [
+            return segmentManaged(
+                request.name,
+                [
                     cname(request.cdnDomain, request.cdnTarget, "Segment managed Custom Domain (CDN)"),
                     cname(request.apiDomain, request.apiTarget, "Segment managed Custom Domain (Tracking API)"),
                 ],
-                sdk: segmentSdk(request.cdnDomain, request.apiDomain),
-                notes: [],
-            };
+                segmentSdk(request.cdnDomain, request.apiDomain),
+                [],
+            );
     }
+}
+
+/** Segment's managed Custom Domain: Segment runs the endpoints, so the proxy is only DNS records. */
+function segmentManaged(name: string, records: ExtraDnsRecord[], sdk: SdkSettings, notes: string[]): ProxySpec {
+    return { name, vendor: "segment", region: "us", sites: [], extraDnsRecords: records, sdk, notes };
 }
 
 function cname(name: string, target: string, purpose: string): ExtraDnsRecord {
