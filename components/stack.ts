@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { certificateProvider, certificateRegion } from "./aws/certificateProvider";
 import { CloudFrontProxy } from "./aws/cloudFrontProxy";
 import { cloudflareProxyBuilder } from "./cloudflare/builder";
@@ -45,6 +46,8 @@ function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
     switch (config.provider) {
         case "aws": {
             const usEast1 = certificateProvider(certificateRegion);
+            // CloudFront policy names are account-wide: a random suffix, fixed at the first deploy, keeps them apart.
+            const nameSuffix = new random.RandomId("name-suffix", { byteLength: 3 }).hex;
             return (spec) =>
                 new CloudFrontProxy(spec.name, {
                     proxy: spec,
@@ -52,6 +55,7 @@ function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
                     certificateProvider: usEast1,
                     priceClass: config.cloudfront.priceClass,
                     tags: config.cloudfront.tags,
+                    nameSuffix,
                 }).outputs;
         }
         case "cloudflare":

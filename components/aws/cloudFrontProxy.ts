@@ -20,6 +20,11 @@ export interface CloudFrontProxyArgs {
     readonly priceClass?: string;
     /** Tags for the distributions and certificates. Default: none. */
     readonly tags?: Record<string, string>;
+    /**
+     * Appended to names that must be unique in the whole AWS account (cache and origin request policies), so stacks
+     * of the same name in two projects never collide. Default: none (names are prefixed with the stack only).
+     */
+    readonly nameSuffix?: pulumi.Input<string>;
 }
 
 /**
@@ -45,7 +50,7 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
                 parent: this,
                 provider: usEast1,
             });
-            const distribution = this.createDistribution(siteName, site, certificate.arn, args.priceClass, tags);
+            const distribution = this.createDistribution(siteName, site, certificate.arn, args, tags);
             const alias = createDnsRecord(
                 zone,
                 `${siteName}-alias`,
@@ -71,15 +76,15 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
         name: string,
         site: Site,
         certificateArn: pulumi.Input<string>,
-        priceClass: string | undefined,
+        args: CloudFrontProxyArgs,
         tags: Record<string, string>,
     ): aws.cloudfront.Distribution {
-        const policies = new PolicySet(name, { parent: this });
+        const policies = new PolicySet(name, args.nameSuffix, { parent: this });
         return new aws.cloudfront.Distribution(
             `${name}-distribution`,
             distributionArgs(site, {
                 certificateArn,
-                priceClass: priceClass ?? "PriceClass_All",
+                priceClass: args.priceClass ?? "PriceClass_All",
                 comment: `first-party-proxy: ${site.hostname}`,
                 tags,
                 policiesFor: (route) => policies.forRoute(route),

@@ -23,6 +23,8 @@ export class PolicySet {
 
     constructor(
         private readonly namePrefix: string,
+        /** Appended to every policy name; see CloudFrontProxyArgs.nameSuffix. */
+        private readonly nameSuffix: pulumi.Input<string> | undefined,
         private readonly opts: pulumi.CustomResourceOptions,
     ) {}
 
@@ -48,7 +50,7 @@ export class PolicySet {
                     new aws.cloudfront.CachePolicy(
                         name,
                         {
-                            name: policyName(name),
+                            name: policyName(name, this.nameSuffix),
                             comment: `Cache key: ${intent.headers.join(", ")} headers, all query strings, no cookies`,
                             // Nothing is cached unless the origin says so; Cache-Control may keep it up to a year.
                             minTtl: 0,
@@ -88,7 +90,7 @@ export class PolicySet {
                     new aws.cloudfront.OriginRequestPolicy(
                         name,
                         {
-                            name: policyName(name),
+                            name: policyName(name, this.nameSuffix),
                             comment: `Forwards ${intent.headers.join(", ")} headers and all query strings, no cookies`,
                             cookiesConfig: { cookieBehavior: "none" },
                             headersConfig: { headerBehavior: "whitelist", headers: { items: [...intent.headers] } },
@@ -111,6 +113,9 @@ function responseHeadersPolicyId(intent: CorsIntent): string | undefined {
 }
 
 /** CloudFront policy names: letters, digits, hyphens and underscores, at most 128, unique in the account. */
-function policyName(resourceName: string): string {
-    return `${pulumi.getStack()}-${resourceName}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
+function policyName(resourceName: string, suffix: pulumi.Input<string> | undefined): pulumi.Output<string> {
+    return pulumi.output(suffix).apply((sfx) => {
+        const tail = sfx ? `-${sfx}` : "";
+        return `${pulumi.getStack()}-${resourceName}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128 - tail.length) + tail;
+    });
 }

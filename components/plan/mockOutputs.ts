@@ -55,6 +55,14 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
             const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${stableHash(name, 3)}-8${stableHash(type, 3)}-${stableHash(name + type, 12)}`;
             return { id, state: { ...inputs, etag: `E${h.slice(0, 12).toUpperCase()}` } };
         }
+        case "random:index/randomId:RandomId": {
+            const hex = stableHash(`random:${name}`, 2 * Number(inputs.byteLength ?? 8));
+            const bytes = Buffer.from(hex, "hex");
+            return {
+                id: bytes.toString("base64url"),
+                state: { ...inputs, hex, b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${hex}`).toString() },
+            };
+        }
         case "aws:route53/record:Record": {
             const fqdn = String(inputs.name ?? "").replace(/\.$/, "");
             return { id: `${inputs.zoneId}_${fqdn}_${inputs.type}`, state: { ...inputs, fqdn } };

@@ -176,7 +176,11 @@ describe("CloudFrontProxy", () => {
                 assert.deepStrictEqual(orp.headersConfig, { headerBehavior: "whitelist", headers: { items: ["Origin"] } });
                 assert.deepStrictEqual(orp.queryStringsConfig, { queryStringBehavior: "all" });
                 assert.deepStrictEqual(orp.cookiesConfig, { cookieBehavior: "none" });
-                assert.match((cachePolicy.inputs as any).name, /^test-posthog-e-example-com-/, "policy names are unique per stack");
+                // Unique per stack, and per account: the stack's random suffix.
+                const suffix = only(ofType(plan, "random:index/randomId:RandomId"), "name suffix");
+                assert.strictEqual((suffix.inputs as any).byteLength, 3);
+                assert.match((cachePolicy.inputs as any).name, /^test-posthog-e-example-com-cache-1-[0-9a-f]{6}$/);
+                assert.match((originRequestPolicy.inputs as any).name, /^test-posthog-e-example-com-origin-request-1-[0-9a-f]{6}$/);
 
                 const out = (plan.outputs.proxies as any)["posthog-e-example-com"];
                 assert.deepStrictEqual(out.sdk, { vendor: "posthog", api_host: "https://e.example.com", ui_host: `https://${region}.posthog.com` });
