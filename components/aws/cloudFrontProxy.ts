@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createDnsRecord, createExtraDnsRecords, PlannedRecord } from "../dns/record";
+import { createExtraDnsRecords, createHostnameRecord, PlannedRecord } from "../dns/record";
+import { ProxyComponentType, RecordOwner } from "../dns/recordAliases";
 import { DnsZone } from "../dns/zone";
 import { ProxySpec, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
@@ -27,18 +28,22 @@ export interface CloudFrontProxyArgs {
     readonly nameSuffix?: pulumi.Input<string>;
 }
 
+const componentType = "first-party-proxy:aws:CloudFrontProxy" satisfies ProxyComponentType;
+
 /**
  * A vendor proxy on CloudFront: per hostname a distribution with one origin per upstream and one behaviour per
  * route, the vendor's cache, origin request and response headers policies, a DNS-validated certificate in
- * us-east-1, and the DNS records pointing the hostname at the distribution.
+ * us-east-1, and the DNS records pointing the hostname at the distribution. The hostname's record and the vendor's
+ * records keep their identity across CDNs (`createHostnameRecord`): switching the stack to Cloudflare updates them.
  */
 export class CloudFrontProxy extends pulumi.ComponentResource {
     public readonly distributions: aws.cloudfront.Distribution[];
     public readonly outputs: pulumi.Output<ProxyOutputs>;
 
     constructor(name: string, args: CloudFrontProxyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("first-party-proxy:aws:CloudFrontProxy", name, {}, opts);
+        super(componentType, name, {}, opts);
         const { proxy, zone } = args;
+        const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };
         const tags = { "first-party-proxy:proxy": proxy.name, "first-party-proxy:vendor": proxy.vendor, ...args.tags };
         const usEast1 =
             args.certificateProvider ?? certificateProvider(`${name}-${certificateRegion}`, { parent: this });
@@ -51,9 +56,10 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
                 provider: usEast1,
             });
             const distribution = this.createDistribution(siteName, site, certificate.arn, args, tags);
-            const alias = createDnsRecord(
+            const alias = createHostnameRecord(
                 zone,
-                `${siteName}-alias`,
+                owner,
+                siteName,
                 { type: "cdnAlias", name: site.hostname, target: distribution.domainName },
                 `Points ${site.hostname} at its CloudFront distribution`,
                 { parent: this },
@@ -61,7 +67,7 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
             records.push(alias.planned, certificate.validationRecords);
             return distribution;
         });
-        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }));
+        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }, owner));
 
         this.outputs = proxyOutputs(
             proxy,

@@ -75,7 +75,7 @@ export function cloudflareProxyBuilder(args: CloudflareBuilderArgs): (proxy: Pro
     return (proxy) => {
         switch (kinds.get(proxy.name)) {
             case "worker":
-                return new WorkerProxy(proxy.name, { proxy, zoneId: zone.zoneId, accountId: accountId!, scriptPrefix: args.scriptPrefix }).outputs;
+                return new WorkerProxy(proxy.name, { proxy, zone, accountId: accountId!, scriptPrefix: args.scriptPrefix }).outputs;
             case "pageRule":
                 return new PageRuleProxy(proxy.name, { proxy, zone, pageRules: pageRules.get(proxy.name), zoneRules }).outputs;
             case "dns":

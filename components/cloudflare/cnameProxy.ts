@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createDnsRecord, createExtraDnsRecords, PlannedRecord } from "../dns/record";
+import { createExtraDnsRecords, createHostnameRecord, PlannedRecord } from "../dns/record";
+import { ProxyComponentType, RecordOwner } from "../dns/recordAliases";
 import { DnsZone } from "../dns/zone";
+import { defaultOrigin } from "../model/proxySpec";
 import { Origin, ProxySpec, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
 import { edgeCertificateNotes } from "./edgeCertificates";
@@ -15,7 +17,7 @@ export function cnameTarget(site: Site): Origin {
             `${site.hostname}: a proxied CNAME reaches one upstream, but the routes go to ${[...domains].join(", ")}; use a WorkerProxy or PageRuleProxy`,
         );
     }
-    return site.routes.length > 0 ? site.origins.find((o) => o.id === site.routes[site.routes.length - 1].originId)! : site.origins[0];
+    return defaultOrigin(site);
 }
 
 /** The zone rules a CnameProxy needs: HTTPS redirects sparing plain-HTTP routes, cache bypass, strict TLS. */
@@ -36,18 +38,23 @@ export interface CnameProxyArgs {
     readonly zoneRules?: ZoneRules;
 }
 
+const componentType = "first-party-proxy:cloudflare:CnameProxy" satisfies ProxyComponentType;
+
 /**
  * A proxy that Cloudflare serves as proxied DNS, for upstreams that need the viewer's Host (VTEX: a Worker's fetch
  * always sends the URL's host). Per site a proxied CNAME (ttl 1) to the upstream, the vendor's extra records (VTEX's
  * `_<host>` TXT), and zone rules from the route table: HTTP→HTTPS except VTEX's ACME challenge, which reaches VTEX
- * over plain HTTP uncached, so it can issue the store's certificate.
+ * over plain HTTP uncached, so it can issue the store's certificate. The records keep their identity across CDNs
+ * (`createHostnameRecord`), and each hostname's record waits for the zone rules: switching from CloudFront, the name
+ * turns proxied only once the ACME exception and strict TLS are in place.
  */
 export class CnameProxy extends pulumi.ComponentResource {
     public readonly outputs: pulumi.Output<ProxyOutputs>;
 
     constructor(name: string, args: CnameProxyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("first-party-proxy:cloudflare:CnameProxy", name, {}, opts);
+        super(componentType, name, {}, opts);
         const { proxy, zone } = args;
+        const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };
         if (proxy.sites.length === 0) throw new Error(`${name}: a CnameProxy needs at least one site`);
         const targets = proxy.sites.map(cnameTarget);
         const rules = cnameProxyZoneRules(proxy);
@@ -55,15 +62,16 @@ export class CnameProxy extends pulumi.ComponentResource {
 
         const records: pulumi.Output<PlannedRecord[]>[] = proxy.sites.map(
             (site, i) =>
-                createDnsRecord(
+                createHostnameRecord(
                     zone,
-                    `${siteResourceName(name, site.role, proxy.sites.length)}-cname`,
+                    owner,
+                    siteResourceName(name, site.role, proxy.sites.length),
                     { type: "CNAME", name: site.hostname, value: targets[i].domain, proxied: true },
                     `Serves ${site.hostname} through Cloudflare's proxy from ${targets[i].domain}`,
-                    { parent: this },
+                    { parent: this, dependsOn: args.zoneRules ? [args.zoneRules] : [] },
                 ).planned,
         );
-        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }));
+        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }, owner));
 
         const hostnames = proxy.sites.map((s) => s.hostname);
         this.outputs = proxyOutputs(proxy, "cloudflare-dns", records, targets.map((t) => t.domain), [

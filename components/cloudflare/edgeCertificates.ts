@@ -1,7 +1,7 @@
 /**
  * Which hostnames Cloudflare's free Universal SSL certificate covers on a proxied record: the zone apex and its
- * first-level subdomains (`example.com`, `*.example.com`), nothing deeper. Workers Custom Domains are not concerned:
- * Cloudflare issues each one its own certificate.
+ * first-level subdomains (`example.com`, `*.example.com`), nothing deeper. Every proxied hostname the program serves
+ * relies on it — page rules, VTEX's proxied CNAME, and Worker routes on their proxied record alike.
  */
 
 /** How many labels `hostname` sits below `zone`: 0 for the apex, 1 for `x.zone`, 2 for `y.x.zone`. */

@@ -1,6 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { createDnsRecord, createExtraDnsRecords, PlannedRecord } from "../dns/record";
+import { createExtraDnsRecords, createHostnameRecord, PlannedRecord } from "../dns/record";
+import { ProxyComponentType, RecordOwner } from "../dns/recordAliases";
 import { DnsZone } from "../dns/zone";
 import { ProxySpec } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
@@ -29,43 +30,29 @@ export interface PageRuleProxyArgs {
     readonly zoneRules?: ZoneRules;
 }
 
+const componentType = "first-party-proxy:cloudflare:PageRuleProxy" satisfies ProxyComponentType;
+
 /**
  * A vendor proxy on an Enterprise zone without code (seed 000, Cloudflare 403 fix 1): per hostname a proxied CNAME
  * (ttl 1) to the default route's origin, and one page rule per route that overrides Host and resolution to the
  * route's origin, with Full (strict) TLS to HTTPS origins and cache bypass where the route disables caching.
- * Priorities follow the route table, so `/static/*` and `/array/*` outrank the catch-all `<host>/*`.
+ * Priorities follow the route table, so `/static/*` and `/array/*` outrank the catch-all `<host>/*`. The records keep
+ * their identity across CDNs (`createHostnameRecord`), and each hostname's record waits for its page rules: switching
+ * from CloudFront, the name turns proxied only once the Host overrides are in place.
  */
 export class PageRuleProxy extends pulumi.ComponentResource {
     public readonly pageRules: readonly cloudflare.PageRule[];
     public readonly outputs: pulumi.Output<ProxyOutputs>;
 
     constructor(name: string, args: PageRuleProxyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("first-party-proxy:cloudflare:PageRuleProxy", name, {}, opts);
+        super(componentType, name, {}, opts);
         const { proxy, zone } = args;
+        const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };
         if (proxy.sites.length === 0) throw new Error(`${name}: a PageRuleProxy needs at least one site`);
         const planned = args.pageRules ?? planPageRules([proxy]).get(proxy.name)!;
         validateOwnRules(name, proxy, planned);
         const rules = pageRuleProxyZoneRules(proxy);
         const phases = rules.length === 0 ? [] : requireZoneRules(name, args.zoneRules, rules);
-
-        const records: pulumi.Output<PlannedRecord[]>[] = [];
-        const defaults: string[] = [];
-        for (const site of proxy.sites) {
-            const siteName = siteResourceName(name, site.role, proxy.sites.length);
-            // The record needs a target to be proxied; the catch-all page rule resolves to the same origin anyway.
-            const fallback = planned.find((r) => r.role === site.role && r.routeIndex === site.routes.length - 1)!;
-            defaults.push(fallback.originDomain);
-            records.push(
-                createDnsRecord(
-                    zone,
-                    `${siteName}-cname`,
-                    { type: "CNAME", name: site.hostname, value: fallback.originDomain, proxied: true },
-                    `Serves ${site.hostname} through Cloudflare's proxy; page rules pick the origin per path`,
-                    { parent: this },
-                ).planned,
-            );
-        }
-        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }));
 
         this.pageRules = planned.map(
             (r) =>
@@ -81,6 +68,26 @@ export class PageRuleProxy extends pulumi.ComponentResource {
                     { parent: this },
                 ),
         );
+
+        const records: pulumi.Output<PlannedRecord[]>[] = [];
+        const defaults: string[] = [];
+        for (const site of proxy.sites) {
+            // The record needs a target to be proxied; the catch-all page rule resolves to the same origin anyway.
+            const fallback = planned.find((r) => r.role === site.role && r.routeIndex === site.routes.length - 1)!;
+            defaults.push(fallback.originDomain);
+            const siteRules = this.pageRules.filter((_, i) => planned[i].role === site.role);
+            records.push(
+                createHostnameRecord(
+                    zone,
+                    owner,
+                    siteResourceName(name, site.role, proxy.sites.length),
+                    { type: "CNAME", name: site.hostname, value: fallback.originDomain, proxied: true },
+                    `Serves ${site.hostname} through Cloudflare's proxy; page rules pick the origin per path`,
+                    { parent: this, dependsOn: [...siteRules, ...(args.zoneRules ? [args.zoneRules] : [])] },
+                ).planned,
+            );
+        }
+        records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }, owner));
 
         this.outputs = proxyOutputs(proxy, "cloudflare-page-rule", records, defaults, [
             ...zoneRulesNotes(phases, false),

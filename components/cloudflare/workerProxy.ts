@@ -1,8 +1,12 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedRecord } from "../dns/record";
+import { CreatedRecords, createExtraDnsRecords, createHostnameRecord } from "../dns/record";
+import { ProxyComponentType, RecordOwner } from "../dns/recordAliases";
+import { DnsZone } from "../dns/zone";
+import { defaultOrigin } from "../model/proxySpec";
 import { ProxySpec, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
+import { edgeCertificateNotes } from "./edgeCertificates";
 import { siteResourceName, workerScriptName } from "./names";
 import { workerSettings } from "./worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "./worker/source";
@@ -10,65 +14,76 @@ import { workerCompatibilityDate, workerMainModule, workerModuleSource } from ".
 export interface WorkerProxyArgs {
     /** The neutral description of the proxy, from `buildProxySpec`; every origin must take its own Host (not VTEX). */
     readonly proxy: ProxySpec;
-    /** The Cloudflare zone that holds every hostname of the proxy. */
-    readonly zoneId: pulumi.Input<string>;
+    /** The Cloudflare zone that holds every hostname of the proxy; its name, when known, decides the edge-certificate notes. */
+    readonly zone: Extract<DnsZone, { provider: "cloudflare" }>;
     /** The account that owns the Worker scripts. */
     readonly accountId: pulumi.Input<string>;
     /** Prefix of the script names, so two stacks in one account never share a script. Default: the stack's name. */
     readonly scriptPrefix?: string;
 }
 
-/** One site's Worker and the custom domain that serves it. */
+/** One site's Worker, the route that runs it for the hostname, and the hostname's proxied record. */
 export interface SiteWorker {
     readonly site: Site;
     readonly script: cloudflare.WorkersScript;
-    readonly domain: cloudflare.WorkersCustomDomain;
+    readonly route: cloudflare.WorkersRoute;
+    /** The hostname's own record: proxied, so that requests reach Cloudflare's edge and the route. */
+    readonly record: CreatedRecords;
 }
+
+/** The Worker route pattern for a hostname: every path, over HTTP and HTTPS (the Worker redirects HTTP itself). */
+export const workerRoutePattern = (hostname: string): string => `${hostname}/*`;
+
+const componentType = "first-party-proxy:cloudflare:WorkerProxy" satisfies ProxyComponentType;
 
 /**
  * A vendor proxy on Cloudflare Workers: per hostname one Worker (the generic proxy module, its site's route table in
- * the `SETTINGS` json binding) served on a Workers Custom Domain.
+ * the `SETTINGS` json binding), run by a Worker route `<host>/*` on the hostname's proxied CNAME.
  *
- * Why a Custom Domain rather than a Worker Route: a Route runs a Worker in front of a hostname that must already
- * have a proxied DNS record (seed 000: "you must record the subdomain in your DNS"), with a placeholder origin that
- * nothing should ever reach, and relies on the zone's edge certificate (Universal SSL stops one label below the
- * zone). A Custom Domain makes the Worker the origin: Cloudflare creates the hostname's DNS record and issues its
- * certificate itself, whatever its depth, and removes both with the domain.
+ * Why a route and a proxied record rather than a Workers Custom Domain: a Custom Domain creates the hostname's DNS
+ * record itself and is refused while any other record holds the name, so a stack moving from CloudFront (whose
+ * unproxied CNAME holds it) could only switch in two steps, with an outage between them. With a route, the hostname's
+ * record is one resource whichever CDN serves it (`createHostnameRecord`): switching CDN is one update of its target
+ * and proxied flag, and the record waits for the script and the route, so the name turns proxied only once the Worker
+ * is there to answer. Its target is the default route's origin, a valid name the Worker answers in front of (seed 000:
+ * a route needs the subdomain recorded in DNS). The hostname is then served with the zone's edge certificate:
+ * Universal SSL covers names one label below the zone; deeper ones need an Advanced Certificate (the notes say which).
  */
 export class WorkerProxy extends pulumi.ComponentResource {
     public readonly workers: readonly SiteWorker[];
     public readonly outputs: pulumi.Output<ProxyOutputs>;
 
     constructor(name: string, args: WorkerProxyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("first-party-proxy:cloudflare:WorkerProxy", name, {}, opts);
-        const { proxy } = args;
+        super(componentType, name, {}, opts);
+        const { proxy, zone } = args;
         if (proxy.sites.length === 0) throw new Error(`${name}: a WorkerProxy needs at least one site`);
         const prefix = args.scriptPrefix ?? pulumi.getStack();
+        const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };
 
         this.workers = proxy.sites.map((site) => {
             const siteName = siteResourceName(name, site.role, proxy.sites.length);
             const script = this.createScript(siteName, workerScriptName(prefix, siteName), site, args.accountId);
-            const domain = new cloudflare.WorkersCustomDomain(
-                `${siteName}-domain`,
-                { accountId: args.accountId, zoneId: args.zoneId, hostname: site.hostname, service: script.scriptName },
-                { parent: this },
+            const pattern = workerRoutePattern(site.hostname);
+            const route = new cloudflare.WorkersRoute(`${siteName}-route`, { zoneId: zone.zoneId, pattern, script: script.scriptName }, { parent: this });
+            const target = defaultOrigin(site).domain;
+            const record = createHostnameRecord(
+                zone,
+                owner,
+                siteName,
+                { type: "CNAME", name: site.hostname, value: target, proxied: true },
+                `Proxied, so the Worker route ${pattern} runs the site's Worker (which answers before ${target} is reached)`,
+                { parent: this, dependsOn: [script, route] },
             );
-            return { site, script, domain };
+            return { site, script, route, record };
         });
+        const records = [
+            ...this.workers.map((w) => w.record.planned),
+            ...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }, owner),
+        ];
 
-        const records = this.workers.map(({ site, script }) =>
-            script.scriptName.apply((scriptName): PlannedRecord[] => [
-                {
-                    name: site.hostname,
-                    type: "Worker",
-                    value: scriptName,
-                    purpose: "Workers Custom Domain: Cloudflare creates this record and the hostname's certificate",
-                },
-            ]),
-        );
-        const notes = this.workers.map(
-            ({ site }) =>
-                `${site.hostname} is a Workers Custom Domain: Cloudflare creates its DNS record and certificate. Delete any existing DNS record for ${site.hostname} first, or the domain is refused.`,
+        const notes = edgeCertificateNotes(
+            proxy.sites.map((s) => s.hostname),
+            zone.name,
         );
         const scriptNames = pulumi.all(this.workers.map((w) => w.script.scriptName));
         this.outputs = pulumi.all([proxyOutputs(proxy, "cloudflare-worker", records, []), scriptNames]).apply(([out, names]) => ({

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ExtraDnsRecord } from "../model/types";
+import { FormerNames, formerHostnameRecordNames, hostnameRecordName, RecordOwner, recordAliases } from "./recordAliases";
 import { DnsZone } from "./zone";
 
 /** CloudFront's fixed hosted zone id for alias records. */
@@ -36,29 +37,71 @@ export interface CreatedRecords {
     readonly planned: pulumi.Output<PlannedRecord[]>;
 }
 
+/** The resource types records are registered as (their aliases must name the same type). */
+const route53RecordType = "aws:route53/record:Record";
+const cloudflareRecordType = "cloudflare:index/dnsRecord:DnsRecord";
+
 const recordTtl = 300;
 /** Cloudflare's "automatic" TTL, required for proxied records. */
 const cloudflareAutoTtl = 1;
 
 const withoutDot = (name: string) => name.replace(/\.$/, "");
 
-/** Creates `spec` in `zone`, naming resources from `name`, or only describes it when DNS is manual. */
+/**
+ * A record that belongs to a proxy's hostname rather than to one CDN: registered with `recordAliases`, so it stays
+ * the same resource whichever proxy component owns it.
+ */
+export interface SharedRecord {
+    readonly owner: RecordOwner;
+    /** Names earlier versions gave the record, per owner type. */
+    readonly formerNames?: FormerNames;
+}
+
+/** The options of one record resource (`suffix`: what its name adds to the record's name, e.g. Route 53's `-a`). */
+type RecordOptions = (resourceType: string, suffix: string) => pulumi.CustomResourceOptions;
+
+/**
+ * Creates `spec` in `zone`, naming resources from `name`, or only describes it when DNS is manual. A `shared` record
+ * gets aliases under every proxy component type (see `recordAliases`).
+ */
 export function createDnsRecord(
     zone: DnsZone,
     name: string,
     spec: DnsRecordSpec,
     purpose: string,
     opts: pulumi.CustomResourceOptions,
+    shared?: SharedRecord,
 ): CreatedRecords {
     const planned = describe(spec, purpose);
+    const options: RecordOptions = (resourceType, suffix) => {
+        if (!shared) return opts;
+        const former = Object.fromEntries(Object.entries(shared.formerNames ?? {}).map(([type, names]) => [type, names!.map((n) => `${n}${suffix}`)]));
+        return { ...opts, aliases: [...(opts.aliases ?? []), ...recordAliases(shared.owner, resourceType, `${name}${suffix}`, former)] };
+    };
     switch (zone.provider) {
         case "manual":
             return { resources: [], planned };
         case "route53":
-            return { resources: route53Records(zone.zoneId, name, spec, opts), planned };
+            return { resources: route53Records(zone.zoneId, name, spec, options), planned };
         case "cloudflare":
-            return { resources: cloudflareRecords(zone.zoneId, name, spec, opts), planned };
+            return { resources: cloudflareRecords(zone.zoneId, name, spec, options), planned };
     }
+}
+
+/**
+ * A site's own record, pointing its hostname at whatever serves it, named `<site>-hostname` under every proxy
+ * component and aliased across them: switching CDN updates the record in place (new target, proxied or not) rather
+ * than creating a second record for the name.
+ */
+export function createHostnameRecord(
+    zone: DnsZone,
+    owner: RecordOwner,
+    siteName: string,
+    spec: DnsRecordSpec,
+    purpose: string,
+    opts: pulumi.CustomResourceOptions,
+): CreatedRecords {
+    return createDnsRecord(zone, hostnameRecordName(siteName), spec, purpose, opts, { owner, formerNames: formerHostnameRecordNames(siteName) });
 }
 
 function describe(spec: DnsRecordSpec, purpose: string): pulumi.Output<PlannedRecord[]> {
@@ -73,7 +116,7 @@ function route53Records(
     zoneId: pulumi.Input<string>,
     name: string,
     spec: DnsRecordSpec,
-    opts: pulumi.CustomResourceOptions,
+    options: RecordOptions,
 ): aws.route53.Record[] {
     if (spec.type === "cdnAlias") {
         return (["A", "AAAA"] as const).map(
@@ -86,7 +129,7 @@ function route53Records(
                         type,
                         aliases: [{ name: spec.target, zoneId: cloudFrontHostedZoneId, evaluateTargetHealth: false }],
                     },
-                    opts,
+                    options(route53RecordType, `-${type.toLowerCase()}`),
                 ),
         );
     }
@@ -96,7 +139,7 @@ function route53Records(
             name,
             // ACM reuses validation names across certificates of one hostname; overwriting keeps re-creation idempotent.
             { zoneId, name: spec.name, type: spec.type, ttl: recordTtl, records, allowOverwrite: spec.type === "CNAME" },
-            opts,
+            options(route53RecordType, ""),
         ),
     ];
 }
@@ -105,11 +148,11 @@ function cloudflareRecords(
     zoneId: pulumi.Input<string>,
     name: string,
     spec: DnsRecordSpec,
-    opts: pulumi.CustomResourceOptions,
+    options: RecordOptions,
 ): cloudflare.DnsRecord[] {
-    const record = (resourceName: string, type: string, content: pulumi.Input<string>, proxied: boolean) =>
+    const record = (suffix: string, type: string, content: pulumi.Input<string>, proxied: boolean) =>
         new cloudflare.DnsRecord(
-            resourceName,
+            `${name}${suffix}`,
             {
                 zoneId,
                 name: pulumi.output(spec.name).apply(withoutDot),
@@ -118,34 +161,38 @@ function cloudflareRecords(
                 proxied,
                 ttl: proxied ? cloudflareAutoTtl : recordTtl,
             },
-            opts,
+            options(cloudflareRecordType, suffix),
         );
     switch (spec.type) {
         case "cdnAlias":
             // CloudFront terminates TLS for the name itself: Cloudflare's proxy in front would break its certificate.
-            return [record(name, "CNAME", spec.target, false)];
+            return [record("", "CNAME", spec.target, false)];
         case "CNAME":
-            return [record(name, "CNAME", spec.value, spec.proxied ?? false)];
+            return [record("", "CNAME", spec.value, spec.proxied ?? false)];
         case "TXT":
             // Cloudflare stores TXT content quoted; unquoted content is accepted but flagged on every read.
-            return [record(name, "TXT", pulumi.output(spec.value).apply((v) => JSON.stringify(v)), false)];
+            return [record("", "TXT", pulumi.output(spec.value).apply((v) => JSON.stringify(v)), false)];
         case "NS":
-            return spec.values.map((value, i) => record(`${name}-${i}`, "NS", value, false));
+            return spec.values.map((value, i) => record(`-${i}`, "NS", value, false));
     }
 }
 
-/** Creates a proxy's vendor records (VTEX's TXT, Segment's NS or CNAMEs), naming them from `name`. */
+/**
+ * Creates a proxy's vendor records (VTEX's TXT, Segment's NS or CNAMEs), naming them from `name`. With an `owner`
+ * (a proxy component), they are aliased across proxy components like the hostname's own record.
+ */
 export function createExtraDnsRecords(
     zone: DnsZone,
     name: string,
     records: readonly ExtraDnsRecord[],
     opts: pulumi.CustomResourceOptions,
+    owner?: RecordOwner,
 ): pulumi.Output<PlannedRecord[]>[] {
     return records.map((record, i) => {
         const spec: DnsRecordSpec =
             record.type === "NS"
                 ? { type: "NS", name: record.name, values: record.values }
                 : { type: record.type, name: record.name, value: record.values[0] };
-        return createDnsRecord(zone, `${name}-${record.type.toLowerCase()}-${i}`, spec, record.purpose, opts).planned;
+        return createDnsRecord(zone, `${name}-${record.type.toLowerCase()}-${i}`, spec, record.purpose, opts, owner && { owner }).planned;
     });
 }

@@ -121,3 +121,11 @@ function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[]):
             return vtexSdk(sites[0].hostname);
     }
 }
+
+/** The origin of a site's default (last, catch-all) route; the first origin of a site without routes. */
+export function defaultOrigin(site: Site): Origin {
+    const last = site.routes[site.routes.length - 1];
+    const origin = last ? site.origins.find((o) => o.id === last.originId) : site.origins[0];
+    if (!origin) throw new Error(`${site.hostname}: the default route's origin ${last?.originId} is not among the site's origins`);
+    return origin;
+}

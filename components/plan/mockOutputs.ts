@@ -69,7 +69,6 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
         }
         case "cloudflare:index/dnsRecord:DnsRecord":
         case "cloudflare:index/workersScript:WorkersScript":
-        case "cloudflare:index/workersCustomDomain:WorkersCustomDomain":
         case "cloudflare:index/workersRoute:WorkersRoute":
         case "cloudflare:index/pageRule:PageRule":
         case "cloudflare:index/ruleset:Ruleset":

@@ -10,7 +10,7 @@ import { Plan, PlannedResource } from "./mockPlan";
 /** One hostname the CDN serves, and how traffic for it gets there. */
 export interface DiagramHost {
     readonly host: string;
-    /** The DNS or routing that sends it to the CDN: `Route 53 alias`, `CNAME`, `Workers Custom Domain`, ... */
+    /** The DNS or routing that sends it to the CDN: `Route 53 alias`, `CNAME`, `Workers route <host>/*`, ... */
     readonly via: string;
 }
 
@@ -43,7 +43,6 @@ const T = {
     route53: "aws:route53/record:Record",
     dnsRecord: "cloudflare:index/dnsRecord:DnsRecord",
     script: "cloudflare:index/workersScript:WorkersScript",
-    customDomain: "cloudflare:index/workersCustomDomain:WorkersCustomDomain",
     workersRoute: "cloudflare:index/workersRoute:WorkersRoute",
     pageRule: "cloudflare:index/pageRule:PageRule",
     ruleset: "cloudflare:index/ruleset:Ruleset",
@@ -117,14 +116,10 @@ function worker(children: PlannedResource[], script: PlannedResource): DiagramCd
     const scriptName: string = i.scriptName;
     const binding = (i.bindings ?? []).find((b: Inputs) => b.name === "SETTINGS" && b.type === "json");
     const settings: Inputs = binding ? JSON.parse(binding.json) : { routes: [], origins: {} };
-    const hosts: DiagramHost[] = [
-        ...children
-            .filter((r) => r.type === T.customDomain && inputs(r).service === scriptName)
-            .map((r) => ({ host: inputs(r).hostname as string, via: "Workers Custom Domain" })),
-        ...children
-            .filter((r) => r.type === T.workersRoute && inputs(r).script === scriptName)
-            .map((r) => ({ host: String(inputs(r).pattern).split("/")[0], via: `Workers route ${inputs(r).pattern}` })),
-    ];
+    // The hostname's proxied record only gets requests to Cloudflare's edge; the route hands them to the Worker.
+    const hosts: DiagramHost[] = children
+        .filter((r) => r.type === T.workersRoute && inputs(r).script === scriptName)
+        .map((r) => ({ host: routeHost(r), via: `Workers route ${inputs(r).pattern}` }));
     return {
         kind: "worker",
         label: `Worker<br/>${scriptName}`,
@@ -159,6 +154,9 @@ function pageRules(children: PlannedResource[]): DiagramCdn[] {
     });
 }
 
+/** The hostname a Workers route pattern (`host/*`) runs on. */
+const routeHost = (route: PlannedResource) => String(inputs(route).pattern).split("/")[0];
+
 const proxiedRecord = (resources: PlannedResource[], host: string) =>
     resources.find((r) => r.type === T.dnsRecord && inputs(r).proxied === true && trimDot(inputs(r).name) === host);
 
@@ -179,13 +177,13 @@ const phaseRank = (phase: unknown) => {
 };
 
 /**
- * Proxied records no Worker or Page Rule serves: Cloudflare passes the viewer's request (Host and scheme included)
+ * Proxied records no Worker route or Page Rule serves: Cloudflare passes the viewer's request (Host and scheme included)
  * to the record's target, after the zone's rules for the hostname (listed on the CDN node, in phase order).
  */
 function proxiedDns(plan: Plan, children: PlannedResource[]): DiagramCdn[] {
     const served = new Set([
         ...children.filter((r) => r.type === T.pageRule).map((r) => String(inputs(r).target).split("/")[0]),
-        ...children.filter((r) => r.type === T.customDomain).map((r) => inputs(r).hostname),
+        ...children.filter((r) => r.type === T.workersRoute).map(routeHost),
     ]);
     const records = children.filter((r) => r.type === T.dnsRecord && inputs(r).proxied === true && !served.has(trimDot(inputs(r).name)));
     const rulesets = plan.resources

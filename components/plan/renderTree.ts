@@ -80,8 +80,6 @@ function summary(r: PlannedResource, policyNames: Map<string, string>): string[]
                 `${i.phase} (${i.kind})`,
                 ...(i.rules ?? []).map((r: any) => `${r.action}: ${r.expression}`),
             ];
-        case "cloudflare:index/workersCustomDomain:WorkersCustomDomain":
-            return [`${i.hostname} → Worker ${i.service}`];
         case "cloudflare:index/workersRoute:WorkersRoute":
             return [`${i.pattern} → Worker ${i.script}`];
         case "cloudflare:index/pageRule:PageRule":

@@ -9,7 +9,8 @@ describe("examples/*.yaml plan offline", () => {
     it("cloudflare-worker: a Worker per non-VTEX hostname, VTEX as proxied DNS, one ruleset per phase", async () => {
         const plan = await examplePlan("cloudflare-worker");
         assert.strictEqual(count(plan, T.script), 7);
-        assert.strictEqual(count(plan, T.customDomain), 7);
+        assert.strictEqual(count(plan, T.route), 7);
+        assert.strictEqual(count(plan, "cloudflare:index/workersCustomDomain:WorkersCustomDomain"), 0);
         assert.strictEqual(count(plan, T.cnameProxy), 1);
         assert.strictEqual(count(plan, T.ruleset), 3);
         const vendors = new Set(Object.values(plan.outputs.proxies as Record<string, any>).map((o) => `${o.vendor}/${o.region}`));

@@ -9,7 +9,6 @@ export const T = {
     pageRuleProxy: "first-party-proxy:cloudflare:PageRuleProxy",
     zoneRules: "first-party-proxy:cloudflare:ZoneRules",
     script: "cloudflare:index/workersScript:WorkersScript",
-    customDomain: "cloudflare:index/workersCustomDomain:WorkersCustomDomain",
     route: "cloudflare:index/workersRoute:WorkersRoute",
     record: "cloudflare:index/dnsRecord:DnsRecord",
     pageRule: "cloudflare:index/pageRule:PageRule",

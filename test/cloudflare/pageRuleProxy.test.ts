@@ -107,16 +107,16 @@ describe("PageRuleProxy (cloudflare.mode pageRule, Enterprise)", () => {
         assert.doesNotMatch(notes, /Always Use HTTPS/, "no plain-HTTP path on PostHog");
     });
 
-    it("children are named from the component (<proxy>[-<role>]-rule-<route>, -cname)", () => {
+    it("children are named from the component (<proxy>[-<role>]-rule-<route>, -hostname)", () => {
         const split = ofType(plan, T.pageRuleProxy).find((c) => c.name === "segment-split")!;
         assert.deepStrictEqual(
             childrenOf(plan, split).map((r) => r.name).sort(),
-            ["segment-split-api-cname", "segment-split-api-rule-0", "segment-split-cdn-cname", "segment-split-cdn-rule-0"],
+            ["segment-split-api-hostname", "segment-split-api-rule-0", "segment-split-cdn-hostname", "segment-split-cdn-rule-0"],
         );
     });
 
     it("creates no Worker in page-rule mode", () => {
-        assert.strictEqual(ofType(plan, T.script).length + ofType(plan, T.customDomain).length, 0);
+        assert.strictEqual(ofType(plan, T.script).length + ofType(plan, T.route).length, 0);
     });
 
     it("a hostname two labels below the zone gets the Advanced Certificate note", async () => {

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { workerSettings } from "../../components/cloudflare/worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "../../components/cloudflare/worker/source";
 import { Plan } from "../../components/plan/mockPlan";
-import { childrenOf, ofType } from "../helpers/plan";
-import { accountId, inputs, routeTables, T, workerModePlan, zoneId } from "./fixtures";
+import { childrenOf, ofType, planConfig } from "../helpers/plan";
+import { accountId, cloudflareStack, inputs, routeTables, T, workerModePlan, zoneId } from "./fixtures";
 
 describe("WorkerProxy (cloudflare.mode worker)", () => {
     let plan: Plan;
@@ -13,21 +13,27 @@ describe("WorkerProxy (cloudflare.mode worker)", () => {
 
     const workerHosts = Object.keys(routeTables);
 
-    it("builds one WorkerProxy per non-VTEX proxy and one Worker + Custom Domain per hostname", () => {
+    const routeFor = (host: string) => ofType(plan, T.route).find((r) => inputs(r).pattern === `${host}/*`)!;
+    const scriptFor = (host: string) => ofType(plan, T.script).find((s) => inputs(s).scriptName === inputs(routeFor(host)).script)!;
+
+    it("builds one WorkerProxy per non-VTEX proxy and, per hostname, a Worker, a route <host>/* and a proxied record", () => {
         assert.deepStrictEqual(
             ofType(plan, T.workerProxy).map((c) => c.name),
             ["segment-s-example-com", "segment-s-eu-example-com", "segment-split", "segment-split-eu", "posthog-e-example-com", "posthog-e-eu-example-com", "amplitude-r-example-com", "amplitude-r-eu-example-com"],
         );
-        assert.deepStrictEqual(ofType(plan, T.customDomain).map((d) => inputs(d).hostname).sort(), [...workerHosts].sort());
+        assert.deepStrictEqual(ofType(plan, T.route).map((r) => inputs(r).pattern).sort(), workerHosts.map((h) => `${h}/*`).sort());
         assert.strictEqual(ofType(plan, T.script).length, workerHosts.length);
-        assert.strictEqual(ofType(plan, T.route).length, 0, "no Worker Routes: Custom Domains serve the hostnames");
+        const proxied = ofType(plan, T.record).filter((r) => inputs(r).proxied && r.urn.includes("WorkerProxy$"));
+        assert.deepStrictEqual(proxied.map((r) => inputs(r).name).sort(), [...workerHosts].sort());
+        assert.strictEqual(ofType(plan, "cloudflare:index/workersCustomDomain:WorkersCustomDomain").length, 0, "no Custom Domains: they cannot take over an existing record");
     });
 
     for (const host of Object.keys(routeTables)) {
-        it(`${host}: the generic module with the site's routes, in order, in the SETTINGS json binding`, () => {
-            const domain = ofType(plan, T.customDomain).find((d) => inputs(d).hostname === host)!;
-            const script = ofType(plan, T.script).find((s) => inputs(s).scriptName === inputs(domain).service);
-            assert.ok(script, `the custom domain's service names a planned script (${inputs(domain).service})`);
+        it(`${host}: a route <host>/* to the generic module with the site's routes in SETTINGS, on a proxied CNAME`, () => {
+            const route = routeFor(host);
+            assert.ok(route, `a Worker route for ${host}/*`);
+            const script = scriptFor(host);
+            assert.ok(script, `the route's script names a planned script (${inputs(route).script})`);
             const s = inputs(script);
             assert.strictEqual(s.accountId, accountId);
             assert.strictEqual(s.content, workerModuleSource(), "content is the generic Worker source");
@@ -45,22 +51,22 @@ describe("WorkerProxy (cloudflare.mode worker)", () => {
                 routeTables[host],
             );
             for (const origin of Object.values(settings.origins)) assert.match(origin.baseUrl, /^https:\/\//);
-            // Custom Domain: hostname in the zone, attached to the script, in the account.
+            // Route: every path of the hostname, in the zone, to the script.
+            assert.deepStrictEqual(inputs(route), { pattern: `${host}/*`, script: s.scriptName, zoneId });
+            // The hostname's record: proxied (ttl 1) so requests reach the route; its target is the default route's
+            // origin, which the Worker answers in front of.
+            const record = ofType(plan, T.record).find((r) => inputs(r).name === host)!;
             assert.deepStrictEqual(
-                { hostname: inputs(domain).hostname, zoneId: inputs(domain).zoneId, accountId: inputs(domain).accountId },
-                { hostname: host, zoneId, accountId },
+                [record.name.endsWith("-hostname"), inputs(record).type, inputs(record).content, inputs(record).proxied, inputs(record).ttl, inputs(record).zoneId],
+                [true, "CNAME", routeTables[host][routeTables[host].length - 1][1], true, 1, zoneId],
             );
-            // Parenting: both resources are children of their WorkerProxy.
-            for (const r of [script!, domain]) assert.match(r.urn, /first-party-proxy:cloudflare:WorkerProxy\$cloudflare:/);
+            // Parenting: all three are children of their WorkerProxy.
+            for (const r of [script, route, record]) assert.match(r.urn, /first-party-proxy:cloudflare:WorkerProxy\$cloudflare:/);
         });
     }
 
     it("the Worker's own settings: cookies stripped, client IP only to origins that use it, caching off where the route disables it", () => {
-        const settingsOf = (host: string) => {
-            const domain = ofType(plan, T.customDomain).find((d) => inputs(d).hostname === host)!;
-            const script = ofType(plan, T.script).find((s) => inputs(s).scriptName === inputs(domain).service)!;
-            return JSON.parse(inputs(script).bindings[0].json);
-        };
+        const settingsOf = (host: string) => JSON.parse(inputs(scriptFor(host)).bindings[0].json);
         const posthog = settingsOf("e.example.com");
         assert.deepStrictEqual(
             Object.values(posthog.origins).map((o: any) => [new URL(o.baseUrl).host, o.forwardClientIp, o.stripCookies]),
@@ -86,21 +92,25 @@ describe("WorkerProxy (cloudflare.mode worker)", () => {
         const split = ofType(plan, T.workerProxy).find((c) => c.name === "segment-split")!;
         assert.deepStrictEqual(
             childrenOf(plan, split).map((r) => r.name).sort(),
-            ["segment-split-api-domain", "segment-split-api-script", "segment-split-cdn-domain", "segment-split-cdn-script"],
+            ["segment-split-api-hostname", "segment-split-api-route", "segment-split-api-script", "segment-split-cdn-hostname", "segment-split-cdn-route", "segment-split-cdn-script"],
         );
     });
 
-    it("creates no DNS record for Worker hostnames (the Custom Domain does), and says so in the outputs", () => {
-        const recordNames = ofType(plan, T.record).map((r) => inputs(r).name);
-        for (const host of workerHosts) assert.ok(!recordNames.includes(host), `${host} has no DnsRecord`);
+    it("outputs: the hostname's proxied record, the Worker's logs, no certificate note for a first-level hostname", () => {
         const out = (plan.outputs.proxies as any)["posthog-e-eu-example-com"];
         assert.strictEqual(out.cdn, "cloudflare-worker");
         assert.deepStrictEqual(out.urls, ["https://e-eu.example.com"]);
         assert.deepStrictEqual(out.sdk, { vendor: "posthog", api_host: "https://e-eu.example.com", ui_host: "https://eu.posthog.com" });
-        assert.deepStrictEqual(out.dnsRecords.map((r: any) => [r.name, r.type, r.value]), [["e-eu.example.com", "Worker", "test-posthog-e-eu-example-com"]]);
-        assert.ok(out.notes.some((n: string) => /Workers Custom Domain: Cloudflare creates its DNS record and certificate/.test(n)));
+        assert.deepStrictEqual(out.dnsRecords.map((r: any) => [r.name, r.type, r.value]), [["e-eu.example.com", "CNAME", "eu.i.posthog.com"]]);
+        assert.match(out.dnsRecords[0].purpose, /Worker route e-eu\.example\.com\/\*/);
         assert.ok(out.notes.some((n: string) => n.includes("wrangler tail test-posthog-e-eu-example-com")));
-        assert.ok(!out.notes.some((n: string) => /Advanced Certificate/.test(n)), "Custom Domains get their own certificate");
+        assert.ok(!out.notes.some((n: string) => /Advanced Certificate/.test(n)), "Universal SSL covers e-eu.example.com");
+    });
+
+    it("a hostname two labels below the zone gets the Advanced Certificate note (the route is served with the zone's edge certificate)", async () => {
+        const deep = await planConfig(cloudflareStack({ accountId, mode: "worker" }, [{ vendor: "posthog", region: "us", domain: "e.eu.example.com" }]));
+        const notes: string[] = (deep.outputs.proxies as any)["posthog-e-eu-example-com"].notes;
+        assert.ok(notes.some((n) => /e\.eu\.example\.com is 2 labels below the zone example\.com.*Advanced Certificate/.test(n)), notes.join("\n"));
     });
 
     it("Segment outputs: cdnURL and apiHost on the proxy's hostnames", () => {

@@ -114,20 +114,19 @@ describe("CloudFront and Cloudflare route every path to the same origin (from th
         worker = await workerModePlan();
         pageRule = await pageRuleModePlan();
 
-        // Every planned Worker in one workerd, each on its Custom Domain's hostname, every subrequest to the recorder.
+        // Every planned Worker in one workerd, on its planned route patterns, every subrequest to the recorder.
         origin = await startRecordingOrigin();
-        const domains = ofType(worker, T.customDomain).map(inputs);
+        const routes = ofType(worker, T.route).map(inputs);
         mf = new Miniflare({
             workers: ofType(worker, T.script).map((s) => {
                 const script = inputs(s);
                 const binding = script.bindings.find((b: any) => b.name === "SETTINGS");
-                const hostnames = domains.filter((d) => d.service === script.scriptName).map((d) => d.hostname);
                 return {
                     name: script.scriptName,
                     modules: [{ type: "ESModule" as const, path: script.mainModule, contents: script.content }],
                     compatibilityDate: script.compatibilityDate,
                     bindings: { SETTINGS: JSON.parse(binding.json) },
-                    routes: hostnames.map((h: string) => `${h}/*`),
+                    routes: routes.filter((r) => r.script === script.scriptName).map((r) => r.pattern as string),
                     outboundService: { external: { address: origin.address, http: {} } },
                 };
             }),
@@ -160,7 +159,8 @@ describe("CloudFront and Cloudflare route every path to the same origin (from th
     const hostnames = () => ofType(aws, T.distribution).map((d) => inputs(d).aliases[0] as string);
 
     it("plans the same hostnames on every CDN", () => {
-        const onWorkers = [...ofType(worker, T.customDomain).map((d) => inputs(d).hostname), ...ofType(worker, T.record).filter((r) => inputs(r).proxied).map((r) => inputs(r).name)];
+        // On Workers every hostname has a proxied record too: a route only runs where Cloudflare's proxy answers.
+        const onWorkers = ofType(worker, T.record).filter((r) => inputs(r).proxied).map((r) => inputs(r).name);
         const onPageRules = ofType(pageRule, T.record).filter((r) => inputs(r).proxied).map((r) => inputs(r).name);
         assert.deepStrictEqual([...onWorkers].sort(), [...hostnames()].sort());
         assert.deepStrictEqual([...onPageRules].sort(), [...hostnames()].sort());
@@ -172,7 +172,7 @@ describe("CloudFront and Cloudflare route every path to the same origin (from th
     });
 
     it("Workers (run in workerd) pick CloudFront's origin for every path of every vendor and region", async () => {
-        const workerHosts = new Set(ofType(worker, T.customDomain).map((d) => inputs(d).hostname as string));
+        const workerHosts = new Set(ofType(worker, T.route).map((r) => String(inputs(r).pattern).replace(/\/\*$/, "")));
         const mismatches: string[] = [];
         let checked = 0;
         for (const host of hostnames()) {

@@ -101,12 +101,14 @@ describe("plan --mermaid", function () {
         );
     });
 
-    it("Cloudflare Workers (examples/cloudflare-worker.yaml): custom domains → Worker → its SETTINGS routes; VTEX as proxied DNS", () => {
+    it("Cloudflare Workers (examples/cloudflare-worker.yaml): Worker routes → Worker → its SETTINGS routes; VTEX as proxied DNS", () => {
         const model = diagramModel(cloudflare);
         const posthogEu = proxy(model, "posthog-e-eu-example-com");
         assert.equal(posthogEu.component, "WorkerProxy");
         assert.equal(posthogEu.cdns[0].label, "Worker<br/>cloudflare-worker-posthog-e-eu-example-com");
-        assert.deepEqual(posthogEu.cdns[0].hosts, [{ host: "e.eu.example.com", via: "Workers Custom Domain" }]);
+        // The hostname's proxied record only brings requests to the route: it is not drawn as proxied DNS of its own.
+        assert.deepEqual(posthogEu.cdns.map((c) => c.kind), ["worker"]);
+        assert.deepEqual(posthogEu.cdns[0].hosts, [{ host: "e.eu.example.com", via: "Workers route e.eu.example.com/*" }]);
         assert.deepEqual(routesOf(posthogEu), [
             ["/static/*", "https://eu-assets.i.posthog.com", undefined],
             ["/array/*", "https://eu-assets.i.posthog.com", undefined],
@@ -192,7 +194,7 @@ describe("plan --mermaid", function () {
         const blocks = { dev: blockText(diagrams[0], renderMermaid(dev)), cloudflare: blockText(diagrams[1], renderMermaid(cloudflare)) };
         const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
         assert.deepEqual(staleBlocks(readme, blocks), [], "README.md's diagrams are stale: run npm run docs");
-        assert.match(readBlock(readme, "cloudflare")!, /```mermaid\nflowchart LR\n[\s\S]*Workers Custom Domain[\s\S]*```\n$/);
+        assert.match(readBlock(readme, "cloudflare")!, /```mermaid\nflowchart LR\n[\s\S]*Workers route [\s\S]*```\n$/);
     });
 
     it("npm run docs replaces only the text between the markers, and is idempotent", () => {

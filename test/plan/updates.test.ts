@@ -1,20 +1,24 @@
 import * as assert from "assert";
 import { PlannedResource } from "../../components/plan/mockPlan";
 import { readStackSettings } from "../../components/plan/stackSettings";
+import { everyVendor, routeTables, T } from "../cloudflare/fixtures";
 import { TestConfig } from "../helpers/plan";
 import { planConfigForPolicies as planConfig, planForPolicies, planShipped, PolicyPlan as Plan, shippedStacks } from "../policy/harness";
 
 /*
- * What an update would do, read from two offline plans of the real program: resources matched by URN (the identity
- * Pulumi keeps state under), their inputs compared. A changed URN is a delete plus a create; changed inputs are an
- * update or a replacement; anything else is left alone.
+ * What an update would do, read from two offline plans of the real program: resources matched as the engine matches
+ * them — by URN (the identity Pulumi keeps state under), or else by one of the resource's aliases naming a URN of the
+ * old state — and their inputs compared. An unmatched URN is a delete plus a create; changed inputs are an update or
+ * a replacement; anything else is left alone.
  */
 
 interface PlanDiff {
     readonly added: string[];
     readonly removed: string[];
-    /** Same URN, different inputs (or provider): URN → the top-level input keys that differ. */
+    /** Same resource, different inputs (or provider): URN after the update → the top-level input keys that differ. */
     readonly changed: Record<string, string[]>;
+    /** Resources that keep their state under a new URN through an alias: URN after → URN before. */
+    readonly moved: Record<string, string>;
 }
 
 /** JSON with sorted keys, so that key order never counts as a change. */
@@ -25,22 +29,31 @@ function canonical(value: unknown): string {
 }
 
 function diffPlans(before: Plan, after: Plan): PlanDiff {
-    const a = new Map(before.resources.map((r) => [r.urn, r]));
-    const b = new Map(after.resources.map((r) => [r.urn, r]));
+    const old = new Map(before.resources.map((r) => [r.urn, r]));
+    const claimed = new Map<string, string>();
     const changed: Record<string, string[]> = {};
-    for (const [urn, old] of a) {
-        const now = b.get(urn);
-        if (!now) continue;
-        const keys = [...new Set([...Object.keys(old.inputs), ...Object.keys(now.inputs)])].filter(
-            (k) => canonical(old.inputs[k]) !== canonical(now.inputs[k]),
+    const moved: Record<string, string> = {};
+    for (const now of after.resources) {
+        const aliases = after.options.get(now.urn)?.aliases ?? [];
+        const was = old.has(now.urn) ? now.urn : aliases.find((u) => old.has(u));
+        if (was === undefined) continue;
+        // The engine refuses two resources that claim one old resource.
+        assert.ok(!claimed.has(was), `${was} is claimed by ${claimed.get(was)} and ${now.urn}`);
+        claimed.set(was, now.urn);
+        if (was !== now.urn) moved[now.urn] = was;
+        const then = old.get(was)!;
+        const keys = [...new Set([...Object.keys(then.inputs), ...Object.keys(now.inputs)])].filter(
+            (k) => canonical(then.inputs[k]) !== canonical(now.inputs[k]),
         );
-        if (old.provider !== now.provider) keys.push("(provider)");
-        if (keys.length > 0) changed[urn] = keys.sort();
+        if (then.provider !== now.provider) keys.push("(provider)");
+        if (keys.length > 0) changed[now.urn] = keys.sort();
     }
+    const matched = new Set(claimed.values());
     return {
-        added: [...b.keys()].filter((u) => !a.has(u)).sort(),
-        removed: [...a.keys()].filter((u) => !b.has(u)).sort(),
+        added: after.resources.map((r) => r.urn).filter((u) => !matched.has(u)).sort(),
+        removed: before.resources.map((r) => r.urn).filter((u) => !claimed.has(u)).sort(),
         changed,
+        moved,
     };
 }
 
@@ -123,12 +136,17 @@ describe("safety of updates (offline plans diffed by URN)", () => {
             assert.deepStrictEqual(origins.map((o) => o.domainName), ["cdn.segment.com", "events.eu1.segmentapis.com"]);
         });
 
-        it("Cloudflare Workers: PostHog us → eu changes only that Worker's SETTINGS binding", async () => {
+        it("Cloudflare Workers: PostHog us → eu changes that Worker's SETTINGS binding and its record's target", async () => {
             const before = await planConfig(stackOf("cloudflare", mixed("us")), "updates");
             const after = await planConfig(stackOf("cloudflare", mixed("eu")), "updates");
             const diff = diffPlans(before, after);
             assert.deepStrictEqual([diff.added, diff.removed], [[], []]);
-            assert.deepStrictEqual(shortKeys(diff.changed), { "cloudflare:index/workersScript:WorkersScript::posthog-e-example-com-script": ["bindings"] });
+            // The proxied record's target is the default route's origin (the Worker answers in front of it): an
+            // in-place update of a record that stays proxied, which serves no request differently.
+            assert.deepStrictEqual(shortKeys(diff.changed), {
+                "cloudflare:index/dnsRecord:DnsRecord::posthog-e-example-com-hostname": ["content"],
+                "cloudflare:index/workersScript:WorkersScript::posthog-e-example-com-script": ["bindings"],
+            });
         });
 
         it("Cloudflare page rules: PostHog us → eu changes its three page rules and the record's fallback target", async () => {
@@ -138,7 +156,7 @@ describe("safety of updates (offline plans diffed by URN)", () => {
             const diff = diffPlans(before, after);
             assert.deepStrictEqual([diff.added, diff.removed], [[], []]);
             assert.deepStrictEqual(shortKeys(diff.changed), {
-                "cloudflare:index/dnsRecord:DnsRecord::posthog-e-example-com-cname": ["content"],
+                "cloudflare:index/dnsRecord:DnsRecord::posthog-e-example-com-hostname": ["content"],
                 "cloudflare:index/pageRule:PageRule::posthog-e-example-com-rule-0": ["actions"],
                 "cloudflare:index/pageRule:PageRule::posthog-e-example-com-rule-1": ["actions"],
                 "cloudflare:index/pageRule:PageRule::posthog-e-example-com-rule-2": ["actions"],
@@ -146,27 +164,109 @@ describe("safety of updates (offline plans diffed by URN)", () => {
         });
     });
 
-    describe("changing only the CDN provider (aws → cloudflare, DNS in Cloudflare)", () => {
-        let diff: PlanDiff;
-        let onAws: Plan;
-        let onCloudflare: Plan;
+    describe("switching CDN on a live stack (DNS in Cloudflare): one update, every record kept in place", () => {
+        // Every vendor and region, Segment in both shapes, and a Segment managed Custom Domain.
+        const proxies = [
+            ...everyVendor,
+            {
+                vendor: "segment",
+                name: "segment-managed",
+                managed: "cname",
+                cdnDomain: "cdn-managed.example.com",
+                apiDomain: "api-managed.example.com",
+                cdnTarget: "cdn-abc.segment-custom.example.net",
+                apiTarget: "api-abc.segment-custom.example.net",
+            },
+        ];
+        const sides = ["aws", "worker", "pageRule"] as const;
+        type Side = (typeof sides)[number];
+        const plans = {} as Record<Side, Plan>;
+        /** Every hostname the proxies serve (Segment's managed names are Segment's, not ours). */
+        const hostnames = Object.keys(routeTables).concat("www.example.com").sort();
 
         before(async () => {
-            onAws = await planConfig(stackOf("aws", mixed("us")), "updates");
-            onCloudflare = await planConfig(stackOf("cloudflare", mixed("us")), "updates");
-            diff = diffPlans(onAws, onCloudflare);
+            plans.aws = await planConfig(stackOf("aws", proxies), "updates");
+            plans.worker = await planConfig(stackOf("cloudflare", proxies), "updates");
+            plans.pageRule = await planConfig(stackOf("cloudflare", proxies, { cloudflare: { mode: "pageRule", enterprise: true } }), "updates");
         });
 
-        it("keeps Segment's managed Custom Domain records untouched: same URNs, same inputs", () => {
-            const managed = onAws.resources.filter((r) => r.urn.includes("SegmentCustomDomain"));
-            assert.strictEqual(managed.length, 3, "the component and its two CNAMEs");
-            for (const r of managed) {
-                assert.ok(!diff.removed.includes(r.urn) && !(r.urn in diff.changed), `${short(r.urn)} stays as it is`);
+        const records = (p: Plan) => p.resources.filter((r) => r.type === T.record);
+        const dnsName = (r: PlannedResource) => `${r.inputs.name} ${r.inputs.type}`;
+        const isAcmValidation = (r: PlannedResource) => r.name.endsWith("-cert-validation");
+
+        it("every Cloudflare record of a hostname (and VTEX's TXT) is one resource on every side: each side's URN is among the others' aliases, same record type", () => {
+            for (const [a, b] of [["aws", "worker"], ["aws", "pageRule"], ["worker", "pageRule"]] as const) {
+                const counterparts = records(plans[b]).filter((r) => !isAcmValidation(r));
+                const mine = records(plans[a]).filter((r) => !isAcmValidation(r));
+                assert.deepStrictEqual(mine.map(dnsName).sort(), counterparts.map(dnsName).sort(), `${a} and ${b} have records for the same names and types`);
+                for (const r of mine) {
+                    const other = counterparts.find((o) => dnsName(o) === dnsName(r))!;
+                    if (r.urn === other.urn) {
+                        // Segment's managed Custom Domain (and VTEX between the two Cloudflare modes): the same component.
+                        assert.ok(r.urn.includes("SegmentCustomDomain") || r.urn.includes("CnameProxy"), `${short(r.urn)} keeps its URN`);
+                        continue;
+                    }
+                    assert.strictEqual(r.name, other.name, "named the same whichever component owns it");
+                    assert.ok(plans[b].options.get(other.urn)!.aliases.includes(r.urn), `${b}'s ${short(other.urn)} has ${a}'s URN ${r.urn} among its aliases`);
+                    assert.ok(plans[a].options.get(r.urn)!.aliases.includes(other.urn), `${a}'s ${short(r.urn)} has ${b}'s URN ${other.urn} among its aliases`);
+                }
+            }
+            // The hostnames themselves: one CNAME each, on every side.
+            for (const side of sides) {
+                const cnames = records(plans[side]).filter((r) => r.inputs.type === "CNAME" && hostnames.includes(String(r.inputs.name)));
+                assert.deepStrictEqual(cnames.map((r) => r.inputs.name).sort(), hostnames, side);
+                assert.ok(cnames.every((r) => r.name.endsWith("-hostname")), `${side}: every hostname's record is <site>-hostname`);
             }
         });
 
-        it("replaces exactly the CloudFront side of the CDN proxies with the Cloudflare side, and changes nothing in place", () => {
-            assert.deepStrictEqual(diff.changed, {}, "no resource is updated in place");
+        const directions: [Side, Side][] = [
+            ["aws", "worker"],
+            ["worker", "aws"],
+            ["aws", "pageRule"],
+            ["pageRule", "aws"],
+            ["worker", "pageRule"],
+            ["pageRule", "worker"],
+        ];
+        for (const [from, to] of directions) {
+            it(`${from} → ${to}: hostname records and the TXT are updated in place; no record is created for a name that has one`, () => {
+                const before = plans[from];
+                const after = plans[to];
+                const diff = diffPlans(before, after);
+                // Pulumi creates new resources before it deletes the ones that left the program: a created record
+                // whose name already has a record would be refused by Cloudflare (a second CNAME, an identical TXT).
+                const created = after.resources.filter((r) => diff.added.includes(r.urn));
+                const existing = new Set(records(before).map(dnsName));
+                assert.deepStrictEqual(created.filter((r) => r.type === T.record && existing.has(dnsName(r))).map(dnsName), [], "no record created over an existing name");
+                assert.deepStrictEqual(created.filter((r) => r.type === T.record && !isAcmValidation(r)).map(dnsName), [], "new records only for ACM validation");
+                assert.deepStrictEqual(created.filter((r) => /workersCustomDomain/.test(r.type)), [], "no Workers Custom Domain");
+
+                // What moves between components: every record of a hostname that changes owner, and VTEX's TXT
+                // when VTEX changes owner (CloudFront ⇄ proxied DNS); VTEX stays a CnameProxy between the modes.
+                const moving = records(before).filter((r) => !isAcmValidation(r) && !r.urn.includes("SegmentCustomDomain") && !(from !== "aws" && to !== "aws" && r.urn.includes("CnameProxy")));
+                assert.deepStrictEqual(Object.values(diff.moved).sort(), moving.map((r) => r.urn).sort(), "moved under aliases, the old URN claimed");
+                for (const [now, was] of Object.entries(diff.moved)) {
+                    const then = before.resources.find((r) => r.urn === was)!;
+                    const next = after.resources.find((r) => r.urn === now)!;
+                    assert.strictEqual(next.type, then.type);
+                    assert.deepStrictEqual([next.inputs.name, next.inputs.type, next.inputs.zoneId], [then.inputs.name, then.inputs.type, then.inputs.zoneId]);
+                    // zoneId would replace the record; only the target, the proxy flag and the ttl may change.
+                    for (const key of diff.changed[now] ?? []) assert.ok(["content", "proxied", "ttl"].includes(key), `${short(now)}: ${key} changes`);
+                }
+                if (from === "aws" || to === "aws") {
+                    const hostnameRecords = Object.keys(diff.moved).filter((u) => u.endsWith("-hostname"));
+                    assert.strictEqual(hostnameRecords.length, hostnames.length);
+                    for (const u of hostnameRecords) assert.deepStrictEqual(diff.changed[u], ["content", "proxied", "ttl"], short(u));
+                    const txt = Object.keys(diff.moved).filter((u) => u.endsWith("-txt-0"));
+                    assert.deepStrictEqual(txt.map(short), ["cloudflare:index/dnsRecord:DnsRecord::vtex-www-example-com-txt-0"]);
+                    assert.strictEqual(diff.changed[txt[0]], undefined, "the TXT is the same record, unchanged");
+                }
+                // Route 53 is never involved: the hostnames are in Cloudflare on both sides.
+                assert.ok(![...before.resources, ...after.resources].some((r) => r.type.startsWith("aws:route53/")));
+            });
+        }
+
+        it("aws → worker: the CloudFront side goes, the Worker side comes, and only the records change in place", () => {
+            const diff = diffPlans(plans.aws, plans.worker);
             const types = (urns: string[]) => [...new Set(urns.map((u) => short(u).split("::")[0]))].sort();
             assert.deepStrictEqual(types(diff.removed), [
                 "aws:acm/certificate:Certificate",
@@ -177,42 +277,66 @@ describe("safety of updates (offline plans diffed by URN)", () => {
                 "cloudflare:index/dnsRecord:DnsRecord",
                 "first-party-proxy:aws:CloudFrontProxy",
                 "pulumi:providers:aws",
+                "random:index/randomId:RandomId",
             ]);
+            const removedRecords = plans.aws.resources.filter((r) => diff.removed.includes(r.urn) && r.type === T.record);
+            assert.ok(removedRecords.length > 0 && removedRecords.every(isAcmValidation), "the only records deleted are ACM's validation records");
             assert.deepStrictEqual(types(diff.added), [
-                "cloudflare:index/dnsRecord:DnsRecord",
                 "cloudflare:index/ruleset:Ruleset",
-                "cloudflare:index/workersCustomDomain:WorkersCustomDomain",
+                "cloudflare:index/workersRoute:WorkersRoute",
                 "cloudflare:index/workersScript:WorkersScript",
                 "first-party-proxy:cloudflare:CnameProxy",
                 "first-party-proxy:cloudflare:WorkerProxy",
                 "first-party-proxy:cloudflare:ZoneRules",
             ]);
-            const unchanged = onAws.resources.filter((r) => !diff.removed.includes(r.urn)).map((r) => short(r.urn));
-            assert.deepStrictEqual(unchanged.sort(), [
-                "cloudflare:index/dnsRecord:DnsRecord::segment-managed-cname-0",
-                "cloudflare:index/dnsRecord:DnsRecord::segment-managed-cname-1",
-                "first-party-proxy:dns:SegmentCustomDomain::segment-managed",
-            ]);
+            assert.deepStrictEqual(types(Object.keys(diff.changed)), ["cloudflare:index/dnsRecord:DnsRecord"]);
         });
 
-        it("names the Cloudflare records one `pulumi up` would create while the old ones for the same names still exist", () => {
-            // Pulumi creates new resources before it deletes the ones that left the program. These hostnames get a
-            // record (or a Workers Custom Domain) from the new side while the CloudFront side's record for the same
-            // name is still there; Cloudflare refuses a second CNAME, an identical TXT, or a Custom Domain over an
-            // existing record. Pinned here so that a fix (aliases, or a two-step switch) shows up as a change.
-            const names = (p: Plan, urns: string[]) =>
-                p.resources
-                    .filter((r) => urns.includes(r.urn))
-                    .flatMap((r: PlannedResource) =>
-                        r.type === "cloudflare:index/dnsRecord:DnsRecord"
-                            ? [`${r.inputs.name} ${r.inputs.type}`]
-                            : r.type === "cloudflare:index/workersCustomDomain:WorkersCustomDomain"
-                              ? [`${r.inputs.hostname} CNAME`]
-                              : [],
-                    );
-            const leaving = new Set(names(onAws, diff.removed).map((n) => n.replace(/ (A|AAAA)$/, " CNAME")));
-            const clashes = names(onCloudflare, diff.added).filter((n) => leaving.has(n));
-            assert.deepStrictEqual(clashes.sort(), ["_www.example.com TXT", "e.example.com CNAME", "r.example.com CNAME", "s.example.com CNAME", "www.example.com CNAME"]);
+        it("each record turns proxied only once what serves the name exists: the Worker route and script, page rules, zone rules", () => {
+            const deps = (p: Plan, r: PlannedResource) => p.options.get(r.urn)!.dependencies;
+            const worker = plans.worker;
+            for (const route of worker.resources.filter((r) => r.type === T.route)) {
+                const host = String(route.inputs.pattern).replace(/\/\*$/, "");
+                const record = records(worker).find((r) => r.inputs.name === host)!;
+                const script = worker.resources.find((r) => r.type === T.script && r.inputs.scriptName === route.inputs.script)!;
+                assert.ok(deps(worker, record).includes(route.urn), `${host}'s record depends on its route`);
+                assert.ok(deps(worker, record).includes(script.urn), `${host}'s record depends on its script`);
+                assert.strictEqual(record.inputs.proxied, true);
+            }
+            const pageRule = plans.pageRule;
+            for (const record of records(pageRule).filter((r) => r.urn.includes("PageRuleProxy$"))) {
+                const rules = pageRule.resources.filter((r) => r.type === T.pageRule && String(r.inputs.target).startsWith(`${record.inputs.name}/`));
+                assert.ok(rules.length > 0 && rules.every((r) => deps(pageRule, record).includes(r.urn)), `${record.inputs.name}'s record depends on its page rules`);
+            }
+            for (const p of [worker, pageRule]) {
+                const vtex = records(p).find((r) => r.inputs.name === "www.example.com")!;
+                const rulesets = p.resources.filter((r) => r.type === T.ruleset);
+                assert.ok(rulesets.every((r) => deps(p, vtex).includes(r.urn)), "VTEX's record depends on the zone rules (ACME over HTTP, strict TLS)");
+            }
+            // Back to CloudFront: the record's target is the distribution's domain name, so it waits for the distribution.
+            for (const record of records(plans.aws).filter((r) => r.name.endsWith("-hostname"))) {
+                const content = plans.aws.options.get(record.urn)!.propertyDependencies.content ?? [];
+                assert.ok(content.some((u) => u.includes("aws:cloudfront/distribution:Distribution")), `${record.inputs.name}'s target comes from its distribution`);
+            }
+        });
+
+        it("upgrading a stack deployed before records were shared (named -alias on CloudFront, -cname for proxied CNAMEs) moves nothing", async () => {
+            const renamed = (p: Plan, type: string, suffix: string): Plan => {
+                const rename = (urn: string) => (urn.includes(`${type}$`) ? urn.replace(/-hostname(-a|-aaaa)?$/, `-${suffix}$1`) : urn);
+                return { ...p, resources: p.resources.map((r) => ({ ...r, urn: rename(r.urn), name: rename(r.urn).split("::").pop()! })) };
+            };
+            const route53 = await planShipped("dev");
+            const olds: [string, Plan, Plan][] = [
+                ["CloudFront, Cloudflare DNS", renamed(plans.aws, "CloudFrontProxy", "alias"), plans.aws],
+                ["CloudFront, Route 53 (A and AAAA)", renamed(route53, "CloudFrontProxy", "alias"), route53],
+                ["page rules", renamed(renamed(plans.pageRule, "PageRuleProxy", "cname"), "CnameProxy", "cname"), plans.pageRule],
+            ];
+            for (const [what, old, now] of olds) {
+                assert.notDeepStrictEqual(old.resources.map((r) => r.urn), now.resources.map((r) => r.urn), `${what}: the old names differ`);
+                const diff = diffPlans(old, now);
+                assert.deepStrictEqual([diff.added, diff.removed, diff.changed], [[], [], {}], what);
+                assert.ok(Object.keys(diff.moved).length > 0, what);
+            }
         });
     });
 

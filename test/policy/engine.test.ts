@@ -164,7 +164,7 @@ describe("policy pack served over the Analyzer protocol agrees with the offline 
             settings.origins.api.baseUrl = "https://example.net";
             binding.json = JSON.stringify(settings);
         });
-        broken = withChangedInputs(broken, byType("cloudflare:index/dnsRecord:DnsRecord"), (i) => (i.ttl = 120));
+        broken = withChangedInputs(broken, (r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && r.inputs.proxied === true, (i) => (i.ttl = 120));
         const offline = await runPolicies(policies, broken);
         assert.ok(offline.length >= 2, `offline: ${offline.length} violations`);
         assert.deepStrictEqual(sorted(await analyzeOverGrpc(client, broken)), asEngineReports(offline));

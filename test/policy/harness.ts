@@ -38,6 +38,8 @@ export interface RegisteredOptions {
     readonly additionalSecretOutputs: readonly string[];
     readonly dependencies: readonly string[];
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+    /** Every alias, as the URN the engine looks for in the stack's state (spec aliases completed from the resource). */
+    readonly aliases: readonly string[];
 }
 
 export interface PolicyPlan {
@@ -71,7 +73,7 @@ async function planOnce(config: Record<string, string>, stack: string): Promise<
         const plan = await planProgram(
             config,
             () => {
-                recordOptions(options);
+                recordOptions(options, stack);
                 return buildStack();
             },
             { project, stack },
@@ -94,7 +96,7 @@ export function planSettingsForPolicies(file: string, stack = "test"): Promise<P
 export const planConfigForPolicies = (config: TestConfig, stack = "test") => planForPolicies(flattenConfig(config), stack);
 
 /** Wraps the mock monitor (installed by planProgram just before the program runs) to keep each request's options. */
-function recordOptions(into: Map<string, RegisteredOptions>): void {
+function recordOptions(into: Map<string, RegisteredOptions>, stack: string): void {
     const monitor = runtimeSettings.getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
@@ -109,13 +111,28 @@ function recordOptions(into: Map<string, RegisteredOptions>): void {
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
+                    aliases: req.getAliasesList().map((alias: any) => aliasUrn(alias, req, stack)),
                 });
             }
             callback(err, resp);
         });
 }
 
-const noOptions: RegisteredOptions = { protect: false, ignoreChanges: [], additionalSecretOutputs: [], dependencies: [], propertyDependencies: {} };
+/**
+ * The URN an alias of a registration stands for: a URN alias as it is; a spec alias with the resource's own name,
+ * type, stack, project and parent wherever the spec leaves them out, as the engine completes it.
+ */
+function aliasUrn(alias: any, req: any, stack: string): string {
+    if (alias.hasUrn()) return alias.getUrn();
+    const spec = alias.getSpec();
+    const parent: string = spec.hasParenturn() ? spec.getParenturn() : spec.getNoparent() ? "" : req.getParent();
+    const prefix = `urn:pulumi:${spec.getStack() || stack}::${spec.getProject() || project}::`;
+    const parentType = parent ? parent.split("::")[2] : "pulumi:pulumi:Stack";
+    const parentTypes = parentType === "pulumi:pulumi:Stack" ? "" : `${parentType}$`;
+    return `${prefix}${parentTypes}${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+}
+
+const noOptions: RegisteredOptions = { protect: false, ignoreChanges: [], additionalSecretOutputs: [], dependencies: [], propertyDependencies: {}, aliases: [] };
 const clone = <T>(value: T): T => structuredClone(value);
 const isComponent = (r: PlannedResource) => r.id === null;
 const pulumiTypeOf = (cls: unknown): string | undefined => (cls as { __pulumiType?: string } | undefined)?.__pulumiType;
