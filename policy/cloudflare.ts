@@ -181,6 +181,44 @@ export const cloudflareWorkerRedirectsHttp: ResourceValidationPolicy = {
     }),
 };
 
+/** The hostname a Worker route pattern (`host/*`, optionally with a scheme) runs on; undefined for a wildcard host. */
+export function routePatternHost(pattern: unknown): string | undefined {
+    const host = String(pattern ?? "")
+        .replace(/^https?:\/\//, "")
+        .split("/")[0];
+    return host === "" || host.includes("*") ? undefined : host.toLowerCase();
+}
+
+export const cloudflareWorkerRouteProxied: StackValidationPolicy = {
+    name: "cloudflare-worker-route-proxied",
+    description:
+        "Every Worker route names a Worker of the stack and runs on a proxied DNS record for its hostname, which waits for the route: a route on a missing or unproxied record never runs, and a record proxied before its route exists sends viewers to the bare origin (with their own Host).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const scripts = new Set(args.resources.filter((r) => r.isType(cloudflare.WorkersScript)).map((r) => r.props.scriptName));
+        const records = args.resources.filter((r) => r.isType(cloudflare.DnsRecord));
+        for (const route of args.resources.filter((r) => r.isType(cloudflare.WorkersRoute))) {
+            const pattern = String(route.props.pattern);
+            if (typeof route.props.script !== "string" || !scripts.has(route.props.script)) {
+                reportViolation(`Worker route ${pattern} runs ${JSON.stringify(route.props.script ?? null)}, which is no Worker of this stack: name the proxy's script.`, route.urn);
+            }
+            const host = routePatternHost(pattern);
+            if (host === undefined) continue;
+            const record = records.find((r) => String(r.props.name).replace(/\.$/, "").toLowerCase() === host && r.props.zoneId === route.props.zoneId);
+            if (!record) {
+                reportViolation(`Worker route ${pattern} has no DNS record for ${host} in its zone: a route runs only where Cloudflare's proxy answers; add a proxied record.`, route.urn);
+            } else if (record.props.proxied !== true) {
+                reportViolation(`Worker route ${pattern} runs on ${host} ${record.props.type}, which is not proxied, so the route never runs: set proxied true (ttl 1).`, record.urn);
+            } else if (!record.dependencies.some((d) => d.urn === route.urn)) {
+                reportViolation(
+                    `record ${host} does not depend on the Worker route ${pattern}: switching an existing hostname to Workers, it would turn proxied before the route exists; make it depend on the route.`,
+                    record.urn,
+                );
+            }
+        }
+    },
+};
+
 const pathField = "http.request.uri.path";
 
 /** Whether a Rules-language expression can match a request for `host` whose path starts with `prefix`. */

@@ -8,6 +8,7 @@ import {
     cloudflareVtexAcmeOverHttp,
     cloudflareWorkerNotOpenProxy,
     cloudflareWorkerRedirectsHttp,
+    cloudflareWorkerRouteProxied,
 } from "./cloudflare";
 import {
     cloudfrontOriginHttps,
@@ -50,6 +51,7 @@ export const policies: Policies = [
     cloudflarePageRuleOrder,
     cloudflareWorkerNotOpenProxy,
     cloudflareWorkerRedirectsHttp,
+    cloudflareWorkerRouteProxied,
     cloudflareVtexAcmeOverHttp,
     // DNS
     dnsZonesLookedUpOnly,

@@ -19,11 +19,14 @@ const T = {
     record: "cloudflare:index/dnsRecord:DnsRecord",
     pageRule: "cloudflare:index/pageRule:PageRule",
     script: "cloudflare:index/workersScript:WorkersScript",
+    route: "cloudflare:index/workersRoute:WorkersRoute",
     ruleset: "cloudflare:index/ruleset:Ruleset",
 };
 
 const distributionFor = (host: string) => (r: PlannedResource) => r.type === T.distribution && (r.inputs.aliases as string[]).includes(host);
 const pageRuleFor = (target: string) => (r: PlannedResource) => r.type === T.pageRule && r.inputs.target === target;
+const recordFor = (host: string) => (r: PlannedResource) => r.type === T.record && r.inputs.name === host;
+const routeFor = (host: string) => (r: PlannedResource) => r.type === T.route && r.inputs.pattern === `${host}/*`;
 const scriptFor = (host: string) => (r: PlannedResource) =>
     r.type === T.script && JSON.parse((r.inputs.bindings as { json: string }[])[0].json).hostname === host;
 
@@ -269,6 +272,28 @@ describe("policy pack catches broken resources", function () {
         it("cloudflare-worker-redirects-http: a route that serves plain HTTP", async () => {
             const broken = withChangedInputs(workers, scriptFor("e.example.com"), (i) => editSettings(i, (s) => (s.routes[0].redirectHttp = false)));
             await expectViolation(broken, "cloudflare-worker-redirects-http", "route /static/*", "redirectHttp");
+        });
+
+        it("cloudflare-worker-route-proxied: a route without a proxied record, on an unproxied one, or naming another script", async () => {
+            const unproxied = withChangedInputs(workers, recordFor("s.example.com"), (i) => {
+                i.proxied = false;
+                i.ttl = 300;
+            });
+            await expectViolation(unproxied, "cloudflare-worker-route-proxied", "s.example.com/*", "not proxied", "never runs");
+            const missing = withChangedInputs(workers, recordFor("s.example.com"), (i) => (i.name = "elsewhere.example.com"));
+            await expectViolation(missing, "cloudflare-worker-route-proxied", "s.example.com/*", "no DNS record for s.example.com");
+            const other = withChangedInputs(workers, routeFor("s.example.com"), (i) => (i.script = "someone-elses-worker"));
+            await expectViolation(other, "cloudflare-worker-route-proxied", '"someone-elses-worker"', "no Worker of this stack");
+        });
+
+        it("cloudflare-worker-route-proxied: a record that does not wait for its route", async () => {
+            const route = workers.resources.find(routeFor("s.example.com"))!;
+            const eager = withChangedOptions(workers, recordFor("s.example.com"), (o) => ({
+                ...o,
+                dependencies: o.dependencies.filter((u) => u !== route.urn),
+                propertyDependencies: {},
+            }));
+            await expectViolation(eager, "cloudflare-worker-route-proxied", "record s.example.com does not depend on the Worker route s.example.com/*");
         });
 
         it("cloudflare-vtex-acme-over-http: the store's redirect rule also redirects the ACME challenge", async () => {

@@ -165,8 +165,14 @@ describe("policy pack served over the Analyzer protocol agrees with the offline 
             binding.json = JSON.stringify(settings);
         });
         broken = withChangedInputs(broken, (r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && r.inputs.proxied === true, (i) => (i.ttl = 120));
+        // A stack policy that reads dependencies: the record of s.example.com no longer waits for its Worker route.
+        broken = withChangedOptions(broken, (r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && r.inputs.name === "s.example.com", (o) => ({
+            ...o,
+            dependencies: o.dependencies.filter((u) => !u.includes("workersRoute")),
+        }));
         const offline = await runPolicies(policies, broken);
-        assert.ok(offline.length >= 2, `offline: ${offline.length} violations`);
+        assert.ok(offline.length >= 3, `offline: ${offline.length} violations`);
+        assert.ok(offline.some((v) => v.policy === "cloudflare-worker-route-proxied"), "the Worker route policy is among them");
         assert.deepStrictEqual(sorted(await analyzeOverGrpc(client, broken)), asEngineReports(offline));
     });
 });
