@@ -70,7 +70,7 @@ export const fixes = {
     unreachable(cdn: CdnKind): string {
         return byCdn(cdn, {
             cloudfront: "Check that DNS points the hostname at the distribution (alias/CNAME) and that the distribution is deployed.",
-            cloudflare: "Check that the hostname has a proxied DNS record in the zone and the Worker route or custom domain covers it.",
+            cloudflare: "Check that the hostname has a proxied DNS record in the zone (orange cloud) and, in worker mode, that the Worker route <host>/* exists.",
             managed: managedSegment,
         });
     },
