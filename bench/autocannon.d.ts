@@ -9,6 +9,8 @@ declare module "autocannon" {
         pipelining?: number;
         /** Seconds. */
         duration?: number;
+        /** Send exactly this many requests, then stop (instead of running for `duration`). */
+        amount?: number;
         /** Seconds before a request counts as timed out. */
         timeout?: number;
     }

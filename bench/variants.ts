@@ -3,11 +3,12 @@
  * seed's config), through a bare pass-through Worker, and through our generated Worker for each vendor that is
  * served by a Worker on Cloudflare (VTEX is proxied by DNS there, so it has no Worker to measure).
  */
+import { WorkerSettings } from "../components/cloudflare/worker/settings";
 import { buildProxySpec } from "../components/model/proxySpec";
 import { Site, VendorId } from "../components/model/types";
 import { Workload } from "./load";
 
-export type VariantKind = "direct" | "nginx" | "bare" | "ours" | "miniflare";
+export type VariantKind = "direct" | "nginx" | "bare" | "ours" | "ablation" | "miniflare";
 
 /** The request paths of one vendor's SDK, per workload. */
 export interface VendorPaths {
@@ -43,6 +44,8 @@ export interface Variant {
     readonly label: string;
     readonly kind: VariantKind;
     readonly vendor: WorkerVendor;
+    /** For an ablation: the feature turned off in our Worker's settings (the source stays the same). */
+    readonly feature?: Feature;
 }
 
 export function variantPath(variant: Variant, workload: Workload): string {
@@ -77,3 +80,50 @@ export function vendorSite(vendor: WorkerVendor): Site {
     });
     return spec.sites[0];
 }
+
+/** A feature of our Worker that its SETTINGS binding can turn off, and how: its cost is ours minus ours without it. */
+export interface Feature {
+    readonly id: string;
+    readonly label: string;
+    readonly off: (s: WorkerSettings) => WorkerSettings;
+}
+
+const mapValues = <T, U>(o: { readonly [k: string]: T }, f: (v: T) => U): { [k: string]: U } =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+
+export const features: readonly Feature[] = [
+    {
+        id: "cache",
+        label: "cache bypass",
+        off: (s) => ({ ...s, routes: s.routes.map((r) => ({ ...r, cache: "origin" as const })) }),
+    },
+    {
+        id: "cors",
+        label: "edge CORS and security headers",
+        off: (s) => ({ ...s, routes: s.routes.map((r) => ({ ...r, cors: "origin" as const, securityHeaders: false })) }),
+    },
+    {
+        id: "security",
+        label: "security headers",
+        off: (s) => ({ ...s, routes: s.routes.map((r) => ({ ...r, securityHeaders: false })) }),
+    },
+    {
+        id: "cookies",
+        label: "cookie stripping",
+        off: (s) => ({ ...s, origins: mapValues(s.origins, (o) => ({ ...o, stripCookies: false })) }),
+    },
+    {
+        id: "clientIp",
+        label: "client IP forwarding",
+        off: (s) => ({ ...s, origins: mapValues(s.origins, (o) => ({ ...o, forwardClientIp: false })) }),
+    },
+];
+
+/**
+ * Amplitude's Worker uses both costly features on both paths (cache bypass and edge CORS with security headers):
+ * `npm run bench` also runs it with each turned off, to show what each costs.
+ */
+export const ablationVariants: readonly Variant[] = ["cache", "cors"].map((id) => {
+    const feature = features.find((f) => f.id === id)!;
+    return { id: `amplitude-minus-${id}`, label: `our Worker: amplitude minus ${feature.label}`, kind: "ablation", vendor: "amplitude", feature };
+});

@@ -16,7 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
-import { workerSettings } from "../components/cloudflare/worker/settings";
+import { WorkerSettings, workerSettings } from "../components/cloudflare/worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "../components/cloudflare/worker/source";
 import { Site } from "../components/model/types";
 import { freePort, startChild, stopChild, waitForPort } from "./children";
@@ -45,12 +45,15 @@ export interface WorkerBundle {
     readonly compatibilityDate: string;
 }
 
-/** Our generated proxy Worker for `site`, exactly as the Cloudflare adapter uploads it. */
-export function proxyWorkerBundle(site: Site): WorkerBundle {
+/**
+ * Our generated proxy Worker for `site`, exactly as the Cloudflare adapter uploads it; `settings` may change the
+ * SETTINGS binding (to turn a feature off and measure what it costs).
+ */
+export function proxyWorkerBundle(site: Site, settings: (s: WorkerSettings) => WorkerSettings = (s) => s): WorkerBundle {
     return {
         mainModule: workerMainModule,
         source: workerModuleSource(),
-        settings: workerSettings(site),
+        settings: settings(workerSettings(site)),
         compatibilityDate: workerCompatibilityDate,
     };
 }
