@@ -105,10 +105,11 @@ function withEdgeCors(response, requestOrigin, route) {
     }
     if (!addOrigin && added === null) return response;
 
+    // Each name added is absent from the copy, so append() sets it, without set()'s search for values to replace.
     const decorated = new Response(response.body, response);
     const headers = decorated.headers;
-    if (addOrigin) headers.set("access-control-allow-origin", requestOrigin);
-    if (added !== null) for (const [name, value] of added) headers.set(name, value);
+    if (addOrigin) headers.append("access-control-allow-origin", requestOrigin);
+    if (added !== null) for (const [name, value] of added) headers.append(name, value);
     // The allowed origin now depends on the request's Origin.
     if (addOrigin) headers.append("vary", "Origin");
     return decorated;
