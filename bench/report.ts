@@ -228,7 +228,38 @@ function renderTargets(r: BenchResults, out: string[]): void {
             ` (every vendor and workload must pass).`,
     );
     out.push("");
+    renderAttribution(r, out);
     renderProgramTargets(r, out);
+}
+
+/** What each feature costs: our Worker against the same Worker with that feature turned off in its settings. */
+function renderAttribution(r: BenchResults, out: string[]): void {
+    const rows: string[] = [];
+    for (const w of r.workloads) {
+        const bare = w.runs.find((x) => x.variant.kind === "bare");
+        for (const ablation of w.runs.filter((x) => x.variant.kind === "ablation")) {
+            const ours = w.runs.find((x) => x.variant.kind === "ours" && x.variant.vendor === ablation.variant.vendor);
+            if (!ours || !bare) continue;
+            const o = summarize(ours).proxyCpuUs;
+            const a = summarize(ablation).proxyCpuUs;
+            const b = summarize(bare).proxyCpuUs;
+            rows.push(
+                `| ${w.workload.id} | ${ablation.variant.vendor} | ${ablation.variant.feature?.label ?? ablation.variant.label} | ` +
+                    `${fmt(o)} | ${fmt(a)} | ${fmt(o - a)} | ${pct(b / o)} | ${pct(b / a)} |`,
+            );
+        }
+    }
+    if (rows.length === 0) return;
+    out.push(
+        "Where our Worker's CPU goes: the same Worker with one feature turned off in its SETTINGS binding (same source, " +
+            "same interleaved rounds). A feature's cost is ours minus ours without it (medians, so the noise of both).",
+        "",
+    );
+    out.push(
+        "| Workload | Vendor | Feature turned off | ours CPU µs/req | without it | feature's cost | bare / ours | bare / ours without it |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    );
+    out.push(...rows, "");
 }
 
 function renderProgramTargets(r: BenchResults, out: string[]): void {

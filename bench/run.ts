@@ -17,6 +17,7 @@ import { CdnProvider, planScale, ScaleSummary } from "./planScale";
 import { BenchResults, LoadSettings, MachineInfo, renderReport, TestSuiteResult, VariantRuns, WorkloadResults } from "./report";
 import { streamPost, StreamResult } from "./stream";
 import {
+    ablationVariants,
     bareVariant,
     directVariant,
     miniflareVariant,
@@ -141,7 +142,13 @@ async function proxyOverhead(origin: OriginProcess, nginxBin: string | undefined
             stops.push(worker.stop);
             targets.set(v.id, { port: worker.port, host: vendorHost[v.vendor], proxyPids: [worker.pid], originPid: origin.pid });
         }
-        const variants = [directVariant, nginxVariant, bareVariant, ...ourVariants].filter((v) => targets.has(v.id));
+        for (const v of ablationVariants) {
+            const bundle = proxyWorkerBundle(vendorSite(v.vendor), v.feature!.off);
+            const worker = await startWorkerd(projectDir, path.join(workRoot, "run", v.id), bundle, origin.address);
+            stops.push(worker.stop);
+            targets.set(v.id, { port: worker.port, host: vendorHost[v.vendor], proxyPids: [worker.pid], originPid: origin.pid });
+        }
+        const variants = [directVariant, nginxVariant, bareVariant, ...ourVariants, ...ablationVariants].filter((v) => targets.has(v.id));
         const target = (v: Variant, w: Workload): Target => ({ ...targets.get(v.id)!, path: variantPath(v, w) });
 
         log(`bench: warming up ${variants.length} variants`);
