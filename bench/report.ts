@@ -252,7 +252,9 @@ function renderAttribution(r: BenchResults, out: string[]): void {
     if (rows.length === 0) return;
     out.push(
         "Where our Worker's CPU goes: the same Worker with one feature turned off in its SETTINGS binding (same source, " +
-            "same interleaved rounds). A feature's cost is ours minus ours without it (medians, so the noise of both).",
+            "same interleaved rounds). A feature's cost is ours minus ours without it: a difference of two noisy medians, " +
+            "which can even come out negative. For a repeatable attribution, `bench/workerProfile.ts` counts workerd's " +
+            "instructions per request under callgrind for the same variants (to about 1%, whatever else the machine runs).",
         "",
     );
     out.push(
