@@ -178,8 +178,8 @@ const notApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
 };
 
-export function resourceArgs(r: PlannedResource, plan: PolicyPlan): ResourceValidationArgs {
-    const props = clone(r.inputs) as Record<string, any>;
+/** What the engine shows of a resource to resource and stack policies alike, with `props` as given. */
+function engineView(r: PlannedResource, plan: PolicyPlan, props: Record<string, any>) {
     const provider = providerOf(r, plan);
     return {
         type: r.type,
@@ -188,9 +188,17 @@ export function resourceArgs(r: PlannedResource, plan: PolicyPlan): ResourceVali
         name: r.name,
         opts: policyOptions(r, plan),
         ...(provider ? { provider } : {}),
-        stackTags: new Map(),
-        isType: (cls) => pulumiTypeOf(cls) === r.type,
+        isType: (cls: unknown) => pulumiTypeOf(cls) === r.type,
+    };
+}
+
+export function resourceArgs(r: PlannedResource, plan: PolicyPlan): ResourceValidationArgs {
+    const props = clone(r.inputs) as Record<string, any>;
+    return {
+        ...engineView(r, plan, props),
+        // The two views type asType differently (inputs vs resolved outputs); the check is the same.
         asType: ((cls: unknown) => (pulumiTypeOf(cls) === r.type ? props : undefined)) as ResourceValidationArgs["asType"],
+        stackTags: new Map(),
         getConfig: <T extends object>() => ({}) as T,
         notApplicable,
     };
@@ -201,18 +209,11 @@ export function stackArgs(plan: PolicyPlan): StackValidationArgs {
     const byUrn = new Map<string, PolicyResource>();
     for (const r of plan.resources) {
         const props = (isComponent(r) ? clone(r.inputs) : clone(mockResource(r.type, r.name, r.inputs).state)) as Record<string, any>;
-        const provider = providerOf(r, plan);
         const resource: PolicyResource = {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: r.name,
-            opts: policyOptions(r, plan),
-            ...(provider ? { provider } : {}),
+            ...engineView(r, plan, props),
+            asType: ((cls: unknown) => (pulumiTypeOf(cls) === r.type ? props : undefined)) as PolicyResource["asType"],
             dependencies: [],
             propertyDependencies: {},
-            isType: (cls) => pulumiTypeOf(cls) === r.type,
-            asType: ((cls: unknown) => (pulumiTypeOf(cls) === r.type ? props : undefined)) as PolicyResource["asType"],
         };
         byUrn.set(r.urn, resource);
     }
