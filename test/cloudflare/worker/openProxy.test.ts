@@ -65,6 +65,18 @@ describe("Worker open-proxy tricks: request targets", () => {
         assert.equal(fixture.origin.requests.length, 0);
     });
 
+    it("headers the client's Connection header names as hop-by-hop do not reach the origin", async () => {
+        const fixture = get();
+        const status = await rawRequestLine(
+            fixture.worker.entry,
+            "GET /e/ HTTP/1.1\r\nHost: e.example.com\r\nConnection: keep-alive, X-Hop-Secret, , bad token\r\nX-Hop-Secret: 1\r\nX-Kept: 1",
+        );
+        assert.equal(status, 200);
+        const [seen] = fixture.origin.requests;
+        assert.equal(seen.headers["x-hop-secret"], undefined);
+        assert.equal(seen.headers["x-kept"], "1");
+    });
+
     it("a Host: evil.com header leaves the upstream on the configured origin", async () => {
         const fixture = get();
         const status = await rawRequestLine(fixture.worker.entry, "GET /e/ HTTP/1.1\r\nHost: evil.com");
