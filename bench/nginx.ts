@@ -94,6 +94,46 @@ export function findNginx(): string | undefined {
     return found.status === 0 && bin ? bin : undefined;
 }
 
+/** Where nginx came from, or why there is none. */
+export type NginxAvailability = { readonly bin: string; readonly installed: boolean } | { readonly bin?: undefined; readonly reason: string };
+
+const aptTimeoutMs = 150_000;
+
+/**
+ * nginx from PATH, or else Debian's `nginx-light` (then `nginx`) installed with apt-get: as root only, each apt-get
+ * bounded in time, and the package index refreshed only if the first attempt fails.
+ */
+export function ensureNginx(log: (line: string) => void): NginxAvailability {
+    const onPath = findNginx();
+    if (onPath) return { bin: onPath, installed: false };
+    const manual = "On Debian/Ubuntu: `apt-get install -y nginx-light` (or `nginx`), then run the bench again.";
+    if (spawnSync("sh", ["-c", "command -v apt-get"]).status !== 0) return { reason: `no \`nginx\` on PATH and no apt-get to install it. ${manual}` };
+    if (process.getuid?.() !== 0) return { reason: `no \`nginx\` on PATH, and installing it needs root. ${manual}` };
+    const apt = (args: string[]) =>
+        spawnSync("apt-get", args, {
+            encoding: "utf8",
+            timeout: aptTimeoutMs,
+            env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+        });
+    const install = () => {
+        for (const pkg of ["nginx-light", "nginx"]) {
+            const r = apt(["install", "-y", "--no-install-recommends", pkg]);
+            const bin = findNginx();
+            if (bin) return bin;
+            log(`bench: apt-get install ${pkg} did not give nginx (exit ${r.status ?? r.signal}): ${(r.stderr || "").trim().split("\n").pop()}`);
+        }
+        return undefined;
+    };
+    log("bench: no nginx on PATH; installing Debian's nginx-light with apt-get");
+    let bin = install();
+    if (!bin) {
+        log("bench: refreshing the package index (apt-get update) and trying again");
+        apt(["update"]);
+        bin = install();
+    }
+    return bin ? { bin, installed: true } : { reason: `no \`nginx\` on PATH and apt-get could not install it. ${manual}` };
+}
+
 /** `nginx -v` (printed on stderr), e.g. `nginx/1.22.1`. */
 export function nginxVersion(bin: string): string {
     const out = spawnSync(bin, ["-v"], { encoding: "utf8" });

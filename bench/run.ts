@@ -11,7 +11,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { startChild, stopAllChildren, stopChild } from "./children";
 import { LoadOptions, measure, Measurement, Target, Workload, workloads } from "./load";
-import { findNginx, nginxVersion, RunningNginx, startNginx } from "./nginx";
+import { ensureNginx, nginxVersion, RunningNginx, startNginx } from "./nginx";
 import { OriginProcess, startOrigin } from "./origin";
 import { CdnProvider, planScale, ScaleSummary } from "./planScale";
 import { BenchResults, LoadSettings, MachineInfo, renderReport, TestSuiteResult, VariantRuns, WorkloadResults } from "./report";
@@ -73,12 +73,12 @@ async function main(): Promise<void> {
     const deadline = started + budgetMs;
     fs.rmSync(path.join(workRoot, "run"), { recursive: true, force: true });
     const problems: string[] = [];
-    const nginxBin = findNginx();
-    const nginxSkipped = nginxBin
-        ? undefined
-        : "no `nginx` on PATH. On Debian/Ubuntu: `apt-get install -y nginx-light` (or `nginx`), then run the bench again.";
-
     const sections: { name: string; seconds: number }[] = [];
+    const nginx = ensureNginx(log);
+    const nginxBin = nginx.bin;
+    const nginxSkipped = nginx.bin === undefined ? nginx.reason : undefined;
+    if (nginx.bin !== undefined && nginx.installed) sections.push({ name: "installing nginx (apt-get)", seconds: (Date.now() - started) / 1000 });
+
     const timed = async <T>(name: string, part: () => Promise<T>): Promise<T> => {
         const t0 = Date.now();
         try {
