@@ -46,6 +46,16 @@ describe("Worker CORS: PostHog", () => {
         assert.equal(await response.text(), "ok");
     });
 
+    it("adds only the security headers when the request has no Origin", async () => {
+        const { origin, worker } = get();
+        origin.reply(() => ({ headers: { "content-type": "application/javascript", vary: "Accept-Encoding" }, body: "ok" }));
+        const response = await worker.fetch("/static/array.js");
+        assert.equal(response.headers.get("access-control-allow-origin"), null);
+        assert.equal(response.headers.get("vary"), "Accept-Encoding");
+        for (const [name, value] of Object.entries(securityHeaders)) assert.equal(response.headers.get(name), value, name);
+        assert.equal(await response.text(), "ok");
+    });
+
     it("never overrides the CORS or security headers the origin sent", async () => {
         const { origin, worker } = get();
         const own = {
