@@ -156,12 +156,13 @@ async function proxyOverhead(origin: OriginProcess, nginxBin: string | undefined
 
         const measured: { workload: Workload; runs: VariantRuns[] }[] = [];
         for (const w of workloads) {
+            const inWorkload = variants.filter((v) => v.feature?.appliesTo?.(w) ?? true);
             const runs = new Map<string, { variant: Variant; path: string; rounds: Measurement[] }>(
-                variants.map((v) => [v.id, { variant: v, path: variantPath(v, w), rounds: [] }]),
+                inWorkload.map((v) => [v.id, { variant: v, path: variantPath(v, w), rounds: [] }]),
             );
             for (let round = 0; round < o.rounds; round++) {
                 // Rotate the order every round, so that no variant always runs right after the same other one.
-                const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+                const order = inWorkload.map((_, i) => inWorkload[(i + round) % inWorkload.length]);
                 for (const v of order) {
                     const m = await measure(target(v, w), w, load);
                     runs.get(v.id)!.rounds.push(m);

@@ -4,6 +4,7 @@
  * served by a Worker on Cloudflare (VTEX is proxied by DNS there, so it has no Worker to measure).
  */
 import { WorkerSettings } from "../components/cloudflare/worker/settings";
+import { cacheableMethods } from "../components/cloudflare/worker/source";
 import { buildProxySpec } from "../components/model/proxySpec";
 import { Site, VendorId } from "../components/model/types";
 import { Workload } from "./load";
@@ -86,6 +87,8 @@ export interface Feature {
     readonly id: string;
     readonly label: string;
     readonly off: (s: WorkerSettings) => WorkerSettings;
+    /** Whether the feature does anything for this workload's requests; absent: always. */
+    readonly appliesTo?: (w: Workload) => boolean;
 }
 
 const mapValues = <T, U>(o: { readonly [k: string]: T }, f: (v: T) => U): { [k: string]: U } =>
@@ -96,6 +99,7 @@ export const features: readonly Feature[] = [
         id: "cache",
         label: "cache bypass",
         off: (s) => ({ ...s, routes: s.routes.map((r) => ({ ...r, cache: "origin" as const })) }),
+        appliesTo: (w) => cacheableMethods.includes(w.method),
     },
     {
         id: "cors",
@@ -120,8 +124,8 @@ export const features: readonly Feature[] = [
 ];
 
 /**
- * Amplitude's Worker uses both costly features on both paths (cache bypass and edge CORS with security headers):
- * `npm run bench` also runs it with each turned off, to show what each costs.
+ * Amplitude's Worker uses both costly features (cache bypass, on GET and HEAD only, and edge CORS with security
+ * headers): `npm run bench` also runs it with each turned off, on the workloads the feature applies to.
  */
 export const ablationVariants: readonly Variant[] = ["cache", "cors"].map((id) => {
     const feature = features.find((f) => f.id === id)!;

@@ -6,6 +6,9 @@ export const workerMainModule = "proxy.mjs";
 /** Compatibility date of the generated Worker; `cache: "no-store"` on fetch needs 2024-11-11 or later. */
 export const workerCompatibilityDate = "2024-11-11";
 
+/** Methods whose responses Cloudflare's cache stores (HEAD is answered from GET's): the only ones a bypass changes. */
+export const cacheableMethods: readonly string[] = ["GET", "HEAD"];
+
 /**
  * The Worker's handler. Plain JavaScript, run in workerd as is; it reads its site from the `SETTINGS` json binding
  * (see settings.ts) and routes with the model's own matcher, embedded above it by workerModuleSource().
@@ -19,6 +22,8 @@ const droppedRequestHeaders = new Set([
     "transfer-encoding", "upgrade", "host", "expect", "cdn-loop", "forwarded", "x-real-ip", "x-original-url",
     "x-rewrite-url",
 ]);
+
+const cacheableMethods = ${JSON.stringify(cacheableMethods)};
 
 // CloudFront's managed SecurityHeadersPolicy, added only where the origin sent none.
 const securityHeaders = [
@@ -172,8 +177,7 @@ function proxy(request, binding) {
         body: request.body,
         redirect: "manual",
     };
-    // Cloudflare's cache only ever stores responses to GET (HEAD is served from them): other methods need no bypass.
-    if (route.noStore && (method === "GET" || method === "HEAD")) init.cache = "no-store";
+    if (route.noStore && cacheableMethods.includes(method)) init.cache = "no-store";
 
     // The origin's response goes back as it came (Set-Cookie included); the Worker itself never sets a cookie.
     // Plain promise reactions instead of an async function: one promise fewer per request.
