@@ -10,8 +10,8 @@
  *   the other), interleaved rounds, workerd's user+system CPU time per request from /proc; medians. This is the
  *   figure `npm run bench` checks, with less noise from the bench's own processes.
  *
- * Features are attributed by turning them off in the SETTINGS binding of an otherwise identical Worker ("minus edge
- * CORS" is the vendor's site with `cors: "origin"`): the generated source stays exactly what is deployed.
+ * Features are attributed by turning them off in the SETTINGS binding of an otherwise identical Worker ("minus cache
+ * bypass" is the vendor's site with `cache: "origin"`): the generated source stays exactly what is deployed.
  * `--source <file>` (repeatable) adds a variant per vendor that runs another Worker module (an experiment's copy of
  * the source) with the same settings.
  *
@@ -80,8 +80,6 @@ function profileVariants(o: Options): ProfileVariant[] {
         for (const f of features) {
             const without = f.off(settings);
             if (JSON.stringify(without) === JSON.stringify(settings)) continue;
-            // Security headers alone only where edge CORS stays on.
-            if (f.id === "security" && !settings.routes.some((r) => r.securityHeaders)) continue;
             variants.push({
                 id: `${vendor}-${f.id}`,
                 label: `ours: ${vendor} minus ${f.label}`,

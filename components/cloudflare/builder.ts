@@ -4,6 +4,7 @@ import { DnsZone } from "../dns/zone";
 import { ProxySpec } from "../model/types";
 import { ProxyOutputs } from "../outputs";
 import { CnameProxy, cnameProxyZoneRules } from "./cnameProxy";
+import { edgeResponseHeaderRules } from "./edgeHeaderRules";
 import { enterprisePageRuleLimit, planPageRules } from "./pageRules";
 import { PageRuleProxy, pageRuleProxyZoneRules } from "./pageRuleProxy";
 import { WorkerProxy } from "./workerProxy";
@@ -59,7 +60,7 @@ export function cloudflareProxyBuilder(args: CloudflareBuilderArgs): (proxy: Pro
         proxies.filter((p) => kinds.get(p.name) === "pageRule"),
         args.pageRuleLimit ?? enterprisePageRuleLimit,
     );
-    const rules = proxies.flatMap((p) => {
+    const perProxy = proxies.flatMap((p) => {
         switch (kinds.get(p.name)) {
             case "dns":
                 return cnameProxyZoneRules(p);
@@ -69,13 +70,15 @@ export function cloudflareProxyBuilder(args: CloudflareBuilderArgs): (proxy: Pro
                 return [];
         }
     });
+    // CORS and security response headers are zone-wide rules, one per header, whatever serves each proxy.
+    const rules = [...perProxy, ...edgeResponseHeaderRules(proxies.flatMap((p) => p.sites.map((site) => ({ owner: p.name, site }))))];
     // One ZoneRules per zone, created before the proxies: Cloudflare keeps one entry-point ruleset per phase.
     const zoneRules = rules.length > 0 ? new ZoneRules("cloudflare-zone-rules", { zoneId: zone.zoneId, rules }) : undefined;
 
     return (proxy) => {
         switch (kinds.get(proxy.name)) {
             case "worker":
-                return new WorkerProxy(proxy.name, { proxy, zone, accountId: accountId!, scriptPrefix: args.scriptPrefix }).outputs;
+                return new WorkerProxy(proxy.name, { proxy, zone, accountId: accountId!, scriptPrefix: args.scriptPrefix, zoneRules }).outputs;
             case "pageRule":
                 return new PageRuleProxy(proxy.name, { proxy, zone, pageRules: pageRules.get(proxy.name), zoneRules }).outputs;
             case "dns":

@@ -7,6 +7,7 @@ import { ProxySpec } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
 import { requireZoneRules } from "./cnameProxy";
 import { edgeCertificateNotes } from "./edgeCertificates";
+import { edgeResponseHeaderNotes, edgeResponseHeaderRules } from "./edgeHeaderRules";
 import { siteResourceName } from "./names";
 import { planPageRules, PlannedPageRule, validatePageRules } from "./pageRules";
 import { httpsRedirectRules, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
@@ -19,6 +20,11 @@ export function pageRuleProxyZoneRules(proxy: ProxySpec): ZoneRuleSpec[] {
     return proxy.sites.flatMap((site) => httpsRedirectRules(proxy.name, site));
 }
 
+/** Every zone rule a PageRuleProxy relies on: its own, and the zone-wide CORS and security response headers it takes part in. */
+function pageRuleProxyRequiredRules(proxy: ProxySpec): ZoneRuleSpec[] {
+    return [...pageRuleProxyZoneRules(proxy), ...edgeResponseHeaderRules(proxy.sites.map((site) => ({ owner: proxy.name, site })))];
+}
+
 export interface PageRuleProxyArgs {
     /** The neutral description of the proxy; every origin must take its own Host (not VTEX). */
     readonly proxy: ProxySpec;
@@ -26,7 +32,10 @@ export interface PageRuleProxyArgs {
     readonly zone: Extract<DnsZone, { provider: "cloudflare" }>;
     /** This proxy's rules from `planPageRules` over every proxy in the zone. Default: planned for this proxy alone. */
     readonly pageRules?: readonly PlannedPageRule[];
-    /** The zone's shared rulesets, already holding `pageRuleProxyZoneRules(proxy)` (its HTTPS redirects). Required when it has any. */
+    /**
+     * The zone's shared rulesets, already holding `pageRuleProxyZoneRules(proxy)` (its HTTPS redirects) and, for routes
+     * with edge CORS, the zone's response header rules naming its hostnames. Required when it needs any.
+     */
     readonly zoneRules?: ZoneRules;
 }
 
@@ -51,7 +60,7 @@ export class PageRuleProxy extends pulumi.ComponentResource {
         if (proxy.sites.length === 0) throw new Error(`${name}: a PageRuleProxy needs at least one site`);
         const planned = args.pageRules ?? planPageRules([proxy]).get(proxy.name)!;
         validateOwnRules(name, proxy, planned);
-        const rules = pageRuleProxyZoneRules(proxy);
+        const rules = pageRuleProxyRequiredRules(proxy);
         const phases = rules.length === 0 ? [] : requireZoneRules(name, args.zoneRules, rules);
 
         this.pageRules = planned.map(
@@ -91,6 +100,7 @@ export class PageRuleProxy extends pulumi.ComponentResource {
 
         this.outputs = proxyOutputs(proxy, "cloudflare-page-rule", records, defaults, [
             ...zoneRulesNotes(phases, false),
+            ...edgeResponseHeaderNotes(proxy.sites, "the origin answers preflights"),
             ...edgeCertificateNotes(
                 proxy.sites.map((s) => s.hostname),
                 zone.name,

@@ -6,10 +6,13 @@ import { DnsZone } from "../dns/zone";
 import { defaultOrigin } from "../model/proxySpec";
 import { ProxySpec, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
+import { requireZoneRules } from "./cnameProxy";
 import { edgeCertificateNotes } from "./edgeCertificates";
+import { edgeResponseHeaderNotes, edgeResponseHeaderRules } from "./edgeHeaderRules";
 import { siteResourceName, workerScriptName } from "./names";
 import { workerSettings } from "./worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "./worker/source";
+import { ZoneRules, zoneRulesNotes } from "./zoneRules";
 
 export interface WorkerProxyArgs {
     /** The neutral description of the proxy, from `buildProxySpec`; every origin must take its own Host (not VTEX). */
@@ -20,6 +23,11 @@ export interface WorkerProxyArgs {
     readonly accountId: pulumi.Input<string>;
     /** Prefix of the script names, so two stacks in one account never share a script. Default: the stack's name. */
     readonly scriptPrefix?: string;
+    /**
+     * The zone's shared rulesets, holding the response header rules (edge CORS, security headers) that name this
+     * proxy's hostnames. Required when a route has edge CORS.
+     */
+    readonly zoneRules?: ZoneRules;
 }
 
 /** One site's Worker, the route that runs it for the hostname, and the hostname's proxied record. */
@@ -59,6 +67,9 @@ export class WorkerProxy extends pulumi.ComponentResource {
         if (proxy.sites.length === 0) throw new Error(`${name}: a WorkerProxy needs at least one site`);
         const prefix = args.scriptPrefix ?? pulumi.getStack();
         const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };
+        const rules = edgeResponseHeaderRules(proxy.sites.map((site) => ({ owner: name, site })));
+        const phases = rules.length === 0 ? [] : requireZoneRules(name, args.zoneRules, rules);
+        const rulesFirst = rules.length > 0 && args.zoneRules ? [args.zoneRules] : [];
 
         this.workers = proxy.sites.map((site) => {
             const siteName = siteResourceName(name, site.role, proxy.sites.length);
@@ -72,7 +83,7 @@ export class WorkerProxy extends pulumi.ComponentResource {
                 siteName,
                 { type: "CNAME", name: site.hostname, value: target, proxied: true },
                 `Proxied, so the Worker route ${pattern} runs the site's Worker (which answers before ${target} is reached)`,
-                { parent: this, dependsOn: [script, route] },
+                { parent: this, dependsOn: [script, route, ...rulesFirst] },
             );
             return { site, script, route, record };
         });
@@ -81,10 +92,14 @@ export class WorkerProxy extends pulumi.ComponentResource {
             ...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }, owner),
         ];
 
-        const notes = edgeCertificateNotes(
-            proxy.sites.map((s) => s.hostname),
-            zone.name,
-        );
+        const notes = [
+            ...zoneRulesNotes(phases, false),
+            ...edgeResponseHeaderNotes(proxy.sites, "the Worker answers preflights"),
+            ...edgeCertificateNotes(
+                proxy.sites.map((s) => s.hostname),
+                zone.name,
+            ),
+        ];
         const scriptNames = pulumi.all(this.workers.map((w) => w.script.scriptName));
         this.outputs = pulumi.all([proxyOutputs(proxy, "cloudflare-worker", records, []), scriptNames]).apply(([out, names]) => ({
             ...out,

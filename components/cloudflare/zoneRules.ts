@@ -11,8 +11,13 @@ import { Site } from "../model/types";
  * into one `ZoneRules` component, created once, that owns one Ruleset per phase.
  */
 
-/** The phases we write to, in the order Cloudflare runs them for a request. */
-export const zonePhases = ["http_request_dynamic_redirect", "http_config_settings", "http_request_cache_settings"] as const;
+/** The phases we write to, in the order Cloudflare runs them for a request (and then its response). */
+export const zonePhases = [
+    "http_request_dynamic_redirect",
+    "http_config_settings",
+    "http_request_cache_settings",
+    "http_response_headers_transform",
+] as const;
 export type ZonePhase = (typeof zonePhases)[number];
 
 /** One rule as plain data; `owner` is the proxy that needs it. */
@@ -24,7 +29,7 @@ export interface ZoneRuleSpec {
     readonly ref: string;
     readonly description: string;
     readonly expression: string;
-    readonly action: "redirect" | "set_config" | "set_cache_settings";
+    readonly action: "redirect" | "set_config" | "set_cache_settings" | "rewrite";
     readonly actionParameters: cloudflare.types.input.RulesetRuleActionParameters;
 }
 
@@ -51,17 +56,24 @@ export function pathCondition(pattern: string): string | undefined {
 }
 
 /**
- * For each route of `site`, the condition "this request is for the site and this route is the first that matches
- * its path" — CloudFront's first-match order, written out because every matching zone rule applies.
+ * For each route of `site`, the condition on the path alone for "this route is the first whose pattern matches" —
+ * CloudFront's first-match order, written out because every matching zone rule applies. `undefined`: every path;
+ * `"false"`: none (shadowed by an earlier catch-all).
  */
-export function routeConditions(site: Site): string[] {
-    const host = `http.host eq ${quote(site.hostname)}`;
+export function firstMatchPathConditions(site: Site): (string | undefined)[] {
     const paths = site.routes.map((r) => pathCondition(r.pathPattern));
     return paths.map((own, i) => {
         const earlier = paths.slice(0, i);
-        if (earlier.some((c) => c === undefined)) return "false"; // shadowed by an earlier catch-all
-        return [host, ...(own ? [own] : []), ...earlier.map((c) => `not ${c}`)].join(" and ");
+        if (earlier.some((c) => c === undefined)) return "false";
+        const parts = [...(own ? [own] : []), ...earlier.map((c) => `not ${c}`)];
+        return parts.length === 0 ? undefined : parts.join(" and ");
     });
+}
+
+/** For each route of `site`, the condition "this request is for the site and this route is the first that matches its path". */
+export function routeConditions(site: Site): string[] {
+    const host = `http.host eq ${quote(site.hostname)}`;
+    return firstMatchPathConditions(site).map((path) => (path === "false" ? "false" : [host, ...(path ? [path] : [])].join(" and ")));
 }
 
 const refPart = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, "_");
@@ -178,13 +190,13 @@ export interface ZoneRulesArgs {
  */
 export class ZoneRules extends pulumi.ComponentResource {
     public readonly rulesets: ReadonlyMap<ZonePhase, cloudflare.Ruleset>;
-    private readonly refs: ReadonlySet<string>;
+    private readonly expressions: ReadonlyMap<string, string>;
 
     constructor(name: string, args: ZoneRulesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("first-party-proxy:cloudflare:ZoneRules", name, {}, opts);
         const rules = args.rules ?? [];
         const grouped = rulesByPhase(rules);
-        this.refs = new Set(rules.map((r) => r.ref));
+        this.expressions = new Map(rules.map((r) => [r.ref, r.expression]));
         const rulesets = new Map<ZonePhase, cloudflare.Ruleset>();
         for (const [phase, list] of grouped) {
             rulesets.set(
@@ -214,9 +226,15 @@ export class ZoneRules extends pulumi.ComponentResource {
         this.registerOutputs({ phases: [...rulesets.keys()] });
     }
 
-    /** The phases that hold at least one of `rules`, after checking that every one of them is here. */
+    /**
+     * The phases that hold at least one of `rules`, after checking that every one of them is here: the same rule, or
+     * for a zone-wide rule shared by several proxies, one that names every hostname the given rule names.
+     */
     phasesFor(owner: string, rules: readonly ZoneRuleSpec[]): ZonePhase[] {
-        const missing = rules.filter((r) => !this.refs.has(r.ref));
+        const missing = rules.filter((r) => {
+            const held = this.expressions.get(r.ref);
+            return held === undefined || (held !== r.expression && !hostnamesIn(r.expression).every((h) => hostnamesIn(held).includes(h)));
+        });
         if (missing.length > 0) {
             throw new Error(
                 `${owner}: the zone's rulesets lack ${missing.map((r) => r.ref).join(", ")}; build ZoneRules from every proxy's zone rules before the proxies`,
@@ -224,4 +242,14 @@ export class ZoneRules extends pulumi.ComponentResource {
         }
         return zonePhases.filter((p) => rules.some((r) => r.phase === p));
     }
+}
+
+/** The hostnames a rule expression names (`http.host eq "…"`, `http.host in {"…" …}`). */
+function hostnamesIn(expression: string): string[] {
+    const names: string[] = [];
+    for (const m of expression.matchAll(/http\.host (?:eq ("(?:[^"\\]|\\.)*")|in \{([^}]*)\})/g)) {
+        const quoted = m[1] ?? m[2];
+        for (const q of quoted.matchAll(/"((?:[^"\\]|\\.)*)"/g)) names.push(q[1]);
+    }
+    return names;
 }

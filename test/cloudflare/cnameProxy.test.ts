@@ -42,7 +42,13 @@ describe("CnameProxy (VTEX on Cloudflare, both modes)", () => {
                 const rulesets = ofType(plan, T.ruleset);
                 const phases = rulesets.map((r) => inputs(r).phase).sort();
                 assert.deepStrictEqual(phases, [...new Set(phases)], "never two rulesets of one phase");
-                assert.deepStrictEqual(phases, ["http_config_settings", "http_request_cache_settings", "http_request_dynamic_redirect"]);
+                // The response header phase holds the edge CORS rules of the stack's PostHog and Amplitude proxies.
+                assert.deepStrictEqual(phases, [
+                    "http_config_settings",
+                    "http_request_cache_settings",
+                    "http_request_dynamic_redirect",
+                    "http_response_headers_transform",
+                ]);
                 for (const r of rulesets) {
                     assert.strictEqual(inputs(r).kind, "zone");
                     assert.strictEqual(inputs(r).zoneId, zoneId);

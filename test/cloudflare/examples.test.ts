@@ -12,7 +12,8 @@ describe("examples/*.yaml plan offline", () => {
         assert.strictEqual(count(plan, T.route), 7);
         assert.strictEqual(count(plan, "cloudflare:index/workersCustomDomain:WorkersCustomDomain"), 0);
         assert.strictEqual(count(plan, T.cnameProxy), 1);
-        assert.strictEqual(count(plan, T.ruleset), 3);
+        // VTEX's redirect, TLS and cache phases, and the response header rules of PostHog's and Amplitude's edge CORS.
+        assert.strictEqual(count(plan, T.ruleset), 4);
         const vendors = new Set(Object.values(plan.outputs.proxies as Record<string, any>).map((o) => `${o.vendor}/${o.region}`));
         for (const v of ["segment/us", "segment/eu", "posthog/us", "posthog/eu", "amplitude/us", "amplitude/eu", "vtex/us"]) assert.ok(vendors.has(v), v);
     });

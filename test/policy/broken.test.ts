@@ -231,7 +231,7 @@ describe("policy pack catches broken resources", function () {
 
     describe("Cloudflare", () => {
         it("cloudflare-proxied-record-ttl-auto: a proxied record with a TTL", async () => {
-            const broken = withChangedInputs(workers, (r) => r.type === T.record && r.inputs.proxied === true, (i) => (i.ttl = 300));
+            const broken = withChangedInputs(workers, (r) => r.type === T.record && r.inputs.proxied === true && r.inputs.name === "www.example.com", (i) => (i.ttl = 300));
             await expectViolation(broken, "cloudflare-proxied-record-ttl-auto", "www.example.com", "ttl 300", "ttl 1");
         });
 

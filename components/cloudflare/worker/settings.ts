@@ -18,10 +18,11 @@ export interface WorkerRoute {
     readonly methods: readonly string[];
     /** Answer plain HTTP with a 301 to HTTPS. */
     readonly redirectHttp: boolean;
-    /** `edgePreflight`: preflights answered by the Worker, CORS headers added where the origin sent none. */
+    /**
+     * `edgePreflight`: preflights answered by the Worker. The CORS and security headers of other responses come from
+     * the zone's response header rules (edgeHeaderRules.ts), not from the Worker.
+     */
     readonly cors: "origin" | "edgePreflight";
-    /** Add CloudFront's SecurityHeadersPolicy headers where absent (only with `edgePreflight`). */
-    readonly securityHeaders: boolean;
     /** `disabled`: the subrequest bypasses Cloudflare's cache; otherwise the origin's Cache-Control decides. */
     readonly cache: "disabled" | "origin";
 }
@@ -64,7 +65,6 @@ export function workerSettings(site: Site): WorkerSettings {
             methods: [...methodsOf[route.methods]],
             redirectHttp: route.viewerProtocol === "redirect",
             cors: route.cors.mode,
-            securityHeaders: route.cors.mode === "edgePreflight" && route.cors.securityHeaders,
             cache: route.cache.mode === "disabled" ? "disabled" : "origin",
         };
     });

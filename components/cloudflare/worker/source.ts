@@ -25,15 +25,6 @@ const droppedRequestHeaders = new Set([
 
 const cacheableMethods = ${JSON.stringify(cacheableMethods)};
 
-// CloudFront's managed SecurityHeadersPolicy, added only where the origin sent none.
-const securityHeaders = [
-    ["strict-transport-security", "max-age=31536000"],
-    ["x-content-type-options", "nosniff"],
-    ["x-frame-options", "SAMEORIGIN"],
-    ["referrer-policy", "strict-origin-when-cross-origin"],
-    ["x-xss-protection", "1; mode=block"],
-];
-
 function textResponse(status, body, headers) {
     return new Response(body + "\n", {
         status,
@@ -87,33 +78,16 @@ function upstreamHeaders(incoming, origin) {
     return headers;
 }
 
-function preflightResponse(request, route, allowOrigin) {
-    const headers = new Headers({
+// The answer to a CORS preflight on an edge-CORS route. The zone's response header rules add the security headers.
+function preflightResponse(route, allowOrigin, requestedHeaders) {
+    const headers = {
         "access-control-allow-origin": allowOrigin,
         "access-control-allow-methods": route.allowMethods,
         "access-control-max-age": "86400",
         vary: "Origin",
-    });
-    const requested = request.headers.get("access-control-request-headers");
-    if (requested) headers.set("access-control-allow-headers", requested);
-    if (route.securityHeaders) for (const [name, value] of securityHeaders) headers.set(name, value);
+    };
+    if (requestedHeaders) headers["access-control-allow-headers"] = requestedHeaders;
     return new Response(null, { status: 204, headers });
-}
-
-// CloudFront's CORS response headers policy with origin override off: only what the origin left out is added.
-// A fetched Response's headers are immutable, so the copy is made first and asked instead: reading the original's
-// headers would cost workerd one more Headers object per request.
-function withEdgeCors(response, requestOrigin, route) {
-    const decorated = new Response(response.body, response);
-    const headers = decorated.headers;
-    const addOrigin = requestOrigin !== null && requestOrigin !== "" && !headers.has("access-control-allow-origin");
-    if (addOrigin) headers.append("access-control-allow-origin", requestOrigin);
-    if (route.securityHeaders) {
-        for (const [name, value] of securityHeaders) if (!headers.has(name)) headers.append(name, value);
-    }
-    // The allowed origin now depends on the request's Origin.
-    if (addOrigin) headers.append("vary", "Origin");
-    return decorated;
 }
 
 // The SETTINGS binding is the same object for every request an isolate serves: derive what routing needs once.
@@ -160,11 +134,12 @@ function proxy(request, binding) {
         return textResponse(405, "Method not allowed", { allow: route.allowMethods });
     }
     const incoming = request.headers;
-    let requestOrigin = null;
-    if (route.edgeCors) {
-        requestOrigin = incoming.get("origin");
-        if (method === "OPTIONS" && requestOrigin !== null && incoming.has("access-control-request-method")) {
-            return preflightResponse(request, route, requestOrigin);
+    // CORS headers on every other response come from the zone's response header rules (edgeHeaderRules.ts), which
+    // cost the Worker nothing: a fetched Response's headers are immutable, so adding one here means copying it.
+    if (route.edgeCors && method === "OPTIONS") {
+        const requestOrigin = incoming.get("origin");
+        if (requestOrigin !== null && incoming.has("access-control-request-method")) {
+            return preflightResponse(route, requestOrigin, incoming.get("access-control-request-headers"));
         }
     }
 
@@ -187,11 +162,7 @@ function proxy(request, binding) {
     } catch (error) {
         pending = Promise.reject(error);
     }
-    if (!route.edgeCors) return pending.catch(() => textResponse(502, route.badGateway));
-    return pending.then(
-        (response) => withEdgeCors(response, requestOrigin, route),
-        () => withEdgeCors(textResponse(502, route.badGateway), requestOrigin, route),
-    );
+    return pending.catch(() => textResponse(502, route.badGateway));
 }
 
 export default {

@@ -1,6 +1,35 @@
 import assert from "node:assert/strict";
+import { RequestInit } from "miniflare";
+import { edgeResponseHeaderRules, securityHeaders as securityHeaderList } from "../../../components/cloudflare/edgeHeaderRules";
+import { Site } from "../../../components/model/types";
+import { applyResponseHeaderRules } from "../responseHeaderRules";
 import { useProxyWorker } from "./proxyWorker";
 import { vendorSite } from "./sites";
+
+/**
+ * CORS as Cloudflare serves it: the Worker in workerd answers (or proxies), then the zone's response header rules
+ * for the site (edgeHeaderRules.ts) apply to its response, as Cloudflare's http_response_headers_transform phase does.
+ */
+function useEdge(site: Site) {
+    const get = useProxyWorker(site);
+    const rules = edgeResponseHeaderRules([{ owner: "test", site }]);
+    return () => {
+        const { origin, worker } = get();
+        const fetch = async (path: string, init: RequestInit = {}) => {
+            const response = await worker.fetch(path, init);
+            const request = {
+                host: site.hostname,
+                path: new URL(path, "https://any").pathname,
+                https: true,
+                method: init.method ?? "GET",
+                headers: (init.headers ?? {}) as Record<string, string>,
+            };
+            const headers = applyResponseHeaderRules(rules, request, response.headers as unknown as Headers);
+            return { status: response.status, headers, text: () => response.text(), fromWorker: response };
+        };
+        return { origin, worker: { fetch } };
+    };
+}
 
 const page = "https://www.shop.example";
 const preflight = {
@@ -11,6 +40,7 @@ const preflight = {
         "access-control-request-headers": "content-type, x-amp-sdk",
     },
 };
+// CloudFront's managed SecurityHeadersPolicy, written out here so that a change to the rules' list shows as a failure.
 const securityHeaders = {
     "strict-transport-security": "max-age=31536000",
     "x-content-type-options": "nosniff",
@@ -19,8 +49,14 @@ const securityHeaders = {
     "x-xss-protection": "1; mode=block",
 };
 
+describe("edge CORS rules", () => {
+    it("list CloudFront's security headers", () => {
+        assert.deepEqual(Object.fromEntries(securityHeaderList), securityHeaders);
+    });
+});
+
 describe("Worker CORS: PostHog", () => {
-    const get = useProxyWorker(vendorSite("posthog", "us", "e.example.com"));
+    const get = useEdge(vendorSite("posthog", "us", "e.example.com"));
 
     it("answers preflights for /static/* at the edge, with the security headers", async () => {
         const { origin, worker } = get();
@@ -44,6 +80,16 @@ describe("Worker CORS: PostHog", () => {
         assert.equal(response.headers.get("vary"), "Accept-Encoding, Origin");
         for (const [name, value] of Object.entries(securityHeaders)) assert.equal(response.headers.get(name), value, name);
         assert.equal(await response.text(), "ok");
+    });
+
+    it("the Worker itself returns the origin's headers as they came: the zone's rules add the rest", async () => {
+        const { origin, worker } = get();
+        origin.reply(() => ({ headers: { "content-type": "application/javascript", vary: "Accept-Encoding" }, body: "ok" }));
+        const { fromWorker } = await worker.fetch("/static/array.js", { headers: { origin: page } });
+        assert.equal(fromWorker.headers.get("access-control-allow-origin"), null);
+        assert.equal(fromWorker.headers.get("vary"), "Accept-Encoding");
+        for (const name of Object.keys(securityHeaders)) assert.equal(fromWorker.headers.get(name), null, name);
+        assert.equal(await fromWorker.text(), "ok");
     });
 
     it("adds only the security headers when the request has no Origin", async () => {
@@ -93,7 +139,7 @@ describe("Worker CORS: PostHog", () => {
 });
 
 describe("Worker CORS: Amplitude Session Replay", () => {
-    const get = useProxyWorker(vendorSite("amplitude", "eu", "sr.example.com"));
+    const get = useEdge(vendorSite("amplitude", "eu", "sr.example.com"));
 
     it("answers replay preflights at the edge with every method", async () => {
         const { origin, worker } = get();
@@ -115,7 +161,7 @@ describe("Worker CORS: Amplitude Session Replay", () => {
 });
 
 describe("Worker CORS: Segment", () => {
-    const get = useProxyWorker(vendorSite("segment", "us", "seg.example.com"));
+    const get = useEdge(vendorSite("segment", "us", "seg.example.com"));
 
     for (const path of ["/v1/t", "/analytics.js/v1/KEY/analytics.min.js"]) {
         it(`sends preflights for ${path} to the origin and returns its answer unchanged`, async () => {

@@ -18,7 +18,6 @@ describe("workerSettings", () => {
                     methods: ["GET", "HEAD", "OPTIONS"],
                     redirectHttp: true,
                     cors: "edgePreflight",
-                    securityHeaders: true,
                     cache: "origin",
                 },
                 {
@@ -27,7 +26,6 @@ describe("workerSettings", () => {
                     methods: ["GET", "HEAD", "OPTIONS"],
                     redirectHttp: true,
                     cors: "edgePreflight",
-                    securityHeaders: true,
                     cache: "origin",
                 },
                 {
@@ -36,7 +34,6 @@ describe("workerSettings", () => {
                     methods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
                     redirectHttp: true,
                     cors: "origin",
-                    securityHeaders: false,
                     cache: "origin",
                 },
             ],
@@ -46,10 +43,10 @@ describe("workerSettings", () => {
     it("keeps Amplitude's routes uncached with CORS at the edge", () => {
         const { routes } = workerSettings(vendorSite("amplitude", "us", "sr.example.com"));
         assert.deepEqual(
-            routes.map((r) => [r.pathPattern, r.originId, r.cache, r.cors, r.securityHeaders]),
+            routes.map((r) => [r.pathPattern, r.originId, r.cache, r.cors]),
             [
-                ["/config*", "config", "disabled", "edgePreflight", true],
-                ["*", "track", "disabled", "edgePreflight", true],
+                ["/config*", "config", "disabled", "edgePreflight"],
+                ["*", "track", "disabled", "edgePreflight"],
             ],
         );
     });

@@ -1,0 +1,148 @@
+import { Route, Site } from "../model/types";
+import { firstMatchPathConditions, quote, ZoneRuleSpec } from "./zoneRules";
+
+/**
+ * CloudFront's managed CORS-with-preflight(-and-SecurityHeadersPolicy) response headers policies on Cloudflare, as
+ * Response Header Transform Rules: the origin's response keeps every header it has, and gets the ones it lacks.
+ *
+ * Why rules rather than the Worker: a fetched Response's headers are immutable in workerd, so a Worker can only add a
+ * header by copying the Response and asking its headers one call at a time; that work doubled what our Worker costs
+ * over a bare pass-through (bench/results.md). Cloudflare's rules engine does the same work for free (Workers bill
+ * CPU time), for every Cloudflare mode alike (Worker, page rules), and it is declarative like CloudFront's policy.
+ * Preflights stay with the Worker, which answers them without a subrequest; the rules then add the security headers
+ * to that answer too.
+ *
+ * The rules are zone-wide: one per header, each naming every hostname (and path) that wants it. Per-site rules would
+ * take six per site, and a Free zone allows ten response header rules.
+ */
+
+/** CloudFront's managed SecurityHeadersPolicy, with origin override off: added only where the origin sent none. */
+export const securityHeaders: readonly (readonly [name: string, value: string])[] = [
+    ["strict-transport-security", "max-age=31536000"],
+    ["x-content-type-options", "nosniff"],
+    ["x-frame-options", "SAMEORIGIN"],
+    ["referrer-policy", "strict-origin-when-cross-origin"],
+    ["x-xss-protection", "1; mode=block"],
+];
+
+/** Cloudflare's limit on the length of one rule expression. */
+export const maxExpressionLength = 4096;
+
+/** A site of a proxy built on Cloudflare, with the proxy (ProxySpec name) it belongs to. */
+export interface OwnedSite {
+    readonly owner: string;
+    readonly site: Site;
+}
+
+const hasRequestHeader = (name: string) => `any(lower(http.request.headers.names[*])[*] eq ${quote(name)})`;
+const hasResponseHeader = (name: string) => `any(lower(http.response.headers.names[*])[*] eq ${quote(name)})`;
+
+const edgeCors = (r: Route) => r.cors.mode === "edgePreflight";
+const withSecurityHeaders = (r: Route) => r.cors.mode === "edgePreflight" && r.cors.securityHeaders;
+
+/**
+ * The path condition for the requests of `site` whose first matching route satisfies `wanted`: undefined for every
+ * path, null for none.
+ */
+function pathsWanting(site: Site, wanted: (r: Route) => boolean): string | undefined | null {
+    const conditions = firstMatchPathConditions(site);
+    const live = site.routes.map((r, i) => ({ wanted: wanted(r), condition: conditions[i] })).filter((r) => r.condition !== "false");
+    const chosen = live.filter((r) => r.wanted);
+    if (chosen.length === 0) return null;
+    if (chosen.length === live.length) return undefined;
+    return chosen.map((r) => (chosen.length === 1 ? r.condition : `(${r.condition})`)).join(" or ");
+}
+
+/** The requests of every site whose route wants the header: hostnames sharing a path condition share one `in` set. */
+function sitesCondition(sites: readonly OwnedSite[], wanted: (r: Route) => boolean): { condition: string; owners: string[] } | undefined {
+    const groups = new Map<string, { hosts: string[]; owners: Set<string> }>();
+    for (const { owner, site } of sites) {
+        const paths = pathsWanting(site, wanted);
+        if (paths === null) continue;
+        const key = paths ?? "";
+        const group = groups.get(key) ?? { hosts: [], owners: new Set<string>() };
+        if (!group.hosts.includes(site.hostname)) group.hosts.push(site.hostname);
+        group.owners.add(owner);
+        groups.set(key, group);
+    }
+    if (groups.size === 0) return undefined;
+    const parts = [...groups].map(([paths, g]) => {
+        const hosts = `http.host in {${g.hosts.map(quote).join(" ")}}`;
+        return paths === "" ? hosts : `(${hosts} and (${paths}))`;
+    });
+    const owners = [...new Set([...groups.values()].flatMap((g) => [...g.owners]))];
+    return { condition: parts.length === 1 ? parts[0] : `(${parts.join(" or ")})`, owners };
+}
+
+function checkedLength(rule: ZoneRuleSpec, hostCount: number): ZoneRuleSpec {
+    if (rule.expression.length > maxExpressionLength) {
+        throw new Error(
+            `the response header rule ${rule.ref} covers ${hostCount} hostnames and needs a ${rule.expression.length}-character expression; ` +
+                `Cloudflare allows ${maxExpressionLength}: split the proxies across zones or stacks`,
+        );
+    }
+    return rule;
+}
+
+/**
+ * The zone's response header rules for every site with edge CORS: `Access-Control-Allow-Origin` echoing the request's
+ * Origin (with `Vary: Origin`) where the response has none, and each security header where absent on the routes that
+ * take them. Empty when no route has edge CORS.
+ */
+export function edgeResponseHeaderRules(sites: readonly OwnedSite[]): ZoneRuleSpec[] {
+    const rules: ZoneRuleSpec[] = [];
+    const cors = sitesCondition(sites, edgeCors);
+    if (cors) {
+        const hosts = new Set(sites.filter((s) => pathsWanting(s.site, edgeCors) !== null).map((s) => s.site.hostname));
+        rules.push(
+            checkedLength(
+                {
+                    phase: "http_response_headers_transform",
+                    owner: cors.owners.join(", "),
+                    ref: "edge-cors-allow-origin",
+                    description: `${cors.owners.join(", ")}: Access-Control-Allow-Origin where the origin sent none (CloudFront's CORS-with-preflight)`,
+                    expression: `${cors.condition} and ${hasRequestHeader("origin")} and not ${hasResponseHeader("access-control-allow-origin")}`,
+                    action: "rewrite",
+                    actionParameters: {
+                        headers: {
+                            "access-control-allow-origin": { operation: "set", expression: 'http.request.headers["origin"][0]' },
+                            // The allowed origin now depends on the request's Origin.
+                            vary: { operation: "add", value: "Origin" },
+                        },
+                    },
+                },
+                hosts.size,
+            ),
+        );
+    }
+    const security = sitesCondition(sites, withSecurityHeaders);
+    if (security) {
+        const hosts = new Set(sites.filter((s) => pathsWanting(s.site, withSecurityHeaders) !== null).map((s) => s.site.hostname));
+        for (const [name, value] of securityHeaders) {
+            rules.push(
+                checkedLength(
+                    {
+                        phase: "http_response_headers_transform",
+                        owner: security.owners.join(", "),
+                        ref: `edge-security-${name}`,
+                        description: `${security.owners.join(", ")}: ${name} where the origin sent none (CloudFront's SecurityHeadersPolicy)`,
+                        expression: `${security.condition} and not ${hasResponseHeader(name)}`,
+                        action: "rewrite",
+                        actionParameters: { headers: { [name]: { operation: "set", value } } },
+                    },
+                    hosts.size,
+                ),
+            );
+        }
+    }
+    return rules;
+}
+
+/** What a proxy's outputs say about its edge CORS on Cloudflare; `preflights` tells who answers them. */
+export function edgeResponseHeaderNotes(sites: readonly Site[], preflights: string): string[] {
+    const covered = sites.filter((s) => s.routes.some(edgeCors)).map((s) => s.hostname);
+    if (covered.length === 0) return [];
+    return [
+        `CORS and security response headers on ${covered.join(", ")} come from the zone's Response Header Transform Rules (like CloudFront's response headers policy, only where the vendor sent none); ${preflights}.`,
+    ];
+}

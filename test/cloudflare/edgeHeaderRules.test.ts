@@ -1,0 +1,137 @@
+import * as assert from "assert";
+import { edgeResponseHeaderRules, maxExpressionLength, OwnedSite } from "../../components/cloudflare/edgeHeaderRules";
+import { buildProxySpec } from "../../components/model/proxySpec";
+import { VendorId, VendorRegion } from "../../components/model/types";
+import { Plan } from "../../components/plan/mockPlan";
+import { ofType } from "../helpers/plan";
+import { inputs, pageRuleModePlan, T, workerModePlan } from "./fixtures";
+import { applyResponseHeaderRules } from "./responseHeaderRules";
+import { evaluateRule } from "./ruleExpression";
+
+const owned = (vendor: VendorId, host: string, region: VendorRegion = "us"): OwnedSite[] => {
+    const spec = buildProxySpec({ kind: "cdn", name: `${vendor}-${host}`, vendor, region, layout: "single", hostnames: { main: host, store: host } });
+    return spec.sites.map((site) => ({ owner: spec.name, site }));
+};
+
+const page = "https://www.shop.example";
+
+/** The headers the zone's rules leave on a response of `given` headers to a request for host + path. */
+function decorate(rules: ReturnType<typeof edgeResponseHeaderRules>, host: string, path: string, given: Record<string, string> = {}, origin: string | null = page) {
+    const out = applyResponseHeaderRules(rules, { host, path, https: true, headers: origin ? { Origin: origin } : {} }, new Headers(given));
+    const result: Record<string, string> = {};
+    out.forEach((value, name) => (result[name] = value));
+    return result;
+}
+
+describe("edge response header rules (CloudFront's CORS and security headers policies on Cloudflare)", () => {
+    const sites = [...owned("posthog", "e.example.com"), ...owned("posthog", "e-eu.example.com", "eu"), ...owned("amplitude", "r.example.com"), ...owned("segment", "s.example.com")];
+    const rules = edgeResponseHeaderRules(sites);
+
+    it("one zone-wide rule per header, whatever the number of proxies: fits a Free zone's 10 response header rules", () => {
+        assert.deepStrictEqual(
+            rules.map((r) => r.ref),
+            [
+                "edge-cors-allow-origin",
+                "edge-security-strict-transport-security",
+                "edge-security-x-content-type-options",
+                "edge-security-x-frame-options",
+                "edge-security-referrer-policy",
+                "edge-security-x-xss-protection",
+            ],
+        );
+        assert.ok(rules.every((r) => r.phase === "http_response_headers_transform" && r.action === "rewrite"));
+        // PostHog's two hostnames share one `in` set: same paths.
+        assert.match(rules[0].expression, /http\.host in \{"e\.example\.com" "e-eu\.example\.com"\}/);
+        assert.doesNotMatch(rules[0].expression, /s\.example\.com/, "Segment leaves CORS to its origin");
+    });
+
+    it("PostHog: CORS and security headers on /static/* and /array/* only, echoing the request's Origin", () => {
+        for (const host of ["e.example.com", "e-eu.example.com"]) {
+            for (const path of ["/static/array.js", "/array/phc_KEY/config.js"]) {
+                assert.deepStrictEqual(decorate(rules, host, path, { "content-type": "text/javascript", vary: "Accept-Encoding" }), {
+                    "access-control-allow-origin": page,
+                    "content-type": "text/javascript",
+                    "referrer-policy": "strict-origin-when-cross-origin",
+                    "strict-transport-security": "max-age=31536000",
+                    vary: "Accept-Encoding, Origin",
+                    "x-content-type-options": "nosniff",
+                    "x-frame-options": "SAMEORIGIN",
+                    "x-xss-protection": "1; mode=block",
+                });
+            }
+            for (const path of ["/e/", "/decide/", "/static", "/i/v0/e/"]) assert.deepStrictEqual(decorate(rules, host, path, { vary: "Origin" }), { vary: "Origin" }, path);
+        }
+    });
+
+    it("Amplitude: every path; Segment and other hostnames: nothing", () => {
+        for (const path of ["/sessions/v2/track", "/config", "/config/v1"]) {
+            const headers = decorate(rules, "r.example.com", path);
+            assert.strictEqual(headers["access-control-allow-origin"], page, path);
+            assert.strictEqual(headers["x-frame-options"], "SAMEORIGIN", path);
+        }
+        assert.deepStrictEqual(decorate(rules, "s.example.com", "/v1/t"), {});
+        assert.deepStrictEqual(decorate(rules, "other.example.com", "/static/x.js"), {});
+    });
+
+    it("never overrides what the origin sent, and adds no Access-Control-Allow-Origin without an Origin", () => {
+        const own = { "access-control-allow-origin": "*", "X-Frame-Options": "DENY", vary: "Accept-Encoding" };
+        const headers = decorate(rules, "r.example.com", "/sessions/v2/track", own);
+        assert.strictEqual(headers["access-control-allow-origin"], "*");
+        assert.strictEqual(headers["x-frame-options"], "DENY");
+        assert.strictEqual(headers.vary, "Accept-Encoding");
+        assert.strictEqual(headers["x-content-type-options"], "nosniff");
+        const anonymous = decorate(rules, "r.example.com", "/sessions/v2/track", {}, null);
+        assert.strictEqual(anonymous["access-control-allow-origin"], undefined);
+        assert.strictEqual(anonymous.vary, undefined);
+    });
+
+    it("none for a zone without edge CORS routes", () => {
+        assert.deepStrictEqual(edgeResponseHeaderRules([...owned("segment", "s.example.com"), ...owned("vtex", "www.example.com")]), []);
+    });
+
+    it("refuses an expression over Cloudflare's length limit, naming the rule and the count", () => {
+        const many = Array.from({ length: 400 }, (_, i) => owned("amplitude", `replay-${i}.example.com`)).flat();
+        assert.throws(() => edgeResponseHeaderRules(many), new RegExp(`edge-cors-allow-origin covers 400 hostnames .* Cloudflare allows ${maxExpressionLength}`));
+        assert.strictEqual(edgeResponseHeaderRules(many.slice(0, 100)).length, 6);
+    });
+});
+
+describe("edge response header rules in planned stacks", () => {
+    for (const [mode, plan] of [
+        ["worker", workerModePlan],
+        ["pageRule", pageRuleModePlan],
+    ] as const) {
+        describe(`mode ${mode}`, () => {
+            let p: Plan;
+            before(async () => {
+                p = await plan();
+            });
+            const responseRules = () => {
+                const ruleset = ofType(p, T.ruleset).find((r) => inputs(r).phase === "http_response_headers_transform");
+                assert.ok(ruleset, "the zone's response header ruleset");
+                return inputs(ruleset).rules as { ref: string; expression: string; action: string }[];
+            };
+
+            it("one ruleset in the response header phase holds the edge CORS rules of every PostHog and Amplitude hostname", () => {
+                const rules = responseRules();
+                assert.strictEqual(rules.length, 6);
+                for (const host of ["e.example.com", "e-eu.example.com", "r.example.com", "r-eu.example.com"]) {
+                    const path = host.startsWith("e") ? "/static/array.js" : "/sessions/v2/track";
+                    const request = { host, path, https: true, headers: { origin: page }, responseHeaderNames: [] };
+                    assert.ok(rules.every((r) => evaluateRule(r.expression, request)), host);
+                }
+                for (const host of ["s.example.com", "api.example.com", "www.example.com"]) {
+                    assert.ok(rules.every((r) => !evaluateRule(r.expression, { host, path: "/static/x", https: true, headers: { origin: page }, responseHeaderNames: [] })), host);
+                }
+            });
+
+            it("the proxies that rely on them say so in their outputs", () => {
+                const proxies = p.outputs.proxies as Record<string, { notes: string[]; vendor: string }>;
+                for (const [name, out] of Object.entries(proxies)) {
+                    const says = out.notes.some((n) => /Response Header Transform Rules/.test(n));
+                    assert.strictEqual(says, out.vendor === "posthog" || out.vendor === "amplitude", name);
+                }
+            });
+        });
+    }
+});
