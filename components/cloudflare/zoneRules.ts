@@ -231,10 +231,7 @@ export class ZoneRules extends pulumi.ComponentResource {
      * for a zone-wide rule shared by several proxies, one that names every hostname the given rule names.
      */
     phasesFor(owner: string, rules: readonly ZoneRuleSpec[]): ZonePhase[] {
-        const missing = rules.filter((r) => {
-            const held = this.expressions.get(r.ref);
-            return held === undefined || (held !== r.expression && !hostnamesIn(r.expression).every((h) => hostnamesIn(held).includes(h)));
-        });
+        const missing = rules.filter((r) => !holdsRule(this.expressions.get(r.ref), r));
         if (missing.length > 0) {
             throw new Error(
                 `${owner}: the zone's rulesets lack ${missing.map((r) => r.ref).join(", ")}; build ZoneRules from every proxy's zone rules before the proxies`,
@@ -242,6 +239,15 @@ export class ZoneRules extends pulumi.ComponentResource {
         }
         return zonePhases.filter((p) => rules.some((r) => r.phase === p));
     }
+}
+
+/**
+ * Whether a zone rule of `rule`'s ref with expression `held` serves `rule`: the same expression, or a zone-wide rule
+ * that names every hostname `rule` names.
+ */
+export function holdsRule(held: string | undefined, rule: ZoneRuleSpec): boolean {
+    if (held === undefined) return false;
+    return held === rule.expression || hostnamesIn(rule.expression).every((h) => hostnamesIn(held).includes(h));
 }
 
 /** The hostnames a rule expression names (`http.host eq "…"`, `http.host in {"…" …}`). */

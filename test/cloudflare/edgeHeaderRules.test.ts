@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { edgeResponseHeaderRules, maxExpressionLength, OwnedSite } from "../../components/cloudflare/edgeHeaderRules";
+import { holdsRule } from "../../components/cloudflare/zoneRules";
 import { buildProxySpec } from "../../components/model/proxySpec";
 import { VendorId, VendorRegion } from "../../components/model/types";
 import { Plan } from "../../components/plan/mockPlan";
@@ -83,6 +84,14 @@ describe("edge response header rules (CloudFront's CORS and security headers pol
         const anonymous = decorate(rules, "r.example.com", "/sessions/v2/track", {}, null);
         assert.strictEqual(anonymous["access-control-allow-origin"], undefined);
         assert.strictEqual(anonymous.vary, undefined);
+    });
+
+    it("a proxy finds its hostnames in the zone-wide rules, and misses them in a zone built without it", () => {
+        const own = edgeResponseHeaderRules(owned("posthog", "e.example.com"));
+        assert.ok(own.every((r) => holdsRule(rules.find((z) => z.ref === r.ref)?.expression, r)));
+        const without = edgeResponseHeaderRules(owned("amplitude", "r.example.com"));
+        assert.ok(own.every((r) => !holdsRule(without.find((z) => z.ref === r.ref)?.expression, r)));
+        assert.ok(!holdsRule(undefined, own[0]));
     });
 
     it("none for a zone without edge CORS routes", () => {
