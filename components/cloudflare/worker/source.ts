@@ -113,17 +113,23 @@ function compile(settings) {
 
 function proxy(request, binding) {
     const { settings, routes, patterns } = compile(binding);
-    const url = new URL(request.url);
-    const pathname = url.pathname;
+    // request.url is already a serialized URL (scheme://authority/path?query, no fragment): cut it up instead of
+    // parsing it again (new URL costs ~10k instructions a request). The path is checked below before any use.
+    const href = request.url;
+    const pathStart = href.indexOf("/", href.indexOf("//") + 2);
+    if (pathStart === -1) return textResponse(400, "Bad request: path not allowed");
+    const queryStart = href.indexOf("?", pathStart);
+    const pathname = queryStart === -1 ? href.slice(pathStart) : href.slice(pathStart, queryStart);
     const suspicious = suspiciousPath.test(pathname);
     if (suspicious && isUnsafePath(pathname)) return textResponse(400, "Bad request: path not allowed");
 
     const index = selectRouteIndex(patterns, pathname);
     if (index === -1) return textResponse(404, "Not found");
     const route = routes[index];
-    const search = url.search;
+    // As URL.search: a lone "?" is no query.
+    const search = queryStart === -1 || queryStart === href.length - 1 ? "" : href.slice(queryStart);
 
-    if (route.redirectHttp && url.protocol === "http:") {
+    if (route.redirectHttp && href.startsWith("http:")) {
         return new Response(null, {
             status: 301,
             headers: { location: "https://" + settings.hostname + pathname + search },

@@ -139,5 +139,20 @@ for (const { title, site, paths } of cases) {
             assert.equal(seen.url, "/?compression=none&v=2");
             assert.equal(seen.bodyBytes, Buffer.byteLength(body));
         });
+
+        it("reads path and query from the request URL as URL does: encoded characters kept, a lone ? dropped", async () => {
+            const { origin, worker } = get();
+            for (const [sent, upstream] of [
+                ["/e/?", "/e/"],
+                ["/e/?a=%20b&c=d?e", "/e/?a=%20b&c=d?e"],
+                ["/static/a%20b.js?v=1", "/static/a%20b.js?v=1"],
+                ["/e/ümlaut?q=ü", "/e/%C3%BCmlaut?q=%C3%BC"],
+            ]) {
+                origin.reset();
+                const response = await worker.fetch(sent);
+                assert.equal(response.status, 200, sent);
+                assert.equal(origin.requests[0].url, upstream, sent);
+            }
+        });
     });
 }
