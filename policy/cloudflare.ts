@@ -9,7 +9,13 @@ export type WorkersScriptProps = Unwrap<cloudflare.WorkersScriptArgs>;
 export interface WorkerSettingsView {
     readonly hostname?: unknown;
     readonly origins: Record<string, { readonly baseUrl?: unknown }>;
-    readonly routes: readonly { readonly pathPattern?: unknown; readonly originId?: unknown; readonly redirectHttp?: unknown; readonly cache?: unknown }[];
+    readonly routes: readonly {
+        readonly pathPattern?: unknown;
+        readonly originId?: unknown;
+        readonly redirectHttp?: unknown;
+        readonly cache?: unknown;
+        readonly cors?: unknown;
+    }[];
 }
 
 /** The Worker's SETTINGS json binding, or why it cannot be read. */
@@ -213,6 +219,38 @@ export const cloudflareWorkerRouteProxied: StackValidationPolicy = {
                 reportViolation(
                     `record ${host} does not depend on the Worker route ${pattern}: switching an existing hostname to Workers, it would turn proxied before the route exists; make it depend on the route.`,
                     record.urn,
+                );
+            }
+        }
+    },
+};
+
+type RulesetRuleView = { expression?: string; action?: string; enabled?: boolean; actionParameters?: { headers?: Record<string, { operation?: string }> } };
+
+export const cloudflareWorkerEdgeCorsHeaders: StackValidationPolicy = {
+    name: "cloudflare-worker-edge-cors-headers",
+    description:
+        "A Worker with edge CORS routes (PostHog assets, Amplitude) has a response header rule in the zone that sets Access-Control-Allow-Origin for its hostname: the Worker answers preflights only, and returns the origin's other responses unchanged.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const corsRules = args.resources
+            .filter((r) => r.isType(cloudflare.Ruleset) && r.props.phase === "http_response_headers_transform")
+            .flatMap((r) => (r.props.rules ?? []) as RulesetRuleView[])
+            .filter(
+                (rule) =>
+                    rule.action === "rewrite" &&
+                    rule.enabled !== false &&
+                    typeof rule.expression === "string" &&
+                    rule.actionParameters?.headers?.["access-control-allow-origin"]?.operation === "set",
+            );
+        for (const script of args.resources.filter((r) => r.isType(cloudflare.WorkersScript))) {
+            const { settings } = readWorkerSettings(script.props as WorkersScriptProps);
+            if (!settings || typeof settings.hostname !== "string" || !settings.routes.some((r) => r.cors === "edgePreflight")) continue;
+            const host = settings.hostname;
+            if (!corsRules.some((rule) => rule.expression!.includes(`"${host}"`))) {
+                reportViolation(
+                    `Worker ${script.props.scriptName} answers CORS preflights for ${host}, but no enabled response header rule sets Access-Control-Allow-Origin for ${host}: browsers would refuse its other responses; add ${host} to the zone's http_response_headers_transform rules.`,
+                    script.urn,
                 );
             }
         }

@@ -6,6 +6,7 @@ import {
     cloudflarePageRuleSslStrict,
     cloudflareProxiedRecordTtlAuto,
     cloudflareVtexAcmeOverHttp,
+    cloudflareWorkerEdgeCorsHeaders,
     cloudflareWorkerNotOpenProxy,
     cloudflareWorkerRedirectsHttp,
     cloudflareWorkerRouteProxied,
@@ -52,6 +53,7 @@ export const policies: Policies = [
     cloudflareWorkerNotOpenProxy,
     cloudflareWorkerRedirectsHttp,
     cloudflareWorkerRouteProxied,
+    cloudflareWorkerEdgeCorsHeaders,
     cloudflareVtexAcmeOverHttp,
     // DNS
     dnsZonesLookedUpOnly,

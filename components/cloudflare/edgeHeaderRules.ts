@@ -54,7 +54,10 @@ function pathsWanting(site: Site, wanted: (r: Route) => boolean): string | undef
 }
 
 /** The requests of every site whose route wants the header: hostnames sharing a path condition share one `in` set. */
-function sitesCondition(sites: readonly OwnedSite[], wanted: (r: Route) => boolean): { condition: string; owners: string[] } | undefined {
+function sitesCondition(
+    sites: readonly OwnedSite[],
+    wanted: (r: Route) => boolean,
+): { condition: string; owner: string; hostCount: number } | undefined {
     const groups = new Map<string, { hosts: string[]; owners: Set<string> }>();
     for (const { owner, site } of sites) {
         const paths = pathsWanting(site, wanted);
@@ -71,17 +74,24 @@ function sitesCondition(sites: readonly OwnedSite[], wanted: (r: Route) => boole
         return paths === "" ? hosts : `(${hosts} and (${paths}))`;
     });
     const owners = [...new Set([...groups.values()].flatMap((g) => [...g.owners]))];
-    return { condition: parts.length === 1 ? parts[0] : `(${parts.join(" or ")})`, owners };
+    const hostCount = [...groups.values()].reduce((n, g) => n + g.hosts.length, 0);
+    return { condition: parts.length === 1 ? parts[0] : `(${parts.join(" or ")})`, owner: owners.join(", "), hostCount };
 }
 
-function checkedLength(rule: ZoneRuleSpec, hostCount: number): ZoneRuleSpec {
+const hostsText = (sites: { hostCount: number }) => `${sites.hostCount} hostname${sites.hostCount === 1 ? "" : "s"}`;
+
+/** A response header rule over `sites`, refused when its expression is longer than Cloudflare allows. */
+function responseHeaderRule(
+    sites: NonNullable<ReturnType<typeof sitesCondition>>,
+    rule: Pick<ZoneRuleSpec, "ref" | "description" | "expression" | "actionParameters">,
+): ZoneRuleSpec {
     if (rule.expression.length > maxExpressionLength) {
         throw new Error(
-            `the response header rule ${rule.ref} covers ${hostCount} hostnames and needs a ${rule.expression.length}-character expression; ` +
+            `the response header rule ${rule.ref} covers ${sites.hostCount} hostnames and needs a ${rule.expression.length}-character expression; ` +
                 `Cloudflare allows ${maxExpressionLength}: split the proxies across zones or stacks`,
         );
     }
-    return rule;
+    return { phase: "http_response_headers_transform", owner: sites.owner, action: "rewrite", ...rule };
 }
 
 /**
@@ -93,45 +103,31 @@ export function edgeResponseHeaderRules(sites: readonly OwnedSite[]): ZoneRuleSp
     const rules: ZoneRuleSpec[] = [];
     const cors = sitesCondition(sites, edgeCors);
     if (cors) {
-        const hosts = new Set(sites.filter((s) => pathsWanting(s.site, edgeCors) !== null).map((s) => s.site.hostname));
         rules.push(
-            checkedLength(
-                {
-                    phase: "http_response_headers_transform",
-                    owner: cors.owners.join(", "),
-                    ref: "edge-cors-allow-origin",
-                    description: `${cors.owners.join(", ")}: Access-Control-Allow-Origin where the origin sent none (CloudFront's CORS-with-preflight)`,
-                    expression: `${cors.condition} and ${hasRequestHeader("origin")} and not ${hasResponseHeader("access-control-allow-origin")}`,
-                    action: "rewrite",
-                    actionParameters: {
-                        headers: {
-                            "access-control-allow-origin": { operation: "set", expression: 'http.request.headers["origin"][0]' },
-                            // The allowed origin now depends on the request's Origin.
-                            vary: { operation: "add", value: "Origin" },
-                        },
+            responseHeaderRule(cors, {
+                ref: "edge-cors-allow-origin",
+                description: `first-party-proxy: Access-Control-Allow-Origin where the origin sent none, ${hostsText(cors)} (CloudFront's CORS-with-preflight)`,
+                expression: `${cors.condition} and ${hasRequestHeader("origin")} and not ${hasResponseHeader("access-control-allow-origin")}`,
+                actionParameters: {
+                    headers: {
+                        "access-control-allow-origin": { operation: "set", expression: 'http.request.headers["origin"][0]' },
+                        // The allowed origin now depends on the request's Origin.
+                        vary: { operation: "add", value: "Origin" },
                     },
                 },
-                hosts.size,
-            ),
+            }),
         );
     }
     const security = sitesCondition(sites, withSecurityHeaders);
     if (security) {
-        const hosts = new Set(sites.filter((s) => pathsWanting(s.site, withSecurityHeaders) !== null).map((s) => s.site.hostname));
         for (const [name, value] of securityHeaders) {
             rules.push(
-                checkedLength(
-                    {
-                        phase: "http_response_headers_transform",
-                        owner: security.owners.join(", "),
-                        ref: `edge-security-${name}`,
-                        description: `${security.owners.join(", ")}: ${name} where the origin sent none (CloudFront's SecurityHeadersPolicy)`,
-                        expression: `${security.condition} and not ${hasResponseHeader(name)}`,
-                        action: "rewrite",
-                        actionParameters: { headers: { [name]: { operation: "set", value } } },
-                    },
-                    hosts.size,
-                ),
+                responseHeaderRule(security, {
+                    ref: `edge-security-${name}`,
+                    description: `first-party-proxy: ${name} where the origin sent none, ${hostsText(security)} (CloudFront's SecurityHeadersPolicy)`,
+                    expression: `${security.condition} and not ${hasResponseHeader(name)}`,
+                    actionParameters: { headers: { [name]: { operation: "set", value } } },
+                }),
             );
         }
     }

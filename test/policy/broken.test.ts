@@ -296,6 +296,24 @@ describe("policy pack catches broken resources", function () {
             await expectViolation(eager, "cloudflare-worker-route-proxied", "record s.example.com does not depend on the Worker route s.example.com/*");
         });
 
+        it("cloudflare-worker-edge-cors-headers: a PostHog Worker whose hostname left the zone's CORS rule", async () => {
+            const broken = withChangedInputs(
+                workers,
+                (r) => r.type === T.ruleset && r.inputs.phase === "http_response_headers_transform",
+                (i) => {
+                    const rule = i.rules.find((x: any) => x.ref === "edge-cors-allow-origin");
+                    rule.expression = rule.expression.replace('"e.example.com" ', "");
+                },
+            );
+            await expectViolation(broken, "cloudflare-worker-edge-cors-headers", "e.example.com", "Access-Control-Allow-Origin", "preflights");
+            const disabled = withChangedInputs(
+                workers,
+                (r) => r.type === T.ruleset && r.inputs.phase === "http_response_headers_transform",
+                (i) => (i.rules.find((x: any) => x.ref === "edge-cors-allow-origin").enabled = false),
+            );
+            await expectViolation(disabled, "cloudflare-worker-edge-cors-headers", "r.example.com", "no enabled response header rule");
+        });
+
         it("cloudflare-vtex-acme-over-http: the store's redirect rule also redirects the ACME challenge", async () => {
             const broken = withChangedInputs(
                 workers,
