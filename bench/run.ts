@@ -51,7 +51,7 @@ const cli = new Command("bench")
         "Benchmark the proxies on 127.0.0.1 and write bench/results.md: about 3-4 minutes, plus the test suite's own time " +
             "(--skip-test-suite to leave it out).",
     )
-    .option("--rounds <n>", "interleaved rounds per variant and workload", "4")
+    .option("--rounds <n>", "interleaved rounds per variant and workload", "5")
     .option("--seconds <s>", "seconds per round", "2")
     .option("--connections <n>", "concurrent connections of the load generator", "50")
     .option("--skip-test-suite", "do not time `npm test`")

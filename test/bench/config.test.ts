@@ -124,13 +124,16 @@ describe("bench: report", () => {
         ],
     };
 
-    it("compares medians of our Worker with the bare Worker's, by throughput and by CPU per request", () => {
+    it("compares our Worker with the bare Worker round by round, by throughput and by CPU per request: median of the ratios", () => {
         assert.strictEqual(median([3, 1, 2]), 2);
         assert.strictEqual(median([4, 1, 3, 2]), 2.5);
         const [segment, posthog] = targetChecks([event]);
         assert.strictEqual(segment.vendor, "segment");
-        assert.strictEqual(segment.throughputRatio, 3900 / 4000);
-        assert.strictEqual(segment.cpuRatio, 210 / 215);
+        // Rounds: 3900/4000, 3950/4100, 2000/3000 (a round slow for both does not sink the median).
+        assert.strictEqual(segment.throughputRatio, 3950 / 4100);
+        assert.strictEqual(segment.cpuRatio, 200 / 205);
+        assert.strictEqual(posthog.throughputRatio, 3100 / 4100);
+        assert.strictEqual(posthog.cpuRatio, 210 / 300);
         assert.ok(segment.throughputPass && segment.cpuPass);
         assert.ok(!posthog.throughputPass && !posthog.cpuPass);
     });
@@ -162,8 +165,8 @@ describe("bench: report", () => {
         const text = renderReport(results);
         assert.match(text, /\| CPU \| Test CPU, 2 cores \|/);
         assert.match(text, /\| Node\.js \| v20\.20\.2 \|/);
-        assert.match(text, /\| event \| segment \| 98% \| PASS \| 98% \| PASS \|/);
-        assert.match(text, /\| event \| posthog \| 78% \| FAIL \| 70% \| FAIL \|/);
+        assert.match(text, /\| event \| segment \| 96% \| PASS \| 98% \| PASS \|/);
+        assert.match(text, /\| event \| posthog \| 76% \| FAIL \| 70% \| FAIL \|/);
         assert.match(text, /Overall: throughput FAIL, CPU per request FAIL/);
         assert.match(text, /\| bare pass-through Worker \| `\/x` \| 4,000 \|/);
         assert.match(text, /not timed: skipped with --skip-test-suite/);
