@@ -17,10 +17,12 @@ const handlerSource = String.raw`
 // Connection-scoped headers (RFC 9110 7.6.1), and request headers that must not reach a vendor: the viewer's Host,
 // Expect (workerd would relay the origin's interim 100 Continue as the final response), Cloudflare's loop marker,
 // client-supplied forwarding claims, and path overrides some backends honour. cf-* and x-forwarded-* go too.
+// Content-Length is framing, not content: fetch() frames the upstream request from the body it is given (the viewer's
+// declared length when there was one, chunked when not), and a copied header costs workerd a conversion for nothing.
 const droppedRequestHeaders = new Set([
     "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
     "transfer-encoding", "upgrade", "host", "expect", "cdn-loop", "forwarded", "x-real-ip", "x-original-url",
-    "x-rewrite-url",
+    "x-rewrite-url", "content-length",
 ]);
 
 const cacheableMethods = ${JSON.stringify(cacheableMethods)};

@@ -70,5 +70,27 @@ describe("Worker request bodies: Amplitude replay batches", () => {
         assert.equal(seen.host, "api-sr.amplitude.com");
         assert.equal(seen.bodyBytes, 10 * MiB);
         assert.equal(seen.bodySha256, batch.sha256);
+        // A body of unknown length goes on as it came: chunked, with no length made up.
+        assert.equal(seen.headers["content-length"], undefined);
+        assert.equal(seen.headers["transfer-encoding"], "chunked");
+    });
+});
+
+describe("Worker request bodies: a small event batch over a real socket", () => {
+    const get = useProxyWorker(vendorSite("segment", "us", "s.example.com"), { asSiteOverHttps: true });
+
+    it("keeps the declared length and the body, whatever Content-Length the header list carried", async () => {
+        const { origin, worker } = get();
+        const body = JSON.stringify({ batch: [{ type: "track", event: "Signed Up" }] });
+        const response = await rawRequest(worker.entry, "/v1/batch", {
+            method: "POST",
+            headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+            body: Readable.from([Buffer.from(body)]),
+        });
+        assert.equal(response.status, 200);
+        const [seen] = origin.requests;
+        assert.equal(seen.headers["content-length"], String(Buffer.byteLength(body)));
+        assert.equal(seen.headers["transfer-encoding"], undefined);
+        assert.equal(seen.bodyBytes, Buffer.byteLength(body));
     });
 });
