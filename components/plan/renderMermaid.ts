@@ -126,7 +126,10 @@ function worker(children: PlannedResource[], script: PlannedResource): DiagramCd
         hosts: hosts.sort((a, b) => (a.host < b.host ? -1 : 1)),
         routes: (settings.routes ?? []).map((r: Inputs) => ({
             pattern: r.pathPattern,
-            note: r.redirectHttp === false ? "HTTP allowed" : undefined,
+            note:
+                [r.redirectHttp === false ? "HTTP allowed" : undefined, r.cors === "edgePreflight" ? "edge CORS (zone header rules)" : undefined]
+                    .filter(Boolean)
+                    .join(", ") || undefined,
             origin: settings.origins?.[r.originId]?.baseUrl ?? `origin ${r.originId}`,
         })),
     };

@@ -109,9 +109,10 @@ describe("plan --mermaid", function () {
         // The hostname's proxied record only brings requests to the route: it is not drawn as proxied DNS of its own.
         assert.deepEqual(posthogEu.cdns.map((c) => c.kind), ["worker"]);
         assert.deepEqual(posthogEu.cdns[0].hosts, [{ host: "e.eu.example.com", via: "Workers route e.eu.example.com/*" }]);
+        // The assets routes' CORS and security headers come from the zone's response header rules, not the Worker.
         assert.deepEqual(routesOf(posthogEu), [
-            ["/static/*", "https://eu-assets.i.posthog.com", undefined],
-            ["/array/*", "https://eu-assets.i.posthog.com", undefined],
+            ["/static/*", "https://eu-assets.i.posthog.com", "edge CORS (zone header rules)"],
+            ["/array/*", "https://eu-assets.i.posthog.com", "edge CORS (zone header rules)"],
             ["*", "https://eu.i.posthog.com", undefined],
         ]);
         assert.deepEqual(
