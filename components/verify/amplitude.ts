@@ -50,12 +50,15 @@ export function servedFromCache(response: ProbeResponse): string | undefined {
 export function evaluateConfig(response: ProbeResponse, env: CheckEnv, knownKey: boolean): Outcome {
     const problem = notFromVendor(response, env);
     if (problem) return problem;
-    const seen = describe(response, "content-type", "cache-control");
+    const seen = describe(response, "content-type", "cache-control", "access-control-allow-origin");
     if (response.status === 403) return fail(seen, fixes.hostRefused("amplitude", env.cdn));
     const cached = servedFromCache(response);
     if (cached) return fail(`${seen}; ${cached}: the configuration came from the edge cache`, fixes.amplitudeConfigCached(env.cdn));
     if (response.status === 200) {
         if (!isJson(response)) return fail(`${seen}: expected JSON configuration`, fixes.amplitudeConfigRoute());
+        if (!header(response, "access-control-allow-origin")) {
+            return fail(`${seen}: no Access-Control-Allow-Origin, so the browser SDK cannot read it`, fixes.cors("amplitude", env.cdn));
+        }
         return pass(seen);
     }
     if (knownKey || response.status === 404) return fail(`${seen}: expected 200 with JSON configuration`, fixes.amplitudeConfigRoute());

@@ -153,12 +153,12 @@ export const fixes = {
             case "posthog":
                 return byCdn(cdn, {
                     cloudfront: "Response headers policy CORS-with-preflight-and-SecurityHeadersPolicy on /static/* and /array/*, Origin in the cache policy; if errors persist, a custom response headers policy with Access-Control-Allow-Headers * (seed 002, CORS errors).",
-                    cloudflare: "The Worker must pass the origin's CORS headers through and answer preflights on /static/* and /array/* (redeploy the generated Worker) (seed 002, CORS errors).",
+                    cloudflare: "The Worker must answer preflights on /static/* and /array/* (redeploy the generated Worker), and the zone's Response Header Transform Rules must add Access-Control-Allow-Origin for this hostname (`pulumi up` restores the http_response_headers_transform ruleset; rules added there by hand are replaced) (seed 002, CORS errors).",
                 });
             case "amplitude":
                 return byCdn(cdn, {
                     cloudfront: "Response headers policy CORS-with-preflight-and-SecurityHeadersPolicy with OPTIONS allowed: add Access-Control-Allow-Origin and related headers to proxy responses (seed 003, CORS errors).",
-                    cloudflare: "The Worker must answer preflights with Access-Control-Allow-Origin and related headers (redeploy the generated Worker) (seed 003, CORS errors).",
+                    cloudflare: "The Worker must answer preflights with Access-Control-Allow-Origin and related headers (redeploy the generated Worker), and the zone's Response Header Transform Rules must add them to other responses for this hostname (`pulumi up` restores the http_response_headers_transform ruleset) (seed 003, CORS errors).",
                 });
             case "vtex":
                 return "The store serves its own pages: CORS is VTEX's, not the proxy's.";

@@ -60,6 +60,9 @@ export function evaluateArrayConfig(response: ProbeResponse, env: CheckEnv, know
     if (response.status === 200) {
         if (!cacheControl) return fail(`${seen}: no cache-control, so browsers may keep stale SDK config for days`, fixes.posthogArrayCacheControl(region));
         if (!isJson(response)) return fail(`${seen}: the body is not JSON config`, fixes.posthogArrayCacheControl(region));
+        if (!header(response, "access-control-allow-origin")) {
+            return fail(`${seen}: no Access-Control-Allow-Origin, so the browser SDK cannot read its config`, fixes.cors("posthog", env.cdn));
+        }
         return pass(seen);
     }
     if (knownToken) return fail(`${seen}: expected 200 with the project's config; is the token right?`, fixes.posthogArrayCacheControl(region));

@@ -44,7 +44,7 @@ describe("verify, end to end against the generated Worker", function () {
     /** Runs `fn` with another Worker (for a changed route table) serving `hostname`, then puts the original back. */
     const withSite = async <T>(hostname: string, site: Site, fn: () => Promise<T>): Promise<T> => {
         const original = fx.sites[hostname];
-        fx.sites[hostname] = workerSite(await fx.worker(site), hostname);
+        fx.sites[hostname] = workerSite(await fx.worker(site), { ...site, hostname });
         try {
             return await fn();
         } finally {
@@ -146,6 +146,20 @@ describe("verify, end to end against the generated Worker", function () {
             const preflight = row(rows, "amplitude", "CORS preflight");
             assert.equal(preflight.ok, false);
             assert.match(preflight.fix, /CORS-with-preflight-and-SecurityHeadersPolicy/);
+        });
+
+        it("no CORS headers on remote config when the zone's response header rules miss the hostname", async () => {
+            // The vendors' config endpoints send no Access-Control-Allow-Origin of their own (the seeds add it at the
+            // edge): without edge CORS for the hostname, the browser SDK could not read its config.
+            const withoutEdgeCors = (site: Site): Site => ({ ...site, routes: site.routes.map((r) => ({ ...r, cors: { mode: "origin" as const } })) });
+            const posthog = await withSite(hosts.posthog, withoutEdgeCors(sites.posthog), () => run(["posthog"], withKeys, "cloudflare-worker"));
+            const config = row(posthog, "posthog", "GET /array/<token>/config");
+            assert.equal(config.ok, false);
+            assert.match(config.detail, /no Access-Control-Allow-Origin/);
+            assert.match(config.fix, /Response Header Transform Rules must add Access-Control-Allow-Origin for this hostname/);
+            const amplitude = await withSite(hosts.amplitude, withoutEdgeCors(sites.amplitude), () => run(["amplitude"], withKeys, "cloudflare-worker"));
+            assert.match(row(amplitude, "amplitude", "GET /config?api_key=...").fix, /Response Header Transform Rules must add them/);
+            // With the rules in place both pass: "a healthy deployment" above.
         });
 
         it("a Set-Cookie added in front of the vendor (but not on VTEX, whose cookies are the store's)", async () => {

@@ -1,8 +1,10 @@
 import http, { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import https from "node:https";
 import { AddressInfo } from "node:net";
+import { edgeResponseHeaderRules } from "../../../components/cloudflare/edgeHeaderRules";
 import { selectRouteIndex } from "../../../components/model/pathPattern";
 import { Site } from "../../../components/model/types";
+import { applyResponseHeaderRules } from "../../cloudflare/responseHeaderRules";
 import { ProxyWorker } from "../../cloudflare/worker/proxyWorker";
 
 /*
@@ -102,8 +104,13 @@ const cloudflare1014: EdgeReply = {
 
 const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"]);
 
-/** The generated Worker as the site: each request goes through workerd with the viewer's scheme. */
-export function workerSite(worker: ProxyWorker, hostname: string): EdgeSite {
+/**
+ * The generated Worker as the site: each request goes through workerd with the viewer's scheme, then the zone's
+ * response header rules for the site (edge CORS, security headers) apply to its response, as on Cloudflare.
+ */
+export function workerSite(worker: ProxyWorker, site: Site): EdgeSite {
+    const hostname = site.hostname;
+    const rules = edgeResponseHeaderRules([{ owner: "verify", site }]);
     return async (scheme, request) => {
         const headers: [string, string][] = [];
         for (const [name, value] of Object.entries(request.headers)) {
@@ -117,8 +124,15 @@ export function workerSite(worker: ProxyWorker, hostname: string): EdgeSite {
             body: hasBody ? request.body : undefined,
             redirect: "manual",
         });
+        const viewer = Object.fromEntries(headers.map(([name, value]) => [name, value]));
+        const pathname = new URL(request.path, "http://x").pathname;
+        const decorated = applyResponseHeaderRules(
+            rules,
+            { host: hostname, path: pathname, https: scheme === "https", method: request.method, headers: viewer },
+            response.headers as unknown as Headers,
+        );
         const out: OutgoingHttpHeaders = {};
-        response.headers.forEach((value, name) => {
+        decorated.forEach((value, name) => {
             if (!hopByHop.has(name) && name !== "set-cookie") out[name] = value;
         });
         const cookies = response.headers.getSetCookie();

@@ -72,9 +72,9 @@ export async function startVerifyFixture(): Promise<VerifyFixture> {
     };
     const [posthog, segment, amplitude] = await Promise.all([worker(sites.posthog), worker(sites.segment), worker(sites.amplitude)]);
     const edgeSites: Record<string, EdgeSite> = {
-        [hosts.posthog]: workerSite(posthog, hosts.posthog),
-        [hosts.segment]: workerSite(segment, hosts.segment),
-        [hosts.amplitude]: workerSite(amplitude, hosts.amplitude),
+        [hosts.posthog]: workerSite(posthog, sites.posthog),
+        [hosts.segment]: workerSite(segment, sites.segment),
+        [hosts.amplitude]: workerSite(amplitude, sites.amplitude),
         [hosts.vtex]: hostKeepingSite(sites.vtex, origin.address, vtexFaults),
     };
     const edge = await startEdge({ sites: edgeSites, tls: { cert: pki.edge.cert, key: pki.edge.key }, cloudflareHeaders: true });
