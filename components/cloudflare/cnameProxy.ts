@@ -7,7 +7,7 @@ import { Origin, ProxySpec, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
 import { edgeCertificateNotes } from "./edgeCertificates";
 import { siteResourceName } from "./names";
-import { cacheBypassRules, httpsRedirectRules, strictSslRule, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
+import { cacheBypassRules, httpsRedirectRules, requireZoneRules, strictSslRule, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
 
 /** The one upstream a proxied CNAME can point at: every route of the site must go to the same hostname. */
 export function cnameTarget(site: Site): Origin {
@@ -82,12 +82,4 @@ export class CnameProxy extends pulumi.ComponentResource {
         ]);
         this.registerOutputs({ outputs: this.outputs });
     }
-}
-
-/** Checks that the shared rulesets hold `rules`; returns their phases. */
-export function requireZoneRules(owner: string, zoneRules: ZoneRules | undefined, rules: readonly ZoneRuleSpec[]) {
-    if (!zoneRules) {
-        throw new Error(`${owner}: needs zone rules (${rules.map((r) => r.ref).join(", ")}); pass the zone's ZoneRules built with them`);
-    }
-    return zoneRules.phasesFor(owner, rules);
 }

@@ -5,12 +5,11 @@ import { ProxyComponentType, RecordOwner } from "../dns/recordAliases";
 import { DnsZone } from "../dns/zone";
 import { ProxySpec } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
-import { requireZoneRules } from "./cnameProxy";
 import { edgeCertificateNotes } from "./edgeCertificates";
 import { edgeResponseHeaderNotes, edgeResponseHeaderRules } from "./edgeHeaderRules";
 import { siteResourceName } from "./names";
 import { planPageRules, PlannedPageRule, validatePageRules } from "./pageRules";
-import { httpsRedirectRules, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
+import { httpsRedirectRules, requireZoneRules, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
 
 /**
  * The zone rules a PageRuleProxy needs: HTTP→HTTPS redirects. A page rule's "Always Use HTTPS" cannot be combined

@@ -6,13 +6,12 @@ import { DnsZone } from "../dns/zone";
 import { defaultOrigin } from "../model/proxySpec";
 import { ProxySpec, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
-import { requireZoneRules } from "./cnameProxy";
 import { edgeCertificateNotes } from "./edgeCertificates";
 import { edgeResponseHeaderNotes, edgeResponseHeaderRules } from "./edgeHeaderRules";
 import { siteResourceName, workerScriptName } from "./names";
 import { workerSettings } from "./worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "./worker/source";
-import { ZoneRules, zoneRulesNotes } from "./zoneRules";
+import { requireZoneRules, ZoneRules, zoneRulesNotes } from "./zoneRules";
 
 export interface WorkerProxyArgs {
     /** The neutral description of the proxy, from `buildProxySpec`; every origin must take its own Host (not VTEX). */

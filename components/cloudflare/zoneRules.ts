@@ -259,3 +259,11 @@ function hostnamesIn(expression: string): string[] {
     }
     return names;
 }
+
+/** Checks that the shared rulesets hold `rules`; returns their phases. */
+export function requireZoneRules(owner: string, zoneRules: ZoneRules | undefined, rules: readonly ZoneRuleSpec[]): ZonePhase[] {
+    if (!zoneRules) {
+        throw new Error(`${owner}: needs zone rules (${rules.map((r) => r.ref).join(", ")}); pass the zone's ZoneRules built with them`);
+    }
+    return zoneRules.phasesFor(owner, rules);
+}

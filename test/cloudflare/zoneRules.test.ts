@@ -1,11 +1,12 @@
 import * as assert from "assert";
-import { cnameProxyZoneRules, cnameTarget, requireZoneRules } from "../../components/cloudflare/cnameProxy";
+import { cnameProxyZoneRules, cnameTarget } from "../../components/cloudflare/cnameProxy";
 import { pageRuleProxyZoneRules } from "../../components/cloudflare/pageRuleProxy";
 import {
     cacheBypassRules,
     httpsRedirectRules,
     pathCondition,
     quote,
+    requireZoneRules,
     routeConditions,
     rulesByPhase,
     zoneRulesNotes,
