@@ -225,7 +225,21 @@ export const cloudflareWorkerRouteProxied: StackValidationPolicy = {
     },
 };
 
-type RulesetRuleView = { expression?: string; action?: string; enabled?: boolean; actionParameters?: { headers?: Record<string, { operation?: string }> } };
+/** A zone rule as the policies read it from a Ruleset's inputs. */
+type RulesetRuleView = {
+    readonly expression: string;
+    readonly action?: string;
+    readonly enabled?: boolean;
+    readonly actionParameters?: { readonly headers?: Record<string, { readonly operation?: string }> };
+};
+
+/** The enabled rules with an expression and `action` in the stack's Rulesets of `phase`, each with its ruleset. */
+function enabledZoneRules(resources: readonly PolicyResource[], phase: string, action: string): { ruleset: PolicyResource; rule: RulesetRuleView }[] {
+    return resources
+        .filter((r) => r.isType(cloudflare.Ruleset) && r.props.phase === phase)
+        .flatMap((r) => ((r.props.rules ?? []) as Partial<RulesetRuleView>[]).map((rule) => ({ ruleset: r, rule })))
+        .filter((x): x is { ruleset: PolicyResource; rule: RulesetRuleView } => x.rule.action === action && x.rule.enabled !== false && typeof x.rule.expression === "string");
+}
 
 export const cloudflareWorkerEdgeCorsHeaders: StackValidationPolicy = {
     name: "cloudflare-worker-edge-cors-headers",
@@ -233,21 +247,14 @@ export const cloudflareWorkerEdgeCorsHeaders: StackValidationPolicy = {
         "A Worker with edge CORS routes (PostHog assets, Amplitude) has a response header rule in the zone that sets Access-Control-Allow-Origin for its hostname: the Worker answers preflights only, and returns the origin's other responses unchanged.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const corsRules = args.resources
-            .filter((r) => r.isType(cloudflare.Ruleset) && r.props.phase === "http_response_headers_transform")
-            .flatMap((r) => (r.props.rules ?? []) as RulesetRuleView[])
-            .filter(
-                (rule) =>
-                    rule.action === "rewrite" &&
-                    rule.enabled !== false &&
-                    typeof rule.expression === "string" &&
-                    rule.actionParameters?.headers?.["access-control-allow-origin"]?.operation === "set",
-            );
+        const corsRules = enabledZoneRules(args.resources, "http_response_headers_transform", "rewrite")
+            .map(({ rule }) => rule)
+            .filter((rule) => rule.actionParameters?.headers?.["access-control-allow-origin"]?.operation === "set");
         for (const script of args.resources.filter((r) => r.isType(cloudflare.WorkersScript))) {
             const { settings } = readWorkerSettings(script.props as WorkersScriptProps);
             if (!settings || typeof settings.hostname !== "string" || !settings.routes.some((r) => r.cors === "edgePreflight")) continue;
             const host = settings.hostname;
-            if (!corsRules.some((rule) => rule.expression!.includes(`"${host}"`))) {
+            if (!corsRules.some((rule) => rule.expression.includes(`"${host}"`))) {
                 reportViolation(
                     `Worker ${script.props.scriptName} answers CORS preflights for ${host}, but no enabled response header rule sets Access-Control-Allow-Origin for ${host}: browsers would refuse its other responses; add ${host} to the zone's http_response_headers_transform rules.`,
                     script.urn,
@@ -283,18 +290,15 @@ export const cloudflareVtexAcmeOverHttp: StackValidationPolicy = {
         const stores = args.resources.filter(
             (r) => r.isType(cloudflare.DnsRecord) && r.props.proxied === true && vendorOfHost(r.props.content) === "vtex",
         );
-        const redirects = args.resources
-            .filter((r) => r.isType(cloudflare.Ruleset) && r.props.phase === "http_request_dynamic_redirect")
-            .flatMap((r) => ((r.props.rules ?? []) as { expression?: string; action?: string; enabled?: boolean }[]).map((rule) => ({ ruleset: r, rule })))
-            .filter(({ rule }) => rule.action === "redirect" && rule.enabled !== false && typeof rule.expression === "string");
+        const redirects = enabledZoneRules(args.resources, "http_request_dynamic_redirect", "redirect");
         for (const store of stores) {
             const host = String(store.props.name);
-            const own = redirects.filter(({ rule }) => rule.expression!.includes(`http.host eq "${host}"`));
+            const own = redirects.filter(({ rule }) => rule.expression.includes(`http.host eq "${host}"`));
             if (own.length === 0) {
                 reportViolation(`VTEX store ${host} is proxied but no redirect rule sends its plain-HTTP viewers to HTTPS.`, store.urn);
             }
             for (const { ruleset, rule } of own) {
-                if (expressionMayMatchPath(rule.expression!, host, acmeChallengePrefix)) {
+                if (expressionMayMatchPath(rule.expression, host, acmeChallengePrefix)) {
                     reportViolation(
                         `redirect rule "${rule.expression}" can redirect ${host}${acmeChallengePrefix}*: add "not starts_with(${pathField}, \\"${acmeChallengePrefix}\\")" so VTEX's certificate challenge stays on plain HTTP.`,
                         ruleset.urn,
