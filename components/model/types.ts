@@ -77,11 +77,30 @@ export type CorsIntent =
           readonly securityHeaders: boolean;
       };
 
+/**
+ * How a public path becomes the vendor's path upstream: a path that starts with `from` is sent with `from` replaced
+ * by `to`; the query string is kept as it is. Both start and end with `/` (see pathRewrite.ts).
+ */
+export interface PathRewrite {
+    readonly from: string;
+    readonly to: string;
+}
+
 /** One path rule: requests whose path matches `pathPattern` go to `originId`. */
 export interface Route {
-    /** CloudFront path pattern syntax (`*` any run of characters, `?` one character), matched case-sensitively. */
+    /**
+     * The public path pattern viewers request, in CloudFront path pattern syntax (`*` any run of characters, `?` one
+     * character), matched case-sensitively.
+     */
     readonly pathPattern: string;
     readonly originId: string;
+    /** Absent: the origin sees the viewer's path unchanged (the vendor's own layout). */
+    readonly rewrite?: PathRewrite;
+    /**
+     * `notFound`: the edge answers 404 itself and no request reaches an origin (paths outside a public layout's
+     * prefix). `originId` still names the origin CloudFront's default behaviour must point at.
+     */
+    readonly answer?: "notFound";
     readonly methods: MethodSet;
     /** Whether OPTIONS responses may be cached along with GET and HEAD (the seeds tick it for PostHog and Amplitude). */
     readonly cacheOptions: boolean;
