@@ -15,7 +15,7 @@ const cli = new Command("plan")
     .option("-c, --config-file <path>", "a stack settings file to read instead of Pulumi.<stack>.yaml")
     .option("--json", "print exactly one JSON document {resources, outputs} on stdout")
     .option("--mermaid", "print a Mermaid flowchart of the planned resources: hostnames → CDN → routes → origins")
-    .addHelpText("after", "\nExamples:\n  npm run plan -- --stack dev\n  npm run plan -- --config-file examples/cloudflare-worker.yaml --json\n  npm run plan -- --stack dev --mermaid");
+    .addHelpText("after", "\nExamples:\n  npx first-party-proxy plan --stack dev\n  npx first-party-proxy plan --config-file examples/cloudflare-worker.yaml --json\n  npx first-party-proxy plan --stack dev --mermaid");
 
 async function main(): Promise<void> {
     cli.parse();

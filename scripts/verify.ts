@@ -20,7 +20,7 @@ const cli = new Command("verify")
             "event unless --send-test-event is given.",
     )
     .option("-s, --stack <name>", "read the proxies from `pulumi stack output --json --stack <name>` (needs the Pulumi CLI)")
-    .option("--outputs <file>", "read the proxies from this file: the JSON of `pulumi stack output --json` (or of `npm run plan -- --json`)")
+    .option("--outputs <file>", "read the proxies from this file: the JSON of `pulumi stack output --json` (or of `npx first-party-proxy plan --json`)")
     .option("--proxy <name...>", "only these proxies of the outputs")
     .option("--url <url>", "a proxy built elsewhere: its https URL (with --vendor)")
     .addOption(new Option("--vendor <vendor>", "the vendor behind --url").choices(["segment", "posthog", "amplitude", "vtex"]))
@@ -43,10 +43,10 @@ const cli = new Command("verify")
         [
             "",
             "Examples:",
-            "  npm run verify -- --stack prod",
-            "  npm run verify -- --outputs outputs.json --token phc_XXXX --write-key XXXX",
-            "  npm run verify -- --url https://e.example.com --vendor posthog --region eu",
-            "  npm run verify -- --vendor segment --cdn-url https://cdn.example.com --api-url https://api.example.com",
+            "  npx first-party-proxy verify --stack prod",
+            "  npx first-party-proxy verify --outputs outputs.json --token phc_XXXX --write-key XXXX",
+            "  npx first-party-proxy verify --url https://e.example.com --vendor posthog --region eu",
+            "  npx first-party-proxy verify --vendor segment --cdn-url https://cdn.example.com --api-url https://api.example.com",
             "",
             "Exit status: 0 all checks passed (skipped ones don't count), 1 a check failed, 2 bad arguments or outputs.",
         ].join("\n"),

@@ -16,7 +16,7 @@ function plan(...args: string[]) {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("npm run plan", () => {
+describe("first-party-proxy plan", () => {
     it("--stack dev --json prints exactly one JSON document of resources and outputs", () => {
         const { status, stdout, stderr } = plan("--stack", "dev", "--json");
         assert.strictEqual(status, 0, stderr);

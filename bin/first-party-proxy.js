@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The package's command line: `first-party-proxy plan|verify [options]`. It runs the TypeScript scripts in this
+// process under ts-node's transpile-only hook, as the npm scripts do, so its stdout is only what the command prints
+// (no npm banner): `npx first-party-proxy plan --stack dev --json` is exactly one JSON document.
+"use strict";
+const path = require("path");
+const { Command } = require("commander");
+
+const root = path.resolve(__dirname, "..");
+const commands = {
+    plan: ["scripts/plan.ts", "plan a stack offline under Pulumi's runtime mocks (no CLI, account or credentials)"],
+    verify: ["scripts/verify.ts", "probe deployed proxies the way the vendors' own checkpoints do"],
+};
+
+function run(name, args) {
+    require("ts-node").register({ transpileOnly: true, projectSearchDir: root });
+    const [script] = commands[name];
+    const file = path.join(root, script);
+    // The script parses process.argv as `node <script> <args…>`, as under `npm run <name> -- <args…>`.
+    process.argv = [process.argv[0], file, ...args];
+    require(file);
+}
+
+const cli = new Command("first-party-proxy")
+    .description("Serve analytics vendors from your own domain: offline plan and post-deploy checks.")
+    .enablePositionalOptions()
+    .addHelpText("after", "\nEach command has its own --help, e.g. `first-party-proxy plan --help`.");
+for (const [name, [, description]] of Object.entries(commands)) {
+    cli.command(name)
+        .description(description)
+        .helpOption(false)
+        .allowUnknownOption()
+        .allowExcessArguments()
+        .passThroughOptions()
+        .argument("[options...]", `the options of ${name} (see \`first-party-proxy ${name} --help\`)`)
+        .action((args) => run(name, args));
+}
+cli.parse();
