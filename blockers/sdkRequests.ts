@@ -1,0 +1,81 @@
+/*
+ * The requests each vendor's SDK makes first, as URLs built from its settings (the `sdk` output of a proxy, or the
+ * vendor's own hostnames). The real-SDK run (blockers/browser.ts) records what the SDKs actually request; this list is
+ * the part of it that `npm test` checks without a browser, each path as the SDK appends it to its setting:
+ * - Segment analytics.js: the snippet's script, `<cdnURL>/v1/projects/<key>/settings`, events to `https://<apiHost>/t`.
+ * - PostHog posthog-js: the snippet's `<api_host>/static/array.js` (or `snippetSrc`), `<api_host>/flags/?v=2`,
+ *   events to `<api_host>/e/`, recordings to `<api_host>/s/`.
+ * - Amplitude Session Replay: its remote config at `configServerUrl`, recordings to `trackServerUrl`.
+ */
+import { SdkSettings, VendorRegion } from "../components/model/types";
+import { vendorPresets } from "../components/vendors";
+import { RequestType } from "./engine";
+
+export interface SdkRequest {
+    /** What the request is for, in the report's words. */
+    readonly what: string;
+    readonly url: string;
+    readonly type: RequestType;
+}
+
+/** Stand-ins for the keys users paste. */
+export const keys = { segment: "wk_demo0123456789", posthog: "phc_demo0123456789", amplitude: "amp_demo0123456789" } as const;
+
+export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
+    switch (sdk.vendor) {
+        case "segment": {
+            const { snippetSrc, cdnURL, apiHost } = sdk;
+            if (!snippetSrc || !cdnURL || !apiHost) return [];
+            return [
+                { what: "analytics.js", url: snippetSrc.replace("<WRITE_KEY>", keys.segment), type: "script" },
+                { what: "settings", url: `${cdnURL}/v1/projects/${keys.segment}/settings`, type: "xmlhttprequest" },
+                { what: "event", url: `https://${apiHost}/t`, type: "xmlhttprequest" },
+            ];
+        }
+        case "posthog": {
+            const snippetSrc = (sdk as { snippetSrc?: string }).snippetSrc ?? `${sdk.api_host}/static/array.js`;
+            return [
+                { what: "array.js", url: snippetSrc, type: "script" },
+                { what: "flags", url: `${sdk.api_host}/flags/?v=2&config=true`, type: "xmlhttprequest" },
+                { what: "event", url: `${sdk.api_host}/e/`, type: "xmlhttprequest" },
+                { what: "recording", url: `${sdk.api_host}/s/`, type: "xmlhttprequest" },
+            ];
+        }
+        case "amplitude":
+            return [
+                { what: "replay config", url: sdk.configServerUrl, type: "xmlhttprequest" },
+                { what: "recording", url: sdk.trackServerUrl, type: "xmlhttprequest" },
+            ];
+        case "vtex":
+            return [];
+    }
+}
+
+export type AnchorVendor = "segment" | "posthog" | "amplitude";
+
+/**
+ * The SDK settings that point at the vendor's own hostnames (what the SDKs use when no proxy is configured), from the
+ * presets' endpoints: the anchor every proxy is compared with.
+ */
+export function vendorHostSdk(vendor: AnchorVendor, region: VendorRegion = "us"): SdkSettings {
+    const e = vendorPresets[vendor].endpoints[region]!;
+    switch (vendor) {
+        case "segment":
+            return {
+                vendor,
+                snippetSrc: `https://${e.cdn}/analytics.js/v1/<WRITE_KEY>/analytics.min.js`,
+                cdnURL: `https://${e.cdn}`,
+                apiHost: `${e.api}/v1`,
+            };
+        case "posthog":
+            // PostHog's snippet loads array.js from the assets host of a `<region>.i.posthog.com` api_host.
+            return { vendor, api_host: `https://${e.main}`, ui_host: `https://${region}.posthog.com`, snippetSrc: `https://${e.assets}/static/array.js` } as SdkSettings;
+        case "amplitude":
+            return {
+                vendor,
+                trackServerUrl: `https://${e.track}/sessions/v2/track`,
+                configServerUrl: `https://${e.config}/config`,
+                cspConnectSrc: `https://${e.track} https://${e.config}`,
+            };
+    }
+}
