@@ -2,7 +2,7 @@ import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { project } from "../components/config/load";
-import { planProgram } from "../components/plan/mockPlan";
+import { planProgram, presentPlan } from "../components/plan/mockPlan";
 import { renderMermaid } from "../components/plan/renderMermaid";
 import { renderTree } from "../components/plan/renderTree";
 import { readStackSettings, stackSettingsFile } from "../components/plan/stackSettings";
@@ -13,7 +13,7 @@ const cli = new Command("plan")
     .description("Plan a stack offline under Pulumi's runtime mocks: no CLI, account or credentials needed.")
     .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to read", "dev")
     .option("-c, --config-file <path>", "a stack settings file to read instead of Pulumi.<stack>.yaml")
-    .option("--json", "print exactly one JSON document {resources, outputs} on stdout")
+    .option("--json", "print exactly one JSON document {resources, outputs, mock} on stdout")
     .option("--mermaid", "print a Mermaid flowchart of the planned resources: hostnames → CDN → routes → origins")
     .addHelpText("after", "\nExamples:\n  npx first-party-proxy plan --stack dev\n  npx first-party-proxy plan --config-file examples/cloudflare-worker.yaml --json\n  npx first-party-proxy plan --stack dev --mermaid");
 
@@ -28,11 +28,13 @@ async function main(): Promise<void> {
     }
     const config = readStackSettings(file);
 
-    const plan = await planProgram(config, () => require("../index"), { project, stack });
+    // What the user reads or copies marks values only a deploy knows; ids stay as references.
+    const raw = await planProgram(config, () => require("../index"), { project, stack });
+    const plan = presentPlan(raw);
     if (opts.json) {
         process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
     } else if (opts.mermaid) {
-        process.stdout.write(renderMermaid(plan) + "\n");
+        process.stdout.write(renderMermaid(raw) + "\n");
     } else {
         process.stdout.write(renderTree(plan, `Stack ${stack} (${path.relative(process.cwd(), file) || file})`) + "\n\n");
         process.stdout.write("Outputs:\n" + JSON.stringify(plan.outputs, null, 2) + "\n");

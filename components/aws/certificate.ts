@@ -41,7 +41,8 @@ export function createValidatedCertificate(
     );
     if (zone.provider === "manual") {
         record.planned.apply((records) => {
-            if (!pulumi.runtime.isDryRun()) {
+            // Only a real `pulumi up` knows the record (and waits for it); the offline plan lists it in dnsRecords.
+            if (!pulumi.runtime.isDryRun() && pulumi.runtime.hasEngine()) {
                 for (const r of records) pulumi.log.warn(`Create this DNS record so ACM can issue the certificate: ${r.name} ${r.type} ${r.value}`, certificate);
             }
         });

@@ -7,16 +7,38 @@ export function stableHash(text: string, length = 12): string {
 
 const account = "123456789012";
 
+/** What the plan shows for a value the provider only returns after `pulumi up` (a domain name, a random suffix). */
+export const knownAfterUp = "<known after pulumi up>";
+
+/** A mock provider answer: the id, the state, and the invented strings in that state that only a deploy knows. */
+export interface MockAnswer {
+    readonly id: string;
+    readonly state: Record<string, any>;
+    /**
+     * Strings the mock made up that stand for values known only after deploy: the plan's presentation replaces
+     * each (wherever it appears, in part of a value too) with `knownAfterUp`. Ids are not listed: they stay usable
+     * as references, and the plan names them as mock.
+     */
+    readonly unknown: readonly string[];
+}
+
 /**
  * Plausible provider answers for a resource under mocks: its id and the outputs the program reads from it.
  * Inputs are echoed back as state, as a real provider would for the fields it stores.
  */
-export function mockResource(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+export function mockResource(type: string, name: string, inputs: Record<string, any>): MockAnswer {
+    const answer = mockState(type, name, inputs);
+    return { unknown: [], ...answer };
+}
+
+function mockState(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any>; unknown?: string[] } {
     const h = stableHash(`${type}::${name}`);
     switch (type) {
         case "aws:acm/certificate:Certificate": {
             const domain: string = inputs.domainName;
             const arn = `arn:aws:acm:us-east-1:${account}:certificate/${stableHash(name, 8)}-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 12)}`;
+            const recordLabel = stableHash(domain, 32);
+            const recordValue = `_${stableHash(`v:${domain}`, 32)}.abcdefghij.acm-validations.aws`;
             return {
                 id: arn,
                 state: {
@@ -25,12 +47,14 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
                     domainValidationOptions: [
                         {
                             domainName: domain,
-                            resourceRecordName: `_${stableHash(domain, 32)}.${domain}.`,
+                            resourceRecordName: `_${recordLabel}.${domain}.`,
                             resourceRecordType: "CNAME",
-                            resourceRecordValue: `_${stableHash(`v:${domain}`, 32)}.abcdefghij.acm-validations.aws.`,
+                            resourceRecordValue: `${recordValue}.`,
                         },
                     ],
                 },
+                // The record's name keeps the known hostname: `_<known after pulumi up>.e.example.com`.
+                unknown: [recordValue, recordLabel],
             };
         }
         case "aws:acm/certificateValidation:CertificateValidation":
@@ -38,22 +62,20 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
             return { id: `validation-${h}`, state: { ...inputs } };
         case "aws:cloudfront/distribution:Distribution": {
             const id = `E${h.toUpperCase().slice(0, 13)}`;
+            const arn = `arn:aws:cloudfront::${account}:distribution/${id}`;
+            const domainName = `d${stableHash(name, 13)}.cloudfront.net`;
             return {
                 id,
-                state: {
-                    ...inputs,
-                    arn: `arn:aws:cloudfront::${account}:distribution/${id}`,
-                    domainName: `d${stableHash(name, 13)}.cloudfront.net`,
-                    hostedZoneId: "Z2FDTNDATAQYW2",
-                    status: "Deployed",
-                },
+                state: { ...inputs, arn, domainName, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed" },
+                unknown: [arn, domainName],
             };
         }
         case "aws:cloudfront/cachePolicy:CachePolicy":
         case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy":
         case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": {
             const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${stableHash(name, 3)}-8${stableHash(type, 3)}-${stableHash(name + type, 12)}`;
-            return { id, state: { ...inputs, etag: `E${h.slice(0, 12).toUpperCase()}` } };
+            const etag = `E${h.slice(0, 12).toUpperCase()}`;
+            return { id, state: { ...inputs, etag }, unknown: [etag] };
         }
         case "random:index/randomId:RandomId": {
             const hex = stableHash(`random:${name}`, 2 * Number(inputs.byteLength ?? 8));
@@ -61,6 +83,7 @@ export function mockResource(type: string, name: string, inputs: Record<string, 
             return {
                 id: bytes.toString("base64url"),
                 state: { ...inputs, hex, b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${hex}`).toString() },
+                unknown: [hex], // what the program reads (policy name suffixes)
             };
         }
         case "aws:route53/record:Record": {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { mockInvoke, mockResource } from "./mockOutputs";
+import { knownAfterUp, mockInvoke, mockResource } from "./mockOutputs";
 
 /** One registered resource, as the offline plan reports it. */
 export interface PlannedResource {
@@ -19,6 +19,26 @@ export interface PlannedResource {
 export interface Plan {
     readonly resources: PlannedResource[];
     readonly outputs: Record<string, unknown>;
+    /** What the mocks made up. The plan's raw values keep them (tests follow them); `presentPlan` marks them. */
+    readonly mock: MockValues;
+}
+
+export interface MockValues {
+    /** Resource ids and looked-up zone ids the mocks made up: references between resources use them. */
+    readonly ids: string[];
+    /** Invented strings that stand for values known only after deploy (domain names, ACM records, random suffixes). */
+    readonly unknown: string[];
+}
+
+/** The plan as users read it (`plan --json`, the tree): what only a deploy knows is marked, mock ids are named. */
+export interface PresentedPlan {
+    readonly resources: PlannedResource[];
+    readonly outputs: Record<string, unknown>;
+    readonly mock: {
+        readonly note: string;
+        readonly knownAfterUp: string;
+        readonly ids: string[];
+    };
 }
 
 export interface PlanOptions {
@@ -50,9 +70,15 @@ export async function planProgram(
         {
             newResource: (args) => {
                 const mocked = mockResource(args.type, args.name, args.inputs);
+                if (args.custom !== false) ids.add(mocked.id);
+                for (const u of mocked.unknown) unknown.add(u);
                 return { id: args.custom === false ? undefined : mocked.id, state: mocked.state };
             },
-            call: (args) => mockInvoke(args.token, args.inputs),
+            call: (args) => {
+                const answer = mockInvoke(args.token, args.inputs);
+                for (const key of ["id", "zoneId"]) if (typeof answer[key] === "string" && answer[key] !== args.inputs[key]) ids.add(answer[key]);
+                return answer;
+            },
         },
         options.project,
         options.stack,
@@ -61,6 +87,8 @@ export async function planProgram(
     pulumi.runtime.setAllConfig(config);
 
     const resources: PlannedResource[] = [];
+    const ids = new Set<string>();
+    const unknown = new Set<string>();
     const monitor = settings.getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
@@ -90,7 +118,11 @@ export async function planProgram(
         const exported = program();
         const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
         await settings.waitForRPCs();
-        return { resources, outputs: (unwrapSecrets(outputs) ?? {}) as Record<string, unknown> };
+        return {
+            resources,
+            outputs: (unwrapSecrets(outputs) ?? {}) as Record<string, unknown>,
+            mock: { ids: [...ids].sort(), unknown: [...unknown] },
+        };
     } catch (error) {
         // Let registrations already under way reach the monitor, so `onRegister` sees all a failing program did.
         await settings.waitForRPCs().catch(() => undefined);
@@ -98,6 +130,36 @@ export async function planProgram(
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
     }
+}
+
+/**
+ * The plan as a user reads or copies it: every value only a deploy knows reads `<known after pulumi up>` (in part,
+ * where the rest is known: `_<known after pulumi up>.e.example.com`), in resource inputs and in outputs alike. Ids
+ * are kept, so references can still be followed, and `mock` says they are stand-ins.
+ */
+export function presentPlan(plan: Plan): PresentedPlan {
+    const ids = new Set(plan.mock.ids);
+    // Longest first, so a value is replaced whole before any shorter string inside it.
+    const unknown = [...plan.mock.unknown].sort((a, b) => b.length - a.length);
+    const mark = (value: unknown): unknown => {
+        if (typeof value === "string") return ids.has(value) ? value : unknown.reduce((text, u) => text.split(u).join(knownAfterUp), value);
+        if (Array.isArray(value)) return value.map(mark);
+        if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mark(v)]));
+        return value;
+    };
+    return {
+        resources: plan.resources.map((r) => ({ ...r, inputs: mark(r.inputs) as Record<string, unknown> })),
+        outputs: mark(plan.outputs) as Record<string, unknown>,
+        mock: {
+            note:
+                "Planned offline under Pulumi's runtime mocks. Values only a deploy knows (CloudFront domain names, ACM " +
+                `validation records, random name suffixes) read ${knownAfterUp}. Every resource id, and every zone id ` +
+                "looked up, is a stand-in made up so that references between resources can be followed (listed in ids); " +
+                "secrets read [secret].",
+            knownAfterUp,
+            ids: plan.mock.ids,
+        },
+    };
 }
 
 /** Awaits every Output and Promise inside a value. */

@@ -1,8 +1,11 @@
 import { managedCachePolicy, managedOriginRequestPolicy, managedResponseHeadersPolicy } from "../aws/managedPolicies";
 import { Plan, PlannedResource } from "./mockPlan";
 
+/** A plan as raw (tests) or as presented to users (`presentPlan`). */
+type PlanView = Pick<Plan, "resources" | "outputs">;
+
 /** A readable tree of components and resources, with the inputs that matter most per type. */
-export function renderTree(plan: Plan, title: string): string {
+export function renderTree(plan: PlanView, title: string): string {
     const children = new Map<string | null, PlannedResource[]>();
     for (const r of plan.resources) {
         const list = children.get(r.parent) ?? [];
@@ -29,7 +32,7 @@ export function renderTree(plan: Plan, title: string): string {
 }
 
 /** Policy id → name: CloudFront's managed policies and the plan's own custom ones. */
-function policyNamesOf(plan: Plan): Map<string, string> {
+function policyNamesOf(plan: PlanView): Map<string, string> {
     const names = new Map<string, string>(
         [managedCachePolicy, managedOriginRequestPolicy, managedResponseHeadersPolicy].flatMap((table) =>
             Object.entries(table).map(([name, id]) => [id, `${name} (managed)`] as [string, string]),

@@ -21,7 +21,10 @@ describe("first-party-proxy plan", () => {
         const { status, stdout, stderr } = plan("--stack", "dev", "--json");
         assert.strictEqual(status, 0, stderr);
         const doc = JSON.parse(stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs"]);
+        assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs", "mock"]);
+        assert.strictEqual(doc.mock.knownAfterUp, "<known after pulumi up>");
+        assert.doesNotMatch(stdout, /cloudfront\.net|acm-validations/, "no invented domain names");
+        for (const r of doc.resources) if (r.id) assert.ok(doc.mock.ids.includes(r.id), `the document says ${r.name}'s id is mock`);
         for (const r of doc.resources) {
             assert.deepStrictEqual(Object.keys(r), ["type", "name", "urn", "id", "parent", "provider", "inputs"]);
         }
@@ -51,6 +54,8 @@ describe("first-party-proxy plan", () => {
         assert.match(stdout, /├─ first-party-proxy:aws:CloudFrontProxy {2}posthog-e-example-com/);
         assert.match(stdout, /\/static\/\* → eu-assets\.i\.posthog\.com/);
         assert.match(stdout, /\[provider us-east-1\]/);
+        assert.match(stdout, /e\.example\.com A alias <known after pulumi up>/);
+        assert.doesNotMatch(stdout, /cloudfront\.net|acm-validations/, "no invented domain names");
     });
 
     it("exits non-zero naming the key and what is allowed, registering nothing, for invalid config", () => {
