@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ExtraDnsRecord } from "../model/types";
+import { DnsRecordOutput } from "../outputs";
 import { FormerNames, formerHostnameRecordNames, hostnameRecordName, RecordOwner, recordAliases } from "./recordAliases";
 import { DnsZone } from "./zone";
 
@@ -22,13 +23,8 @@ export type DnsRecordSpec =
     /** A hostname pointing at a CloudFront distribution: Route 53 alias A and AAAA, elsewhere an unproxied CNAME. */
     | { readonly type: "cdnAlias"; readonly name: pulumi.Input<string>; readonly target: pulumi.Input<string> };
 
-/** A record as the user would type it into a DNS console; the output for manual DNS. */
-export interface PlannedRecord {
-    readonly name: string;
-    readonly type: string;
-    readonly value: string;
-    readonly purpose: string;
-}
+/** A record as the outputs show it (who creates it, its real type). */
+export type PlannedRecord = DnsRecordOutput;
 
 export interface CreatedRecords {
     /** The resources created (none for manual DNS). */
@@ -72,7 +68,7 @@ export function createDnsRecord(
     opts: pulumi.CustomResourceOptions,
     shared?: SharedRecord,
 ): CreatedRecords {
-    const planned = describe(spec, purpose);
+    const planned = describe(spec, purpose, zone.provider);
     const options: RecordOptions = (resourceType, suffix) => {
         if (!shared) return opts;
         const former = Object.fromEntries(Object.entries(shared.formerNames ?? {}).map(([type, names]) => [type, names!.map((n) => `${n}${suffix}`)]));
@@ -104,12 +100,24 @@ export function createHostnameRecord(
     return createDnsRecord(zone, hostnameRecordName(siteName), spec, purpose, opts, { owner, formerNames: formerHostnameRecordNames(siteName) });
 }
 
-function describe(spec: DnsRecordSpec, purpose: string): pulumi.Output<PlannedRecord[]> {
+function describe(spec: DnsRecordSpec, purpose: string, provider: DnsZone["provider"]): pulumi.Output<PlannedRecord[]> {
     const values: pulumi.Input<string>[] = spec.type === "NS" ? [...spec.values] : [spec.type === "cdnAlias" ? spec.target : spec.value];
-    const type = spec.type === "cdnAlias" ? "CNAME" : spec.type;
+    const createdBy = provider === "manual" ? "you" : "stack";
+    // What the provider really holds: Route 53 aliases are an A and an AAAA record; elsewhere an alias is a CNAME.
+    const types: { type: PlannedRecord["type"]; alias?: true }[] =
+        spec.type !== "cdnAlias"
+            ? [{ type: spec.type }]
+            : provider === "route53"
+              ? [
+                    { type: "A", alias: true },
+                    { type: "AAAA", alias: true },
+                ]
+              : [{ type: "CNAME" }];
     return pulumi
         .all([pulumi.output(spec.name), pulumi.all(values)])
-        .apply(([n, vs]) => vs.map((value) => ({ name: withoutDot(n), type, value: withoutDot(value), purpose })));
+        .apply(([n, vs]) =>
+            types.flatMap((t) => vs.map((value) => ({ name: withoutDot(n), ...t, value: withoutDot(value), purpose, createdBy }) as PlannedRecord)),
+        );
 }
 
 function route53Records(

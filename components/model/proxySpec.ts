@@ -46,7 +46,7 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
                     },
                 ],
                 { vendor: "segment" },
-                ["Segment verifies the delegation, then gives you two custom domains (CDN and Tracking API) and a new snippet."],
+                ["Segment verifies the delegation, then gives you two custom domains (CDN and Tracking API) and a new snippet: paste that snippet into your site."],
             );
         case "segmentCname":
             return segmentManaged(
@@ -56,14 +56,14 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
                     cname(request.apiDomain, request.apiTarget, "Segment managed Custom Domain (Tracking API)"),
                 ],
                 segmentSdk(request.cdnDomain, request.apiDomain),
-                [],
+                ["Reply to your Segment Custom Domain support request once the records exist: Segment verifies them, then the Segment app gives your sources a new snippet to paste."],
             );
     }
 }
 
 /** Segment's managed Custom Domain: Segment runs the endpoints, so the proxy is only DNS records. */
-function segmentManaged(name: string, records: ExtraDnsRecord[], sdk: SdkSettings, notes: string[]): ProxySpec {
-    return { name, vendor: "segment", region: "us", sites: [], extraDnsRecords: records, sdk, notes };
+function segmentManaged(name: string, records: ExtraDnsRecord[], sdk: SdkSettings, todo: string[]): ProxySpec {
+    return { name, vendor: "segment", region: "us", sites: [], extraDnsRecords: records, sdk, notes: [], todo };
 }
 
 function cname(name: string, target: string, purpose: string): ExtraDnsRecord {
@@ -95,6 +95,7 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
         extraDnsRecords: request.vendor === "vtex" ? sites.map((s) => vtexTxtRecord(s.hostname)) : [],
         sdk: sdkFor(request.vendor, request.region, sites),
         notes: preset.notes,
+        todo: preset.todo ?? [],
     };
 }
 

@@ -141,8 +141,10 @@ export interface ProxySpec {
     readonly extraDnsRecords: readonly ExtraDnsRecord[];
     /** The SDK settings users paste, derived from the hostnames only. */
     readonly sdk: SdkSettings;
-    /** Things the user must know or do that no resource can (go-live checks, CAA, support tickets). */
+    /** Things the user must know that no resource can express (CAA, WAF limits). */
     readonly notes: readonly string[];
+    /** Steps only the user can take, outside the stack (Segment's support request, VTEX's go-live). */
+    readonly todo?: readonly string[];
 }
 
 export type SdkSettings =

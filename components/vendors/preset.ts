@@ -23,8 +23,10 @@ export interface VendorPreset<OriginId extends string = string> {
     readonly origins: { readonly [o in OriginId]: OriginTemplate };
     /** Site layouts the vendor supports. `single` is one hostname; others name their sites by role. */
     readonly layouts: { readonly single: readonly SiteTemplate[]; readonly [layout: string]: readonly SiteTemplate[] };
-    /** Notes shown in the stack outputs (go-live checks, DNS caveats). */
+    /** Notes shown in the stack outputs (DNS caveats, limits). */
     readonly notes: readonly string[];
+    /** Steps the user takes outside the stack (support requests, go-live checks): the outputs' `todo`. */
+    readonly todo?: readonly string[];
 }
 
 /** The route every preset starts from; presets spell out what differs. */

@@ -43,7 +43,6 @@ export const segment = {
             { role: "api", routes: [toApi("*")] },
         ],
     },
-    notes: [
-        "Ask Segment support to enable the proxy for the source, then set Settings > Analytics.js > Host Address to the apiHost output.",
-    ],
+    notes: [],
+    todo: ["Ask Segment support to enable the proxy for the source, then set Settings > Analytics.js > Host Address to the apiHost output."],
 } as const satisfies VendorPreset<"cdn" | "api">;

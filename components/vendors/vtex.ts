@@ -33,8 +33,10 @@ export const vtex = {
             },
         ],
     },
-    notes: [
+    todo: [
         "VTEX's go-live check looks for the store hostname in other CDNs, and CloudFront refuses an alternate domain name another distribution holds (CNAMEAlreadyExists): remove the hostname from any other distribution first.",
+    ],
+    notes: [
         "CAA records on the zone must allow the certificate authorities VTEX uses (Let's Encrypt), or VTEX cannot issue the store's certificate.",
     ],
 } as const satisfies VendorPreset<"store" | "acme">;

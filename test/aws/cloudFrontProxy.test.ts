@@ -337,7 +337,7 @@ describe("CloudFrontProxy", () => {
             const txt = only(ofType(plan, T.record).filter((r) => (r.inputs as any).type === "TXT"), "TXT record").inputs as any;
             assert.deepStrictEqual([txt.name, txt.records], ["_www.mystore.com", ["www.mystore.com.cdn.vtex.com"]]);
             const out = (plan.outputs.proxies as any)["vtex-www-mystore-com"];
-            assert.ok(out.notes.some((n: string) => n.includes("CNAMEAlreadyExists")));
+            assert.ok(out.todo.some((n: string) => n.includes("CNAMEAlreadyExists")));
             assert.ok(out.notes.some((n: string) => n.includes("CAA")));
         });
     });
@@ -375,6 +375,37 @@ describe("CloudFrontProxy", () => {
             assert.ok(types.some((t: string) => /^CNAME _[0-9a-f]+\.www\.mystore\.com$/.test(t)), "ACM validation record listed");
             const alias = out.dnsRecords.find((r: any) => r.name === "www.mystore.com");
             assert.strictEqual(alias.value, out.cdnTargets[0]);
+            assert.ok(out.dnsRecords.every((r: any) => r.createdBy === "you"), "with manual DNS every record is the user's");
+            // The to-do list names every record to create, then VTEX's own step.
+            assert.strictEqual(out.todo.length, out.dnsRecords.length + 1);
+            for (const r of out.dnsRecords) assert.ok(out.todo.some((t: string) => t.includes(`${r.name} ${r.type} ${r.value}`)), r.name);
+            assert.match(out.todo[out.todo.length - 1], /go-live/);
+        });
+
+        it("with Route 53 the stack creates every record, aliases as A and AAAA, and leaves the user only the vendor's steps", async () => {
+            const plan = await planConfig(
+                stackOf([
+                    { vendor: "posthog", domain: "e.example.com" },
+                    { vendor: "segment", domain: "s.example.com" },
+                ]),
+            );
+            const posthog = (plan.outputs.proxies as any)["posthog-e-example-com"];
+            assert.deepStrictEqual(
+                posthog.dnsRecords.filter((r: any) => r.name === "e.example.com").map((r: any) => [r.type, r.alias, r.value]),
+                [
+                    ["A", true, posthog.cdnTargets[0]],
+                    ["AAAA", true, posthog.cdnTargets[0]],
+                ],
+            );
+            // The records outputs describe are the ones planned.
+            const planned = ofType(plan, T.record).map((r: any) => `${r.inputs.type} ${String(r.inputs.name).replace(/\.$/, "")}`);
+            for (const r of posthog.dnsRecords) assert.ok(planned.includes(`${r.type} ${r.name}`), `${r.type} ${r.name} is planned`);
+            for (const out of Object.values(plan.outputs.proxies as Record<string, any>)) {
+                assert.ok(out.dnsRecords.every((r: any) => r.createdBy === "stack"));
+                assert.ok(!out.todo.some((t: string) => /DNS record/.test(t)));
+            }
+            assert.deepStrictEqual(posthog.todo, []);
+            assert.match((plan.outputs.proxies as any)["segment-s-example-com"].todo.join("\n"), /Segment support/);
         });
 
         it("uses a given zoneId without looking the zone up", async () => {

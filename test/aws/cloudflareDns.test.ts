@@ -74,5 +74,7 @@ describe("CloudFront with Cloudflare DNS", () => {
         const types = out.dnsRecords.map((r: any) => r.type);
         assert.deepStrictEqual(types.sort(), ["CNAME", "CNAME"], "alias and validation");
         assert.ok(out.dnsRecords.some((r: any) => r.name === "e.example.com" && r.value.endsWith(".cloudfront.net")));
+        assert.ok(out.dnsRecords.every((r: any) => r.createdBy === "stack" && r.alias === undefined), "Cloudflare creates every one, as CNAMEs");
+        assert.deepStrictEqual(out.todo, [], "nothing is left to the user");
     });
 });
