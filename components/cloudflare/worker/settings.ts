@@ -1,4 +1,8 @@
+import type { PathRewrite } from "../../model/types";
 import { methodsOf, Site } from "../../model/types";
+
+/** Methods whose responses Cloudflare's cache stores (HEAD is answered from GET's): the only ones a bypass changes. */
+export const cacheableMethods: readonly string[] = ["GET", "HEAD"];
 
 /** One upstream as the Worker sees it. */
 export interface WorkerOrigin {
@@ -12,8 +16,13 @@ export interface WorkerOrigin {
 
 /** One route as the Worker sees it, in the site's order. */
 export interface WorkerRoute {
+    /** The public path pattern, matched as CloudFront matches (components/model/pathPattern.ts). */
     readonly pathPattern: string;
     readonly originId: string;
+    /** Present: the upstream path is `rewritePath(rewrite, path)` (components/model/pathRewrite.ts), query unchanged. */
+    readonly rewrite?: PathRewrite;
+    /** `notFound`: the Worker answers 404 itself (after the HTTPS redirect) and fetches nothing. */
+    readonly answer?: "notFound";
     /** Upper-case methods the route accepts; anything else is answered 405. */
     readonly methods: readonly string[];
     /** Answer plain HTTP with a 301 to HTTPS. */
@@ -62,6 +71,9 @@ export function workerSettings(site: Site): WorkerSettings {
         return {
             pathPattern: route.pathPattern,
             originId: route.originId,
+            // Only when present: the binding of a site without public paths stays as it was.
+            ...(route.rewrite ? { rewrite: { from: route.rewrite.from, to: route.rewrite.to } } : {}),
+            ...(route.answer ? { answer: route.answer } : {}),
             methods: [...methodsOf[route.methods]],
             redirectHttp: route.viewerProtocol === "redirect",
             cors: route.cors.mode,

@@ -1,19 +1,40 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "../../../components/cloudflare/worker/source";
-import { matchesPathPattern, selectRouteIndex } from "../../../components/model/pathPattern";
+import os from "node:os";
+import {
+    bundleWorkerModule,
+    workerCompatibilityDate,
+    workerMainModule,
+    workerModuleSource,
+} from "../../../components/cloudflare/worker/source";
 import { vendorPresets } from "../../../components/vendors";
 
 describe("workerModuleSource", () => {
     const source = workerModuleSource();
 
-    it("embeds the model's path matcher verbatim", () => {
-        assert.ok(source.includes(String(matchesPathPattern)));
-        assert.ok(source.includes(String(selectRouteIndex)));
+    it("is edge/worker.ts bundled with the model's own path matcher and rewrite", () => {
+        for (const file of ["components/model/pathPattern.ts", "components/model/pathRewrite.ts", "components/cloudflare/worker/edge/worker.ts"]) {
+            assert.ok(source.includes(`// ${file}\n`), `bundles ${file}`);
+        }
+        assert.match(source, /^function selectRouteIndex\(/m);
+        assert.match(source, /^function rewritePath\(/m);
+        // One module: nothing left to import at the edge, and no Node.js code bundled in.
+        assert.doesNotMatch(source, /^import /m);
+        assert.doesNotMatch(source, /\brequire\(|node:/);
+    });
+
+    it("is the same bytes however often and wherever it is bundled", () => {
+        const cwd = process.cwd();
+        try {
+            process.chdir(os.tmpdir());
+            assert.equal(bundleWorkerModule(), source);
+        } finally {
+            process.chdir(cwd);
+        }
     });
 
     it("is one generic ES module: no vendor hostnames, settings from the SETTINGS binding", () => {
-        assert.match(source, /^export default \{/m);
+        assert.match(source, /^export \{\n\s+\w+ as default\n\};/m);
         assert.match(source, /env\.SETTINGS/);
         for (const preset of Object.values(vendorPresets)) {
             for (const endpoints of Object.values(preset.endpoints)) {

@@ -1,0 +1,61 @@
+/*
+ * The request headers sent upstream.
+ */
+
+/**
+ * Connection-scoped headers (RFC 9110 7.6.1), and request headers that must not reach a vendor: the viewer's Host,
+ * Expect (workerd would relay the origin's interim 100 Continue as the final response), Cloudflare's loop marker,
+ * client-supplied forwarding claims, and path overrides some backends honour. cf-* and x-forwarded-* go too.
+ * Content-Length is framing, not content: fetch() frames the upstream request from the body it is given (the viewer's
+ * declared length when there was one, chunked when not), and a copied header costs workerd a conversion for nothing.
+ */
+const droppedRequestHeaders: ReadonlySet<string> = new Set([
+    "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+    "transfer-encoding", "upgrade", "host", "expect", "cdn-loop", "forwarded", "x-real-ip", "x-original-url",
+    "x-rewrite-url", "content-length",
+]);
+
+/** What one pass over the incoming headers collects (forEach's thisArg). */
+interface HeaderScan {
+    readonly headers: Record<string, string>;
+    readonly stripCookies: boolean;
+    /** The lower-cased Connection header, if any: the headers it names are connection-scoped. */
+    connection: string;
+    /** CF-Connecting-IP: the address Cloudflare's edge saw. */
+    clientIp: string | null;
+}
+
+/**
+ * The forEach callback: one module-level function with its state as forEach's thisArg, so no closure (and no context
+ * for its variables) is allocated per request.
+ */
+function collectUpstreamHeader(this: HeaderScan, value: string, name: string): void {
+    if (droppedRequestHeaders.has(name) || name.startsWith("cf-") || name.startsWith("x-forwarded-")) {
+        if (name === "connection") this.connection = value.toLowerCase();
+        else if (name === "cf-connecting-ip") this.clientIp = value;
+    } else if (name !== "cookie" || !this.stripCookies) {
+        this.headers[name] = value;
+    }
+}
+
+/** What upstreamHeaders needs to know of the origin. */
+export interface HeaderPolicy {
+    readonly forwardClientIp: boolean;
+    readonly stripCookies: boolean;
+}
+
+/**
+ * The headers sent upstream, as a plain object: fetch() converts it in one call. Every call into a Headers object
+ * crosses into the runtime, so the incoming ones are read in a single forEach and nothing else is asked of them.
+ * forEach, like iteration, gives each name once, with repeated fields joined.
+ */
+export function upstreamHeaders(incoming: Headers, origin: HeaderPolicy): Record<string, string> {
+    const scan: HeaderScan = { headers: Object.create(null), connection: "", clientIp: null, stripCookies: origin.stripCookies };
+    incoming.forEach(collectUpstreamHeader, scan);
+    const headers = scan.headers;
+    // Headers the client named as connection-scoped.
+    if (scan.connection) for (const token of scan.connection.split(",")) delete headers[token.trim()];
+    // PostHog geolocates the first X-Forwarded-For address: the client's, never an edge's.
+    if (origin.forwardClientIp && scan.clientIp) headers["x-forwarded-for"] = scan.clientIp;
+    return headers;
+}
