@@ -1,5 +1,5 @@
 /*
- * nginx configured as the Amplitude seed's nginx variant (../shared/seeds/003_b04f21618acb7d91.txt, "Nginx"), run as
+ * nginx configured as the nginx example of Amplitude's Self-Host Session Replay guide (https://amplitude.com/docs/session-replay/session-replay-self-hosting), run as
  * a foreground process on 127.0.0.1 in front of the local origin.
  *
  * Changes from the seed, all forced by running locally: plain HTTP on both sides (no `listen 443 ssl`, certificates

@@ -166,7 +166,7 @@ export const cloudfrontOriginRequestNoAuthorization: ResourceValidationPolicy = 
         const headers = p.headersConfig?.headers?.items ?? [];
         if (headers.some((h) => h.toLowerCase() === "authorization")) {
             reportViolation(
-                `origin request policy ${p.name ?? ""} forwards Authorization: CloudFront refuses it in an origin request policy; include it in the cache policy's key (as PostHog's seed does).`,
+                `origin request policy ${p.name ?? ""} forwards Authorization: CloudFront refuses it in an origin request policy; include it in the cache policy's key (as PostHog's CloudFront guide does).`,
             );
         }
     }),

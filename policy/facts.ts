@@ -1,6 +1,6 @@
 /*
  * What the policies know about the vendors and the CDNs, written out here rather than imported from the program:
- * the pack is a second, independent statement of the contract (REQUIREMENTS.md), so a wrong preset fails it.
+ * the pack is a second, independent statement of the contract (the vendors' documents and the CDNs' limits), so a wrong preset fails it.
  * test/policy/facts.test.ts checks that the program's presets and these tables agree.
  */
 
@@ -52,7 +52,7 @@ export function isAmplitudeHost(host: string | undefined): boolean {
     return typeof host === "string" && (host === "amplitude.com" || host.toLowerCase().endsWith(".amplitude.com"));
 }
 
-/** CloudFront viewer TLS policies at least as strict as TLSv1.2_2021 (REQUIREMENTS: at least TLSv1.2_2021, SNI). */
+/** CloudFront viewer TLS policies at least as strict as TLSv1.2_2021 (at least TLSv1.2_2021, SNI). */
 export const viewerTlsPolicies: readonly string[] = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 
 /** CloudFront certificates live in ACM in this region only. */

@@ -11,7 +11,7 @@ export interface DistributionSettings {
     readonly policiesFor: (route: Route) => BehaviourPolicies;
 }
 
-/** CloudFront's viewer TLS floor for SNI certificates (REQUIREMENTS: at least TLSv1.2_2021). */
+/** CloudFront's viewer TLS floor for SNI certificates (at least TLSv1.2_2021). */
 export const viewerMinimumProtocol = "TLSv1.2_2021";
 
 /** The distribution for one site: one origin per upstream, one behaviour per route, the last route as default. */

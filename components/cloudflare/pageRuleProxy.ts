@@ -41,7 +41,7 @@ export interface PageRuleProxyArgs {
 const componentType = "first-party-proxy:cloudflare:PageRuleProxy" satisfies ProxyComponentType;
 
 /**
- * A vendor proxy on an Enterprise zone without code (seed 000, Cloudflare 403 fix 1): per hostname a proxied CNAME
+ * A vendor proxy on an Enterprise zone without code (Segment's Self-Managed Custom Proxy guide, Cloudflare 403 fix 1): per hostname a proxied CNAME
  * (ttl 1) to the default route's origin, and one page rule per route that overrides Host and resolution to the
  * route's origin, with Full (strict) TLS to HTTPS origins and cache bypass where the route disables caching.
  * Priorities follow the route table, so `/static/*` and `/array/*` outrank the catch-all `<host>/*`. The records keep

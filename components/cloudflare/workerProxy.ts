@@ -52,7 +52,7 @@ const componentType = "first-party-proxy:cloudflare:WorkerProxy" satisfies Proxy
  * unproxied CNAME holds it) could only switch in two steps, with an outage between them. With a route, the hostname's
  * record is one resource whichever CDN serves it (`createHostnameRecord`): switching CDN is one update of its target
  * and proxied flag, and the record waits for the script and the route, so the name turns proxied only once the Worker
- * is there to answer. Its target is the default route's origin, a valid name the Worker answers in front of (seed 000:
+ * is there to answer. Its target is the default route's origin, a valid name the Worker answers in front of (Segment's Self-Managed Custom Proxy guide:
  * a route needs the subdomain recorded in DNS). The hostname is then served with the zone's edge certificate:
  * Universal SSL covers names one label below the zone; deeper ones need an Advanced Certificate (the notes say which).
  */

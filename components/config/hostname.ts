@@ -48,7 +48,7 @@ export function isInZone(hostname: string, zone: string): boolean {
     return hostname === zone || hostname.endsWith(`.${zone}`);
 }
 
-/** Labels that ad blockers' lists match on hostnames (REQUIREMENTS: warn, don't fail). */
+/** Labels that ad blockers' lists match on hostnames (warn, don't fail). */
 export const adBlockedLabels = [
     "analytics",
     "tracking",

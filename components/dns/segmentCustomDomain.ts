@@ -11,7 +11,7 @@ export interface SegmentCustomDomainArgs {
 }
 
 /**
- * Segment's managed Custom Domain (seed 001): Segment runs the endpoints, so only the DNS records it asks for
+ * Segment's managed Custom Domain (Segment's Managed Custom Domain guide): Segment runs the endpoints, so only the DNS records it asks for
  * are created, whichever CDN the stack uses.
  */
 export class SegmentCustomDomain extends pulumi.ComponentResource {

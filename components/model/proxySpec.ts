@@ -99,7 +99,7 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
     };
 }
 
-/** Seed 004: `_<host>` TXT `<host>.cdn.vtex.com` tells VTEX which store the proxied traffic is for. */
+/** VTEX's reverse proxy guide: `_<host>` TXT `<host>.cdn.vtex.com` tells VTEX which store the proxied traffic is for. */
 function vtexTxtRecord(hostname: string): ExtraDnsRecord {
     return {
         name: `_${hostname}`,

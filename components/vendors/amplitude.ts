@@ -1,7 +1,8 @@
 import { Route } from "../model/types";
+import { vendorDocuments } from "./documents";
 import { defaultRoute, VendorPreset } from "./preset";
 
-// Seed 003: replay data and remote config are never cached; every viewer header but Host reaches Amplitude.
+// Amplitude's Self-Host Session Replay guide: replay data and remote config are never cached; every viewer header but Host reaches Amplitude.
 const replayRoute = {
     ...defaultRoute,
     cacheOptions: true,
@@ -13,7 +14,7 @@ const replayRoute = {
 export const amplitude = {
     id: "amplitude",
     displayName: "Amplitude Session Replay",
-    source: "seeds/003_b04f21618acb7d91.txt (self-hosted Session Replay proxy)",
+    source: vendorDocuments.amplitudeSelfHosting,
     endpoints: {
         us: { track: "api-sr.amplitude.com", config: "sr-client-cfg.amplitude.com" },
         eu: { track: "api-sr.eu.amplitude.com", config: "sr-client-cfg.eu.amplitude.com" },

@@ -1,10 +1,11 @@
 import { Route } from "../model/types";
+import { vendorDocuments } from "./documents";
 import { defaultRoute, VendorPreset } from "./preset";
 
-// Seed 002 step 2: Origin and Authorization in the key, all query strings, no cookies.
+// PostHog's AWS CloudFront reverse proxy guide step 2: Origin and Authorization in the key, all query strings, no cookies.
 const posthogCache = { mode: "keyed", headers: ["Origin", "Authorization"], queryStrings: "all" } as const;
 
-// Seed 002 step 6: assets and remote config come from the assets host, which keeps their cache-control headers.
+// PostHog's AWS CloudFront reverse proxy guide step 6: assets and remote config come from the assets host, which keeps their cache-control headers.
 const toAssets = (pathPattern: string): Route => ({
     ...defaultRoute,
     pathPattern,
@@ -19,7 +20,7 @@ const toAssets = (pathPattern: string): Route => ({
 export const posthog = {
     id: "posthog",
     displayName: "PostHog",
-    source: "seeds/002_20e50499399582df.txt (reverse proxy on CloudFront)",
+    source: vendorDocuments.posthogCloudFront,
     endpoints: {
         us: { main: "us.i.posthog.com", assets: "us-assets.i.posthog.com" },
         eu: { main: "eu.i.posthog.com", assets: "eu-assets.i.posthog.com" },

@@ -1,4 +1,5 @@
 import { Origin, Route, VendorId, VendorRegion } from "../model/types";
+import { VendorDocument } from "./documents";
 
 /** An origin as a preset declares it: its hostname comes from the region's endpoint table. */
 export type OriginTemplate = Omit<Origin, "id" | "domain">;
@@ -16,8 +17,8 @@ export interface SiteTemplate {
 export interface VendorPreset<OriginId extends string = string> {
     readonly id: VendorId;
     readonly displayName: string;
-    /** The vendor's document this preset follows, in ../shared/seeds or the vendor's site. */
-    readonly source: string;
+    /** The vendor's public document this preset follows (title and URL). */
+    readonly source: VendorDocument;
     /** Upstream hostnames per region the vendor offers. */
     readonly endpoints: { readonly [r in VendorRegion]?: { readonly [o in OriginId]: string } };
     readonly origins: { readonly [o in OriginId]: OriginTemplate };

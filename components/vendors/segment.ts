@@ -1,7 +1,8 @@
 import { Route } from "../model/types";
+import { vendorDocuments } from "./documents";
 import { defaultRoute, VendorPreset } from "./preset";
 
-// Seed 000: no cache key headers and no origin request policy, or Segment answers 403 to the viewer's Host.
+// Segment's Self-Managed Custom Proxy guide: no cache key headers and no origin request policy, or Segment answers 403 to the viewer's Host.
 const toCdn = (pathPattern: string): Route => ({
     ...defaultRoute,
     pathPattern,
@@ -13,7 +14,7 @@ const toApi = (pathPattern: string): Route => ({ ...defaultRoute, pathPattern, o
 export const segment = {
     id: "segment",
     displayName: "Segment",
-    source: "seeds/000_7c63498e565454ee.txt (self-managed custom proxy)",
+    source: vendorDocuments.segmentCustomProxy,
     endpoints: {
         us: { cdn: "cdn.segment.com", api: "api.segment.io" },
         // Regional (EU) workspaces send events to their own API; the CDN stays global.
@@ -37,7 +38,7 @@ export const segment = {
                 ],
             },
         ],
-        // The seed's shape: one hostname proxies the CDN, another the Tracking API.
+        // The guide's shape: one hostname proxies the CDN, another the Tracking API.
         split: [
             { role: "cdn", routes: [toCdn("*")] },
             { role: "api", routes: [toApi("*")] },

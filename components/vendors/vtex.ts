@@ -1,12 +1,13 @@
+import { vendorDocuments } from "./documents";
 import { defaultRoute, VendorPreset } from "./preset";
 
-// Seed 004: VTEX serves the store by its own hostname, so Host and cookies are kept, and nothing is cached here.
+// VTEX's reverse proxy guide: VTEX serves the store by its own hostname, so Host and cookies are kept, and nothing is cached here.
 const storeRoute = { ...defaultRoute, forward: { mode: "allViewer" } } as const;
 
 export const vtex = {
     id: "vtex",
     displayName: "VTEX",
-    source: "seeds/004_f7d1dbdf0244fff3.txt (reverse proxy in front of the VTEX CDN)",
+    source: vendorDocuments.vtexReverseProxy,
     // VTEX has no regions: its CDN hostname is derived from the store's.
     endpoints: {
         us: { store: "{host}.cdn.vtex.com", acme: "{host}.cdn.vtex.com" },

@@ -7,8 +7,8 @@ import { Check, CheckEnv, fail, Outcome, pass, ProbeOptions, ProbeResponse, Prox
 type AmplitudeTarget = Extract<ProxyTarget, { vendor: "amplitude" }>;
 
 /**
- * Amplitude Session Replay (seed 003, "Test your proxy"): `/config?api_key=...` answers 200 with JSON, never from a
- * cache; the replay endpoint `/sessions/v2/track` answers a CORS preflight. The seed's POST of `{}` to the track
+ * Amplitude Session Replay (Amplitude's Self-Host Session Replay guide, "Test your proxy"): `/config?api_key=...` answers 200 with JSON, never from a
+ * cache; the replay endpoint `/sessions/v2/track` answers a CORS preflight. The guide's POST of `{}` to the track
  * endpoint is sent only with --send-test-event.
  */
 export function amplitudeChecks(target: AmplitudeTarget, options: ProbeOptions): Check[] {
@@ -65,13 +65,13 @@ export function evaluateConfig(response: ProbeResponse, env: CheckEnv, knownKey:
     return pass(`${seen}: Amplitude answered for a placeholder api_key (pass --api-key for a full check)`);
 }
 
-/** Seed 003: "A successful configuration returns a response from Amplitude (the specific response depends on the request content)." */
+/** Amplitude's Self-Host Session Replay guide: "A successful configuration returns a response from Amplitude (the specific response depends on the request content)." */
 export function evaluateTrackPost(response: ProbeResponse, env: CheckEnv): Outcome {
     const problem = notFromVendor(response, env);
     if (problem) return problem;
     const seen = describe(response, "content-type");
     if (response.status === 403) return fail(seen, fixes.hostRefused("amplitude", env.cdn));
-    if (response.status === 405) return fail(`${seen}: POST was refused`, "Allow GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (seed 003).");
+    if (response.status === 405) return fail(`${seen}: POST was refused`, "Allow GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (Amplitude's Self-Host Session Replay guide).");
     if (response.status === 413) return fail(`${seen}: the body was refused`, "Nothing in front of Amplitude may cap bodies below 10 MB (no WAF body limit).");
     return pass(`${seen}: Amplitude answered`);
 }

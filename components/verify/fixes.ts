@@ -2,7 +2,7 @@ import { VendorId, VendorRegion } from "../model/types";
 import { CdnKind } from "./types";
 
 /*
- * The fix for each failure, as the vendors' documents (../shared/seeds) and REQUIREMENTS.md state it. Where the
+ * The fix for each failure, as the vendors' public documents (components/vendors/documents.ts) state it. Where the
  * advice depends on the CDN and the CDN is unknown, both variants are given.
  */
 
@@ -22,19 +22,19 @@ export const fixes = {
     hostRefused(vendor: VendorId, cdn: CdnKind): string {
         const cloudfront: Record<VendorId, string> = {
             segment:
-                "Send the origin its own Host: cache key headers None and an origin request policy that is not AllViewer (seed 000, CloudFront 403).",
+                "Send the origin its own Host: cache key headers None and an origin request policy that is not AllViewer (Segment's Self-Managed Custom Proxy guide, CloudFront 403).",
             posthog:
-                "Cache policy with Origin and Authorization headers and all query strings, CORS-CustomOrigin on the default behaviour, the origin matching your region, never the viewer's Host (seed 002, 403 Forbidden).",
+                "Cache policy with Origin and Authorization headers and all query strings, CORS-CustomOrigin on the default behaviour, the origin matching your region, never the viewer's Host (PostHog's AWS CloudFront reverse proxy guide, 403 Forbidden).",
             amplitude:
-                "Origin request policy AllViewerExceptHostHeader: the Host must be the Amplitude endpoint, not your proxy domain (seed 003, 403 Forbidden).",
-            vtex: "VTEX needs the store's own Host (origin request policy AllViewer) and the _<host> TXT record (seed 004).",
+                "Origin request policy AllViewerExceptHostHeader: the Host must be the Amplitude endpoint, not your proxy domain (Amplitude's Self-Host Session Replay guide, 403 Forbidden).",
+            vtex: "VTEX needs the store's own Host (origin request policy AllViewer) and the _<host> TXT record (VTEX's reverse proxy guide).",
         };
         return byCdn(cdn, {
             cloudfront: cloudfront[vendor],
             cloudflare:
                 vendor === "vtex"
-                    ? "VTEX needs the store's own Host: proxied DNS (not a Worker) and the _<host> TXT record (seed 004)."
-                    : "Cloudflare sends your hostname as Host: use a Worker that fetches the origin by its own hostname (cloudflare mode worker, the bulk origin override pattern) or, on Enterprise, a Page Rule with Host Header Override and Resolve Override to the origin (seed 000, Cloudflare 403).",
+                    ? "VTEX needs the store's own Host: proxied DNS (not a Worker) and the _<host> TXT record (VTEX's reverse proxy guide)."
+                    : "Cloudflare sends your hostname as Host: use a Worker that fetches the origin by its own hostname (cloudflare mode worker, the bulk origin override pattern) or, on Enterprise, a Page Rule with Host Header Override and Resolve Override to the origin (Segment's Self-Managed Custom Proxy guide, Cloudflare 403).",
             managed: managedSegment,
         });
     },
@@ -62,7 +62,7 @@ export const fixes = {
     /** The generated Worker answered itself. */
     workerError(reason: string): string {
         if (/unreachable/.test(reason)) return "The Worker could not reach the origin: check the origin hostname and region in the stack config, then redeploy.";
-        if (/Method not allowed/.test(reason)) return "Every route must accept GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (seed 000/002).";
+        if (/Method not allowed/.test(reason)) return "Every route must accept GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (Segment's and PostHog's proxy guides).";
         return "Redeploy the generated Worker from the current stack config.";
     },
 
@@ -86,7 +86,7 @@ export const fixes = {
 
     redirect(cdn: CdnKind): string {
         return byCdn(cdn, {
-            cloudfront: "Viewer protocol policy Redirect HTTP to HTTPS on every behaviour (except VTEX's ACME path) (seed 000 step 4).",
+            cloudfront: "Viewer protocol policy Redirect HTTP to HTTPS on every behaviour (except VTEX's ACME path) (Segment's Self-Managed Custom Proxy guide step 4).",
             cloudflare: "Turn on Always Use HTTPS for the hostname, or let the generated Worker answer HTTP with a 301 (its route must match http:// too).",
             managed: managedSegment,
         });
@@ -94,13 +94,13 @@ export const fixes = {
 
     acmeRedirected(cdn: CdnKind): string {
         return byCdn(cdn, {
-            cloudfront: "A behaviour /.well-known/acme-challenge/* before the default one: viewer protocol HTTP and HTTPS (no redirect), HTTP origin <host>.cdn.vtex.com, CachingDisabled (seed 004).",
-            cloudflare: "Exempt /.well-known/acme-challenge/* from Always Use HTTPS and any redirect, cache or WAF rule: VTEX must reach it over plain HTTP unchanged (seed 004).",
+            cloudfront: "A behaviour /.well-known/acme-challenge/* before the default one: viewer protocol HTTP and HTTPS (no redirect), HTTP origin <host>.cdn.vtex.com, CachingDisabled (VTEX's reverse proxy guide).",
+            cloudflare: "Exempt /.well-known/acme-challenge/* from Always Use HTTPS and any redirect, cache or WAF rule: VTEX must reach it over plain HTTP unchanged (VTEX's reverse proxy guide).",
         });
     },
 
     acmeBlocked(cdn: CdnKind): string {
-        return "Nothing may block /.well-known/acme-challenge/*: no WAF rule, no cache, no redirect; it must reach VTEX unchanged over plain HTTP (seed 004). " + fixes.acmeRedirected(cdn);
+        return "Nothing may block /.well-known/acme-challenge/*: no WAF rule, no cache, no redirect; it must reach VTEX unchanged over plain HTTP (VTEX's reverse proxy guide). " + fixes.acmeRedirected(cdn);
     },
 
     tlsName(hostname: string, cdn: CdnKind): string {
@@ -120,7 +120,7 @@ export const fixes = {
     },
 
     tlsUntrusted(hostname: string, cdn: CdnKind): string {
-        return `Serve a certificate from a public CA for ${hostname} (Amplitude seed 003: SSL/TLS errors). ` + fixes.tlsName(hostname, cdn);
+        return `Serve a certificate from a public CA for ${hostname} (Amplitude's Self-Host Session Replay guide: SSL/TLS errors). ` + fixes.tlsName(hostname, cdn);
     },
 
     tlsProtocol(cdn: CdnKind): string {
@@ -146,19 +146,19 @@ export const fixes = {
         switch (vendor) {
             case "segment":
                 return byCdn(cdn, {
-                    cloudfront: "Forward the Origin header to the API origin, see AWS's \"No 'Access-Control-Allow-Origin' header\" guide (seed 000, CloudFront CORS issue).",
-                    cloudflare: "Set SSL mode \"Strict (SSL-Only Origin Pull)\" for the API proxy hostname (seed 000, Cloudflare CORS issue).",
+                    cloudfront: "Forward the Origin header to the API origin, see AWS's \"No 'Access-Control-Allow-Origin' header\" guide (Segment's Self-Managed Custom Proxy guide, CloudFront CORS issue).",
+                    cloudflare: "Set SSL mode \"Strict (SSL-Only Origin Pull)\" for the API proxy hostname (Segment's Self-Managed Custom Proxy guide, Cloudflare CORS issue).",
                     managed: managedSegment,
                 });
             case "posthog":
                 return byCdn(cdn, {
-                    cloudfront: "Response headers policy CORS-with-preflight-and-SecurityHeadersPolicy on /static/* and /array/*, Origin in the cache policy; if errors persist, a custom response headers policy with Access-Control-Allow-Headers * (seed 002, CORS errors).",
-                    cloudflare: "The Worker must answer preflights on /static/* and /array/* (redeploy the generated Worker), and the zone's Response Header Transform Rules must add Access-Control-Allow-Origin for this hostname (`pulumi up` restores the http_response_headers_transform ruleset; rules added there by hand are replaced) (seed 002, CORS errors).",
+                    cloudfront: "Response headers policy CORS-with-preflight-and-SecurityHeadersPolicy on /static/* and /array/*, Origin in the cache policy; if errors persist, a custom response headers policy with Access-Control-Allow-Headers * (PostHog's AWS CloudFront reverse proxy guide, CORS errors).",
+                    cloudflare: "The Worker must answer preflights on /static/* and /array/* (redeploy the generated Worker), and the zone's Response Header Transform Rules must add Access-Control-Allow-Origin for this hostname (`pulumi up` restores the http_response_headers_transform ruleset; rules added there by hand are replaced) (PostHog's AWS CloudFront reverse proxy guide, CORS errors).",
                 });
             case "amplitude":
                 return byCdn(cdn, {
-                    cloudfront: "Response headers policy CORS-with-preflight-and-SecurityHeadersPolicy with OPTIONS allowed: add Access-Control-Allow-Origin and related headers to proxy responses (seed 003, CORS errors).",
-                    cloudflare: "The Worker must answer preflights with Access-Control-Allow-Origin and related headers (redeploy the generated Worker), and the zone's Response Header Transform Rules must add them to other responses for this hostname (`pulumi up` restores the http_response_headers_transform ruleset) (seed 003, CORS errors).",
+                    cloudfront: "Response headers policy CORS-with-preflight-and-SecurityHeadersPolicy with OPTIONS allowed: add Access-Control-Allow-Origin and related headers to proxy responses (Amplitude's Self-Host Session Replay guide, CORS errors).",
+                    cloudflare: "The Worker must answer preflights with Access-Control-Allow-Origin and related headers (redeploy the generated Worker), and the zone's Response Header Transform Rules must add them to other responses for this hostname (`pulumi up` restores the http_response_headers_transform ruleset) (Amplitude's Self-Host Session Replay guide, CORS errors).",
                 });
             case "vtex":
                 return "The store serves its own pages: CORS is VTEX's, not the proxy's.";
@@ -166,25 +166,25 @@ export const fixes = {
     },
 
     posthogArrayCacheControl(region: VendorRegion): string {
-        return `Route /array/* to the assets origin ${region}-assets.i.posthog.com: through the main origin, cache-control is stripped and SDK config goes stale (seed 002).`;
+        return `Route /array/* to the assets origin ${region}-assets.i.posthog.com: through the main origin, cache-control is stripped and SDK config goes stale (PostHog's AWS CloudFront reverse proxy guide).`;
     },
 
     posthogStatic(region: VendorRegion): string {
-        return `Route /static/* to the assets origin ${region}-assets.i.posthog.com, matching your PostHog region (seed 002, static assets aren't loading).`;
+        return `Route /static/* to the assets origin ${region}-assets.i.posthog.com, matching your PostHog region (PostHog's AWS CloudFront reverse proxy guide, static assets aren't loading).`;
     },
 
     segmentCdnPath(): string {
-        return "Route /analytics.js/*, /v1/projects/*, /next-integrations/* and /analytics-next/* to cdn.segment.com (seed 000 CDN proxy).";
+        return "Route /analytics.js/*, /v1/projects/*, /next-integrations/* and /analytics-next/* to cdn.segment.com (Segment's Self-Managed Custom Proxy guide CDN proxy).";
     },
 
     amplitudeConfigCached(cdn: CdnKind): string {
         return byCdn(cdn, {
-            cloudfront: "Cache policy CachingDisabled on /config* (seed 003: ensure the proxy isn't caching configuration responses).",
-            cloudflare: "The Worker must fetch /config* with the cache bypassed (redeploy the generated Worker); no Cache Rule may cache it (seed 003).",
+            cloudfront: "Cache policy CachingDisabled on /config* (Amplitude's Self-Host Session Replay guide: ensure the proxy isn't caching configuration responses).",
+            cloudflare: "The Worker must fetch /config* with the cache bypassed (redeploy the generated Worker); no Cache Rule may cache it (Amplitude's Self-Host Session Replay guide).",
         });
     },
 
     amplitudeConfigRoute(): string {
-        return "Route /config* to sr-client-cfg.amplitude.com (or sr-client-cfg.eu.amplitude.com) and check configServerUrl points at <host>/config (seed 003, configuration changes don't apply).";
+        return "Route /config* to sr-client-cfg.amplitude.com (or sr-client-cfg.eu.amplitude.com) and check configServerUrl points at <host>/config (Amplitude's Self-Host Session Replay guide, configuration changes don't apply).";
     },
 };

@@ -7,9 +7,9 @@ import { Check, CheckEnv, fail, Outcome, pass, ProbeOptions, ProbeResponse, Prox
 type PostHogTarget = Extract<ProxyTarget, { vendor: "posthog" }>;
 
 /**
- * PostHog (seed 002): the SDK from /static/array.js and the remote config from /array/<token>/config, both from the
+ * PostHog (PostHog's AWS CloudFront reverse proxy guide): the SDK from /static/array.js and the remote config from /array/<token>/config, both from the
  * assets origin, which sends cache-control (its absence means /array/* reaches the main origin); a CORS preflight
- * on the capture endpoint. The seed's checkpoint is "200 OK, not 403 or 400".
+ * on the capture endpoint. The guide's checkpoint is "200 OK, not 403 or 400".
  */
 export function posthogChecks(target: PostHogTarget, options: ProbeOptions): Check[] {
     const host = target.host;
@@ -47,7 +47,7 @@ export function evaluateStatic(response: ProbeResponse, env: CheckEnv): Outcome 
 }
 
 /**
- * Seed 002 troubleshooting: the config must carry cache-control (`max-age=300`); without it, /array/* goes to the
+ * PostHog's AWS CloudFront reverse proxy guide troubleshooting: the config must carry cache-control (`max-age=300`); without it, /array/* goes to the
  * main origin. Without --token only a 200 can tell; PostHog's answer for a placeholder token is reported as skipped.
  */
 export function evaluateArrayConfig(response: ProbeResponse, env: CheckEnv, knownToken: boolean): Outcome {
@@ -91,7 +91,7 @@ function testEventCheck(host: string, options: ProbeOptions): Check {
             const seen = describe(r, "content-type");
             if (r.status === 200) return pass(seen);
             if (r.status === 401 || r.status === 403 || r.status === 400) return fail(seen, fixes.hostRefused("posthog", env.cdn));
-            if (r.status === 405) return fail(`${seen}: POST was refused`, "Allow GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (seed 002 step 1).");
+            if (r.status === 405) return fail(`${seen}: POST was refused`, "Allow GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (PostHog's AWS CloudFront reverse proxy guide step 1).");
             return fail(`${seen}: expected 200`, fixes.originError(env.cdn));
         },
     };

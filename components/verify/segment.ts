@@ -6,7 +6,7 @@ import { Check, CheckEnv, fail, Outcome, pass, ProbeOptions, ProbeResponse, Prox
 type SegmentTarget = Extract<ProxyTarget, { vendor: "segment" }>;
 
 /**
- * Segment (seed 000): the CDN host serves analytics.js and the source settings from cdn.segment.com, the API host
+ * Segment (Segment's Self-Managed Custom Proxy guide): the CDN host serves analytics.js and the source settings from cdn.segment.com, the API host
  * forwards to the Tracking API. Without --write-key a placeholder key is used: Segment's 404 for it still proves
  * Segment answered through the proxy.
  */
@@ -82,7 +82,7 @@ function testEventCheck(api: string, options: ProbeOptions): Check {
             const seen = describe(r, "content-type");
             if (r.status === 200) return pass(`${seen} ${r.body.slice(0, 80)}`);
             if (r.status === 403) return fail(seen, fixes.hostRefused("segment", env.cdn));
-            if (r.status === 405) return fail(`${seen}: POST was refused`, "Allow GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (seed 000).");
+            if (r.status === 405) return fail(`${seen}: POST was refused`, "Allow GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (Segment's Self-Managed Custom Proxy guide).");
             return fail(`${seen}: expected 200 from the Tracking API`, fixes.originError(env.cdn));
         },
     };

@@ -9,7 +9,7 @@ export interface CheckResult {
     readonly skipped?: boolean;
     /** What was seen: status, headers, protocol, the reason it failed. */
     readonly detail: string;
-    /** What the vendor's documents (../shared/seeds) recommend for this failure; empty when ok. */
+    /** What the vendor's public documents (components/vendors/documents.ts) recommend for this failure; empty when ok. */
     readonly fix: string;
 }
 

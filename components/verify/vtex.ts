@@ -7,7 +7,7 @@ import { Check, CheckEnv, fail, Outcome, pass, ProbeResponse, ProxyTarget } from
 type VtexTarget = Extract<ProxyTarget, { vendor: "vtex" }>;
 
 /**
- * VTEX (seed 004): `/.well-known/acme-challenge/*` must reach VTEX over plain HTTP unchanged (no redirect, no
+ * VTEX (VTEX's reverse proxy guide): `/.well-known/acme-challenge/*` must reach VTEX over plain HTTP unchanged (no redirect, no
  * block), or VTEX cannot issue the store's certificate; everything else is redirected to HTTPS and served by
  * VTEX. The store's cookies are its own, so no Set-Cookie check; CORS is the store's, so no preflight check.
  */

@@ -61,7 +61,7 @@ function only<T>(list: T[], what: string): T {
     return list[0];
 }
 
-/** Checks every CloudFront row of REQUIREMENTS that holds for all vendors, for the distribution serving `host`. */
+/** Checks every CloudFront requirement that holds for all vendors, for the distribution serving `host`. */
 function assertCommonDistribution(plan: Plan, host: string): PlannedResource {
     const distribution = only(
         ofType(plan, T.distribution).filter((d) => (d.inputs as any).aliases.includes(host)),

@@ -2,7 +2,7 @@ import { OriginHandler, OriginReply, RecordedRequest } from "../../helpers/recor
 
 /*
  * Stand-ins for the vendors' hosts, on the recording origin: each answers by the Host it receives, the way the
- * vendor's checkpoints in ../shared/seeds describe (Segment's CDN and Tracking API, PostHog's main and assets hosts,
+ * vendor's checkpoints in its public document describe (Segment's CDN and Tracking API, PostHog's main and assets hosts,
  * Amplitude's config and replay hosts, a VTEX store). Faults make them answer like a misconfigured proxy's origin.
  */
 
@@ -83,7 +83,7 @@ function posthogAssets(request: RecordedRequest, faults: VendorFaults): OriginRe
     return json(404, { type: "invalid_request", detail: "not found" }, corsFor(request, faults));
 }
 
-// The main host serves /array/<token>/config too, but without cache-control (seed 002's warning).
+// The main host serves /array/<token>/config too, but without cache-control (PostHog's AWS CloudFront reverse proxy guide's warning).
 function posthogMain(request: RecordedRequest, faults: VendorFaults): OriginReply {
     const path = new URL(request.url, "http://x").pathname;
     if (request.method === "OPTIONS") return { status: 200, headers: corsFor(request, faults) };
@@ -101,7 +101,7 @@ function amplitudeConfig(request: RecordedRequest): OriginReply {
     return json(400, { error: "Invalid api_key" });
 }
 
-// Seed 003: CORS is the proxy's job; the replay host itself answers preflights without CORS headers.
+// Amplitude's Self-Host Session Replay guide: CORS is the proxy's job; the replay host itself answers preflights without CORS headers.
 function amplitudeTrack(request: RecordedRequest): OriginReply {
     if (request.method === "OPTIONS") return { status: 204 };
     if (request.method === "POST") return json(400, { error: "missing events" }, { "x-session-replay-event-skipped": "false" });

@@ -1,0 +1,31 @@
+/**
+ * The vendors' public documents this project follows, by title and URL. Presets name theirs in `source`; verify's
+ * fixes and the README cite them by these titles.
+ */
+export interface VendorDocument {
+    readonly title: string;
+    readonly url: string;
+}
+
+export const vendorDocuments = {
+    segmentCustomProxy: {
+        title: "Segment: Self-Managed Custom Proxy",
+        url: "https://www.twilio.com/docs/segment/connections/sources/catalog/libraries/website/javascript/custom-proxy",
+    },
+    segmentCustomDomain: {
+        title: "Segment: Segment-Managed Custom Domain",
+        url: "https://www.twilio.com/docs/segment/connections/sources/custom-domain",
+    },
+    posthogCloudFront: {
+        title: "PostHog: AWS CloudFront reverse proxy",
+        url: "https://posthog.com/docs/advanced/proxy/cloudfront",
+    },
+    amplitudeSelfHosting: {
+        title: "Amplitude: Self-Host Session Replay SDKs",
+        url: "https://amplitude.com/docs/session-replay/session-replay-self-hosting",
+    },
+    vtexReverseProxy: {
+        title: "VTEX: Insert reverse proxy in front of VTEX services",
+        url: "https://help.vtex.com/en/docs/tutorials/insert-reverse-proxy-in-front-of-vtex-services",
+    },
+} as const satisfies Record<string, VendorDocument>;
