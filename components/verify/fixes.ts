@@ -66,6 +66,15 @@ export const fixes = {
         return "Redeploy the generated Worker from the current stack config.";
     },
 
+    /** The hostname does not resolve. */
+    noDns(hostname: string, cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: `Create the DNS records for ${hostname} (the stack output dnsRecords: with Route 53 the stack creates them; with manual DNS, those createdBy you), then wait for them to propagate.`,
+            cloudflare: `Create the proxied DNS record for ${hostname} in the Cloudflare zone (the stack output dnsRecords), then wait for it to propagate.`,
+            managed: managedSegment,
+        });
+    },
+
     /** No answer at all. */
     unreachable(cdn: CdnKind): string {
         return byCdn(cdn, {

@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import * as https from "node:https";
+import * as net from "node:net";
 import * as tls from "node:tls";
 import { ProbeRequest, ProbeResponse } from "./types";
 
@@ -40,6 +41,19 @@ export function secureContextFor(connection: Connection): tls.SecureContext | un
     return context;
 }
 
+/**
+ * A target host (`e.example.com`, or `127.0.0.1:8443` when --url named a port) without its port: the name plain-HTTP
+ * probes use (the port belongs to HTTPS), SNI and certificate checks.
+ */
+export function hostnameOf(host: string): string {
+    return new URL(`https://${host}`).hostname.replace(/^\[|\]$/g, "");
+}
+
+/** SNI for a hostname: none for an IP address, which TLS may not carry as a server name (RFC 6066). */
+export function serverName(hostname: string): string | undefined {
+    return net.isIP(hostname) ? undefined : hostname;
+}
+
 /** The TCP endpoint a URL's requests go to, after the base-URL overrides. */
 export function endpointOf(url: URL, connection: Connection): { host: string; port: number } {
     const https = url.protocol === "https:";
@@ -73,7 +87,7 @@ export function send(request: ProbeRequest, connection: Connection): Promise<Pro
         agent: false,
     };
     const secure = url.protocol === "https:";
-    if (secure) Object.assign(options, { servername: url.hostname, secureContext: secureContextFor(connection), rejectUnauthorized: false });
+    if (secure) Object.assign(options, { servername: serverName(hostnameOf(url.host)) ?? "", secureContext: secureContextFor(connection), rejectUnauthorized: false });
 
     return new Promise((resolve) => {
         let settled = false;

@@ -1,6 +1,6 @@
 import { amplitudeChecks } from "./amplitude";
 import { detectCdn } from "./classify";
-import { Connection, send } from "./http";
+import { Connection, hostnameOf, send } from "./http";
 import { posthogChecks } from "./posthog";
 import { segmentChecks } from "./segment";
 import { evaluateTls, inspectTls, TlsReport } from "./tls";
@@ -36,7 +36,7 @@ async function verifyTarget(target: ProxyTarget, options: ProbeOptions, connecti
     const tls = new Map<string, TlsReport>(await Promise.all(hosts.map(async (h) => [h, await inspectTls(h, connection)] as const)));
     const reachable = (request: { url: string }) => {
         const url = new URL(request.url);
-        return url.protocol !== "https:" || tls.get(url.hostname)?.handshake === "ok";
+        return url.protocol !== "https:" || tls.get(url.host)?.handshake === "ok";
     };
 
     const checks = checksFor(target, options);
@@ -46,7 +46,7 @@ async function verifyTarget(target: ProxyTarget, options: ProbeOptions, connecti
         ),
     );
     const all = answers.flatMap((a) => a ?? []);
-    const responsesFrom = (host: string): ProbeResponse[] => all.filter((r) => new URL(r.request.url).hostname === host);
+    const responsesFrom = (host: string): ProbeResponse[] => all.filter((r) => new URL(r.request.url).hostname === hostnameOf(host));
     const env: CheckEnv = {
         target,
         cdn: target.cdn !== "unknown" ? target.cdn : detectCdn(all),

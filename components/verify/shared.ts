@@ -1,7 +1,7 @@
 import { classify, describe } from "./classify";
 import { fixes } from "./fixes";
-import { header } from "./http";
-import { Check, CheckEnv, fail, Outcome, pass, ProbeResponse } from "./types";
+import { header, hostnameOf } from "./http";
+import { Check, CheckEnv, fail, Outcome, pass, ProbeResponse, skip } from "./types";
 
 /*
  * Checks every proxy gets, whatever the vendor: the HTTPS redirect, CORS preflights, no Set-Cookie from our layer,
@@ -35,7 +35,8 @@ export function notFromVendor(response: ProbeResponse, env: CheckEnv): Outcome |
 
 /** Plain HTTP must be redirected (301 or 308) to the same URL over HTTPS. */
 export function redirectCheck(host: string, path: string): Check {
-    const url = `http://${host}${path}`;
+    // Plain HTTP goes to port 80 of the name: a port in `host` is the HTTPS one.
+    const url = `http://${hostnameOf(host)}${path}`;
     const expected = `https://${host}${path}`;
     return {
         check: "http → https",
@@ -112,7 +113,8 @@ export function noSetCookieCheck(host: string): Check {
 export function evaluateSetCookie(responses: readonly ProbeResponse[], env: CheckEnv): Outcome {
     const answered = responses.filter((r) => r.status !== 0);
     const withCookies = answered.filter((r) => header(r, "set-cookie") !== undefined);
-    if (withCookies.length === 0) return pass(`none on ${answered.length} responses`);
+    if (answered.length === 0) return skip("nothing to check: no response came back (see the rows above)");
+    if (withCookies.length === 0) return pass(`none on ${answered.length} response${answered.length === 1 ? "" : "s"}`);
     const cookies = withCookies.flatMap((r) => [r.headers["set-cookie"] ?? []].flat());
     const names = [...new Set(cookies.map((c) => c.split("=")[0].trim()))];
     const paths = [...new Set(withCookies.map((r) => `${r.request.method} ${new URL(r.request.url).pathname}`))];

@@ -108,10 +108,11 @@ function requiredHost(option: string, value: string | undefined, required: boole
     return host;
 }
 
+/** The host of a URL, with its port when it is not the scheme's default (`https://127.0.0.1:8443` keeps `:8443`). */
 function hostOf(url: string | undefined): string | undefined {
     if (!url) return undefined;
     try {
-        return new URL(url).hostname || undefined;
+        return new URL(url).host || undefined;
     } catch {
         return undefined;
     }

@@ -1,6 +1,6 @@
 import * as tls from "node:tls";
 import { fixes } from "./fixes";
-import { Connection, endpointOf, secureContextFor } from "./http";
+import { Connection, endpointOf, hostnameOf, secureContextFor, serverName } from "./http";
 import { CdnKind, CheckResult } from "./types";
 
 /** What a TLS handshake with the proxy showed. */
@@ -20,6 +20,8 @@ export type TlsReport =
     | {
           readonly handshake: "failed";
           readonly error: string;
+          /** Node's error code (`ENOTFOUND`, `ECONNREFUSED`, ...), when the failure had one. */
+          readonly code?: string;
           /** The best protocol a legacy (TLS 1.0+) handshake got, if the modern one failed for the version. */
           readonly legacyProtocol?: string;
       };
@@ -37,12 +39,14 @@ export async function inspectTls(hostname: string, connection: Connection): Prom
 }
 
 function handshake(hostname: string, connection: Connection, extra: tls.ConnectionOptions): Promise<TlsReport> {
+    // `hostname` may carry a port (--url https://127.0.0.1:8443): the endpoint keeps it, SNI and the name check don't.
     const { host, port } = endpointOf(new URL(`https://${hostname}`), connection);
+    const name = hostnameOf(hostname);
     return new Promise((resolve) => {
         const socket = tls.connect({
             host,
             port,
-            servername: hostname,
+            servername: serverName(name),
             rejectUnauthorized: false,
             ALPNProtocols: ["h2", "http/1.1"],
             // The legacy probe needs its own context (TLS 1.0 and old ciphers allowed), trusting the same CAs.
@@ -54,7 +58,7 @@ function handshake(hostname: string, connection: Connection, extra: tls.Connecti
         socket.once("secureConnect", () => {
             clearTimeout(timer);
             const cert = socket.getPeerCertificate();
-            const nameError = tls.checkServerIdentity(hostname, cert);
+            const nameError = tls.checkServerIdentity(name, cert);
             const authorizationError = socket.authorized ? nameError?.message : String(socket.authorizationError);
             resolve({
                 handshake: "ok",
@@ -70,10 +74,15 @@ function handshake(hostname: string, connection: Connection, extra: tls.Connecti
         });
         socket.once("error", (err: Error & { code?: string }) => {
             clearTimeout(timer);
-            resolve({ handshake: "failed", error: err.code ? `${err.code}: ${err.message.split("\n")[0]}` : err.message });
+            resolve({ handshake: "failed", error: err.code ? `${err.code}: ${err.message.split("\n")[0]}` : err.message, code: err.code });
         });
     });
 }
+
+/** Failures to resolve the name: DNS, not TLS. */
+const dnsErrors = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "ENODATA"]);
+/** Failures to reach the address: nothing listens, or the network drops it. */
+const connectErrors = new Set(["ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 
 const versionRank: Record<string, number> = { SSLv3: 0, TLSv1: 1, "TLSv1.1": 2, "TLSv1.2": 3, "TLSv1.3": 4 };
 const day = 24 * 60 * 60 * 1000;
@@ -90,7 +99,15 @@ export function evaluateTls(hostname: string, report: TlsReport, cdn: CdnKind, n
                 fix: fixes.tlsProtocol(cdn),
             };
         }
-        return { check, ok: false, detail: `TLS handshake failed: ${report.error}`, fix: fixes.tlsName(hostname, cdn) };
+        const name = hostnameOf(hostname);
+        // No TLS was spoken at all: the name does not resolve, or nothing answers there. A certificate is not the fix.
+        if (report.code && dnsErrors.has(report.code)) {
+            return { check, ok: false, detail: `${name} does not resolve (DNS): ${report.error}`, fix: fixes.noDns(name, cdn) };
+        }
+        if ((report.code && connectErrors.has(report.code)) || /^no TLS handshake within/.test(report.error)) {
+            return { check, ok: false, detail: `no connection to ${hostname}: ${report.error}`, fix: fixes.unreachable(cdn) };
+        }
+        return { check, ok: false, detail: `TLS handshake failed: ${report.error}`, fix: fixes.tlsName(name, cdn) };
     }
     const validity = `valid ${day0(report.validFrom)} to ${day0(report.validTo)}`;
     const seen = `${report.protocol}; certificate for ${names(report)}, issuer ${report.issuer}, ${validity}`;

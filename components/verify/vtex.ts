@@ -1,6 +1,6 @@
 import { describe } from "./classify";
 import { fixes } from "./fixes";
-import { header } from "./http";
+import { header, hostnameOf } from "./http";
 import { notFromVendor, randomToken, redirectCheck } from "./shared";
 import { Check, CheckEnv, fail, Outcome, pass, ProbeResponse, ProxyTarget } from "./types";
 
@@ -19,7 +19,7 @@ export function vtexChecks(target: VtexTarget): Check[] {
         {
             check: "ACME challenge over plain HTTP",
             host,
-            requests: [{ method: "GET", url: `http://${host}${challenge}` }],
+            requests: [{ method: "GET", url: `http://${hostnameOf(host)}${challenge}` }],
             evaluate: ([r], env) => evaluateAcme(r, env),
         },
         {
