@@ -1,0 +1,169 @@
+/*
+ * `npm run blockers`: every request of each vendor's real SDK, loaded with the settings our outputs give, through
+ * uBlock Origin's own engine and default lists, on CloudFront and on the Cloudflare Worker, in the default layout and
+ * `paths: vendor`, beside the vendors' own hostnames. Prints a table per row and a summary, writes a markdown report
+ * (blockers/.work/results.md, or blockers/results.md with --update-report), and exits non-zero when a default-layout
+ * row has a blocked request or undelivered events (--report-only keeps 0). A few minutes at most.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Command } from "commander";
+import { project } from "../components/config/load";
+import { SdkSettings } from "../components/model/types";
+import { ProxyOutputs } from "../components/outputs";
+import { Plan, planProgram } from "../components/plan/mockPlan";
+import { buildStack } from "../components/stack";
+import { vendorPresets } from "../components/vendors";
+import { ensureChromium, launchChromium, RecordedRequest, runRow } from "./browser";
+import { loadEngine } from "./engine";
+import { Delivery, startFakeVendors } from "./fakeVendors";
+import { configKnowsPaths, inLayout, Layout, layouts } from "./layouts";
+import { describeSnapshot, ensureLists } from "./lists";
+import { cloudFrontProxies, ProxyUnderTest, startWorkerProxies } from "./proxies";
+import { AnchorVendor, vendorHostSdk } from "./sdkRequests";
+import { Row, renderReport, rowSummary, RunInfo } from "./report";
+
+const projectDir = path.resolve(__dirname, "..");
+const workDir = path.join(projectDir, "blockers", ".work");
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export const allVendors: readonly AnchorVendor[] = ["segment", "posthog", "amplitude"];
+export const allCdns = ["cloudfront", "cloudflare-worker"] as const;
+type Cdn = (typeof allCdns)[number];
+
+/** The proxies each planned stack has: one per vendor, single hostname, as a new user would write them. */
+const proxyConfigs: Record<AnchorVendor, Record<string, unknown>> = {
+    segment: { vendor: "segment", domain: "s.example.com" },
+    posthog: { vendor: "posthog", domain: "e.example.com" },
+    amplitude: { vendor: "amplitude", domain: "r.example.com" },
+};
+
+const zone = "example.com";
+const accountId = "0123456789abcdef0123456789abcdef";
+
+function stackConfig(cdn: Cdn, layout: Layout): Record<string, string> {
+    const proxies = allVendors.map((v) => inLayout(proxyConfigs[v], layout));
+    const config: Record<string, unknown> =
+        cdn === "cloudfront"
+            ? { provider: "aws", dns: { provider: "route53", zone }, proxies }
+            : { provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { accountId, mode: "worker" }, proxies };
+    const flat: Record<string, string> = { "aws:region": "eu-west-1" };
+    for (const [key, value] of Object.entries(config)) flat[`${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    return flat;
+}
+
+/** Every hostname the fake vendors answer as: the presets' endpoints, plus Amplitude's analytics API (not proxied here). */
+function vendorHostnames(): Set<string> {
+    const hosts = new Set<string>(["api2.amplitude.com", "api.eu.amplitude.com"]);
+    for (const v of allVendors) for (const endpoints of Object.values(vendorPresets[v].endpoints)) for (const h of Object.values(endpoints ?? {})) hosts.add(h);
+    return hosts;
+}
+
+/**
+ * In a proxied row, requests straight to a vendor's host bypass the proxy: the SDK, set up as the outputs say, still
+ * talks to the vendor (Amplitude's Browser SDK does: the proxy serves Session Replay only). They are shown and
+ * counted apart; the row fails on blocked requests to the proxy and on undelivered events or recordings.
+ */
+function bypassesProxy(proxy: ProxyUnderTest | undefined, host: string, vendorHosts: ReadonlySet<string>): boolean {
+    return proxy !== undefined && !proxy.hostnames.includes(host) && vendorHosts.has(host);
+}
+
+/** Whether the fake vendors received the vendor's events (and recordings, for the replay SDKs). */
+function deliveries(vendor: AnchorVendor, delivered: readonly Delivery[]): { events: boolean; recordings?: boolean } {
+    const d = delivered.filter((x) => x.method === "POST");
+    const p = (x: Delivery) => x.path.split("?")[0];
+    switch (vendor) {
+        case "segment":
+            return { events: d.some((x) => /segment(\.io|apis\.com)$/.test(x.host) && /^\/v1\/(t|p|batch)$/.test(p(x))) };
+        case "posthog":
+            return {
+                events: d.some((x) => /\.i\.posthog\.com$/.test(x.host) && /^\/(e|i\/v0\/e|batch)\/?$/.test(p(x))),
+                recordings: d.some((x) => /\.i\.posthog\.com$/.test(x.host) && /^\/s\/?$/.test(p(x))),
+            };
+        case "amplitude": {
+            const replay = d.some((x) => /^api-sr\./.test(x.host) && p(x) === "/sessions/v2/track");
+            return { events: replay, recordings: replay };
+        }
+    }
+}
+
+const cli = new Command("blockers")
+    .description("Measure which requests of the vendors' real SDKs uBlock Origin's default lists block, per vendor, CDN and path layout.")
+    .option("--report-only", "exit 0 even when a default-layout row has blocked requests or undelivered events")
+    .option("--update-report", "write the committed report, blockers/results.md")
+    .option("--dwell <ms>", "how long each page runs after load", "6000")
+    .option("--no-lists", "control run: no filters at all (shows that the SDKs deliver through the proxies when nothing blocks)")
+    .option("--vendor <name...>", "only these vendors (segment, posthog, amplitude)")
+    .option("--cdn <name...>", "only these CDNs (cloudfront, cloudflare-worker)");
+
+async function main(): Promise<number> {
+    cli.parse();
+    const options = cli.opts<{ reportOnly?: boolean; updateReport?: boolean; dwell: string; lists: boolean; vendor?: string[]; cdn?: string[] }>();
+    const vendors = allVendors.filter((v) => !options.vendor || options.vendor.includes(v));
+    const cdns = allCdns.filter((c) => !options.cdn || options.cdn.includes(c));
+    if (vendors.length === 0 || cdns.length === 0) throw new Error(`--vendor takes ${allVendors.join(", ")}; --cdn takes ${allCdns.join(", ")}`);
+    const started = Date.now();
+    const snapshot = ensureLists(path.join(workDir, "lists"), log);
+    log(`blockers: lists ${describeSnapshot(snapshot)}`);
+    const engine = await loadEngine(options.lists ? snapshot.lists.map((l) => ({ name: `${l.title} (${l.path})`, raw: l.raw })) : []);
+    if (!options.lists) log("blockers: control run, no filters loaded");
+    const executable = ensureChromium(log);
+    const pathsKnown = configKnowsPaths();
+
+    const fake = await startFakeVendors();
+    const browser = await launchChromium(executable);
+    const hosts = vendorHostnames();
+    const rows: Row[] = [];
+    const dwellMs = Number(options.dwell);
+    try {
+        const runOne = async (vendor: AnchorVendor, cdn: string, layout: string, sdk: SdkSettings, proxy?: ProxyUnderTest) => {
+            const before = fake.deliveries.length;
+            log(`blockers: ${vendor} · ${cdn} · ${layout}`);
+            const requests: RecordedRequest[] = await runRow(browser, engine, fake, { sdk, proxy, vendorHosts: hosts, dwellMs });
+            const got = deliveries(vendor, fake.deliveries.slice(before));
+            rows.push({ vendor, cdn, layout, sdk, requests, ...got, bypass: (r) => bypassesProxy(proxy, new URL(r.url).hostname, hosts) });
+        };
+        for (const vendor of vendors) await runOne(vendor, "vendor hosts", "anchor", vendorHostSdk(vendor));
+        for (const cdn of cdns) {
+            for (const layout of layouts) {
+                const plan: Plan = await planProgram(stackConfig(cdn, layout), () => buildStack(), { project, stack: "blockers" });
+                const outputs = plan.outputs.proxies as Record<string, ProxyOutputs>;
+                const proxy = cdn === "cloudfront" ? cloudFrontProxies(plan, fake.address) : await startWorkerProxies(plan, fake.address);
+                try {
+                    for (const vendor of vendors) {
+                        const out = Object.values(outputs).find((o) => o.vendor === vendor)!;
+                        await runOne(vendor, cdn, layout === "default" && !pathsKnown ? "default (= vendor: no `paths` key yet)" : layout, out.sdk, proxy);
+                    }
+                } finally {
+                    await proxy.close();
+                }
+            }
+        }
+    } finally {
+        await browser.close();
+        await fake.close();
+    }
+
+    const info: RunInfo = { snapshot: options.lists ? describeSnapshot(snapshot) : "none (control run, --no-lists)", seconds: Math.round((Date.now() - started) / 1000), date: new Date().toISOString().slice(0, 10) };
+    const report = renderReport(rows, info);
+    const out = options.updateReport ? path.join(projectDir, "blockers", "results.md") : path.join(workDir, "results.md");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, report);
+    process.stdout.write(report.replace(/^#+ /gm, "") + "\n");
+    log(`blockers: report written to ${path.relative(projectDir, out)} (${info.seconds} s)`);
+
+    const failing = rows.filter((r) => r.layout.startsWith("default") && rowSummary(r).fails);
+    if (failing.length) {
+        log(`blockers: ${failing.length} default-layout row(s) lose events to uBlock Origin: ${failing.map((r) => `${r.vendor} on ${r.cdn}`).join(", ")}`);
+        return options.reportOnly ? 0 : 1;
+    }
+    return 0;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (error) => {
+        log(`blockers: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        process.exit(2);
+    },
+);
