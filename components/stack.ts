@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { certificateProvider, certificateRegion } from "./aws/certificateProvider";
 import { CloudFrontProxy } from "./aws/cloudFrontProxy";
+import { ViewerRequestFunctions } from "./aws/viewerRequestFunctions";
 import { cloudflareProxyBuilder } from "./cloudflare/builder";
 import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
@@ -24,7 +25,7 @@ export interface StackOutputs {
 export function buildStack(loaded: LoadedConfig = readStackConfig()): StackOutputs {
     const { config, warnings } = loaded;
     // Everything is validated and expanded before the first resource is registered: nothing half-built.
-    const specs = proxyRequests(config).map(buildProxySpec);
+    const specs = proxyRequests(config, pulumi.getStack()).map(buildProxySpec);
     for (const w of warnings) pulumi.log.warn(w);
 
     const zone = lookupZone(config.dns);
@@ -48,6 +49,7 @@ function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
             const usEast1 = certificateProvider(certificateRegion);
             // CloudFront policy names are account-wide: a random suffix, fixed at the first deploy, keeps them apart.
             const nameSuffix = new random.RandomId("name-suffix", { byteLength: 3 }).hex;
+            const viewerRequestFunctions = new ViewerRequestFunctions(nameSuffix);
             return (spec) =>
                 new CloudFrontProxy(spec.name, {
                     proxy: spec,
@@ -56,6 +58,7 @@ function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
                     priceClass: config.cloudfront.priceClass,
                     tags: config.cloudfront.tags,
                     nameSuffix,
+                    viewerRequestFunctions,
                 }).outputs;
         }
         case "cloudflare":
@@ -63,7 +66,7 @@ function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
             // The builder plans what proxies in one zone share (page rule priorities, one ruleset per phase) up
             // front, so it sees every proxy: re-expanding the config is pure and gives the specs buildStack builds.
             return cloudflareProxyBuilder({
-                proxies: proxyRequests(config).map(buildProxySpec),
+                proxies: proxyRequests(config, pulumi.getStack()).map(buildProxySpec),
                 zone,
                 cloudflare: config.cloudflare,
             });

@@ -3,12 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { createExtraDnsRecords, createHostnameRecord, PlannedRecord } from "../dns/record";
 import { ProxyComponentType, RecordOwner } from "../dns/recordAliases";
 import { DnsZone } from "../dns/zone";
-import { ProxySpec, Site } from "../model/types";
+import { ProxySpec, Route, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
 import { createValidatedCertificate } from "./certificate";
 import { certificateProvider, certificateRegion } from "./certificateProvider";
 import { distributionArgs } from "./distributionArgs";
 import { PolicySet } from "./policies";
+import { notFoundFunctionCode, rewriteFunctionCode, rewriteTable, viewerRequestFunctionOf } from "./viewerRequestFunction";
+import { ViewerRequestFunctions } from "./viewerRequestFunctions";
 
 export interface CloudFrontProxyArgs {
     /** The neutral description of the proxy, from `buildProxySpec`. */
@@ -26,6 +28,11 @@ export interface CloudFrontProxyArgs {
      * of the same name in two projects never collide. Default: none (names are prefixed with the stack only).
      */
     readonly nameSuffix?: pulumi.Input<string>;
+    /**
+     * The stack's CloudFront Functions, shared by every proxy (one per distinct code). Default: functions created
+     * under this component.
+     */
+    readonly viewerRequestFunctions?: ViewerRequestFunctions;
 }
 
 const componentType = "first-party-proxy:aws:CloudFrontProxy" satisfies ProxyComponentType;
@@ -48,6 +55,12 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
         const usEast1 =
             args.certificateProvider ?? certificateProvider(`${name}-${certificateRegion}`, { parent: this });
 
+        if (proxy.sharedHost) {
+            throw new Error(
+                `${proxy.name}: sharedHost is not available on CloudFront (the hostname's own distribution would need the proxy's behaviours); give the proxy its own hostname`,
+            );
+        }
+        const functions = args.viewerRequestFunctions ?? new ViewerRequestFunctions(args.nameSuffix, { parent: this });
         const records: pulumi.Output<PlannedRecord[]>[] = [];
         this.distributions = proxy.sites.map((site) => {
             const siteName = proxy.sites.length === 1 ? name : `${name}-${site.role}`;
@@ -55,7 +68,7 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
                 parent: this,
                 provider: usEast1,
             });
-            const distribution = this.createDistribution(siteName, site, certificate.arn, args, tags);
+            const distribution = this.createDistribution(siteName, site, certificate.arn, args, tags, functions, proxy.paths.prefix);
             const alias = createHostnameRecord(
                 zone,
                 owner,
@@ -84,8 +97,23 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
         certificateArn: pulumi.Input<string>,
         args: CloudFrontProxyArgs,
         tags: Record<string, string>,
+        functions: ViewerRequestFunctions,
+        prefix: string | undefined,
     ): aws.cloudfront.Distribution {
         const policies = new PolicySet(name, args.nameSuffix, { parent: this });
+        const functionFor = (route: Route): pulumi.Input<string> | undefined => {
+            switch (viewerRequestFunctionOf(route)) {
+                case "notFound":
+                    return functions.arnFor(notFoundFunctionCode(), "first-party-proxy: 404 outside a proxy's path prefix");
+                case "rewrite":
+                    return functions.arnFor(
+                        rewriteFunctionCode(rewriteTable(site, prefix ?? "")),
+                        "first-party-proxy: rewrites a proxy's public paths to the vendor's",
+                    );
+                case undefined:
+                    return undefined;
+            }
+        };
         return new aws.cloudfront.Distribution(
             `${name}-distribution`,
             distributionArgs(site, {
@@ -94,6 +122,7 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
                 comment: `first-party-proxy: ${site.hostname}`,
                 tags,
                 policiesFor: (route) => policies.forRoute(route),
+                viewerRequestFunctionFor: functionFor,
             }),
             { parent: this },
         );

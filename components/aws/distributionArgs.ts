@@ -9,6 +9,8 @@ export interface DistributionSettings {
     readonly comment: string;
     readonly tags: Record<string, string>;
     readonly policiesFor: (route: Route) => BehaviourPolicies;
+    /** The ARN of the viewer-request function a route's behaviour runs, or undefined where it runs none. */
+    readonly viewerRequestFunctionFor: (route: Route) => pulumi.Input<string> | undefined;
 }
 
 /** CloudFront's viewer TLS floor for SNI certificates (at least TLSv1.2_2021). */
@@ -16,7 +18,9 @@ export const viewerMinimumProtocol = "TLSv1.2_2021";
 
 /** The distribution for one site: one origin per upstream, one behaviour per route, the last route as default. */
 export function distributionArgs(site: Site, settings: DistributionSettings): aws.cloudfront.DistributionArgs {
-    const behaviours = site.routes.map((route) => behaviour(route, settings.policiesFor(route)));
+    const behaviours = site.routes.map((route) =>
+        behaviour(route, settings.policiesFor(route), settings.viewerRequestFunctionFor(route)),
+    );
     const defaultBehaviour = behaviours.pop()!;
     const { pathPattern: _default, ...defaultCacheBehavior } = defaultBehaviour;
     return {
@@ -53,7 +57,11 @@ function origin(o: Origin): aws.types.input.cloudfront.DistributionOrigin {
     };
 }
 
-function behaviour(route: Route, policies: BehaviourPolicies): aws.types.input.cloudfront.DistributionOrderedCacheBehavior {
+function behaviour(
+    route: Route,
+    policies: BehaviourPolicies,
+    functionArn: pulumi.Input<string> | undefined,
+): aws.types.input.cloudfront.DistributionOrderedCacheBehavior {
     return {
         pathPattern: route.pathPattern,
         targetOriginId: route.originId,
@@ -64,5 +72,7 @@ function behaviour(route: Route, policies: BehaviourPolicies): aws.types.input.c
         cachePolicyId: policies.cachePolicyId,
         originRequestPolicyId: policies.originRequestPolicyId,
         responseHeadersPolicyId: policies.responseHeadersPolicyId,
+        // Only where a public path is rewritten or answered 404: CloudFront Functions are billed per request.
+        ...(functionArn === undefined ? {} : { functionAssociations: [{ eventType: "viewer-request", functionArn }] }),
     };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { buildProxySpec, ProxyRequest } from "../model/proxySpec";
+import { derivedPathPrefix, PathLayout, PathPlan } from "../model/publicPaths";
 import { VendorId, vendorIds } from "../model/types";
 import { defaultProxyName } from "./names";
 import { allowedKeys, defaultRegion, ProxyConfig, StackConfig, stackConfigSchema } from "./schema";
@@ -30,7 +31,12 @@ const requiredKeyHints: Record<string, string> = {
 
 /** Why a key an entry does not take is not taken, where "unknown" alone would puzzle. */
 const keyHints: { readonly [v in VendorId]?: Record<string, string> } = {
-    vtex: { region: "VTEX has no regions: its CDN host is derived from domain" },
+    vtex: {
+        region: "VTEX has no regions: its CDN host is derived from domain",
+        paths: "a VTEX proxy serves the whole store, so its paths are the store's own",
+        pathPrefix: "a VTEX proxy serves the whole store, so its paths are the store's own",
+        sharedHost: "a VTEX proxy is the store's hostname itself",
+    },
 };
 
 /** At most this many problems are spelled out in the error message; `issues` keeps them all. */
@@ -81,7 +87,8 @@ export const maxPageRulesPerZone = 125;
  */
 function plannedIssues(config: StackConfig): ConfigIssue[] {
     if (config.provider !== "cloudflare" || config.cloudflare?.mode !== "pageRule") return [];
-    const counts = proxyRequests(config)
+    // Page rules are counted per route, which the path layout does not change: any stack name counts the same.
+    const counts = proxyRequests(config, "plan")
         .map(buildProxySpec)
         .filter((spec) => spec.sites.length > 0 && !keepsViewerHost(spec.vendor))
         .map((spec) => ({ name: spec.name, rules: spec.sites.reduce((n, s) => n + s.routes.length, 0) }));
@@ -127,12 +134,22 @@ export function readStackConfig(): LoadedConfig {
     return parseStackConfig(raw);
 }
 
-/** Turns validated proxies into the model's requests, naming each one. */
-export function proxyRequests(config: StackConfig): ProxyRequest[] {
-    return config.proxies.map(proxyRequest);
+/**
+ * Turns validated proxies into the model's requests, naming each one. `stack` seeds the path prefix of proxies in
+ * the public layout that name none, so it must be the stack's name (pulumi.getStack()).
+ */
+export function proxyRequests(config: StackConfig, stack: string): ProxyRequest[] {
+    return config.proxies.map((p) => proxyRequest(p, stack));
 }
 
-function proxyRequest(p: ProxyConfig): ProxyRequest {
+/** Where a proxy serves the vendor's paths: public under its own or a derived prefix by default. */
+function pathPlan(p: { paths?: PathLayout; pathPrefix?: string }, name: string, stack: string): PathPlan {
+    const layout = p.paths ?? "public";
+    const prefix = p.pathPrefix ?? (layout === "public" ? derivedPathPrefix(stack, name) : undefined);
+    return prefix === undefined ? { layout } : { layout, prefix };
+}
+
+function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
     if (p.vendor === "segment") {
         if (p.managed === "delegation") {
             return { kind: "segmentDelegation", name: p.name ?? defaultProxyName("segment", p.domain!), domain: p.domain!, nameServers: p.nameServers! };
@@ -148,25 +165,31 @@ function proxyRequest(p: ProxyConfig): ProxyRequest {
             };
         }
         if (p.domain === undefined) {
+            const name = p.name ?? defaultProxyName("segment", p.cdnDomain!);
             return {
                 kind: "cdn",
-                name: p.name ?? defaultProxyName("segment", p.cdnDomain!),
+                name,
                 vendor: "segment",
                 region: p.region ?? defaultRegion,
                 layout: "split",
                 hostnames: { cdn: p.cdnDomain!, api: p.apiDomain! },
+                paths: pathPlan(p, name, stack),
             };
         }
     }
-    const region = p.vendor === "vtex" ? defaultRegion : (p.region ?? defaultRegion);
-    const role = p.vendor === "vtex" ? "store" : "main";
+    const name = p.name ?? defaultProxyName(p.vendor, p.domain!);
+    if (p.vendor === "vtex") {
+        return { kind: "cdn", name, vendor: "vtex", region: defaultRegion, layout: "single", hostnames: { store: p.domain } };
+    }
     return {
         kind: "cdn",
-        name: p.name ?? defaultProxyName(p.vendor, p.domain!),
+        name,
         vendor: p.vendor,
-        region,
+        region: p.region ?? defaultRegion,
         layout: "single",
-        hostnames: { [role]: p.domain! },
+        hostnames: { main: p.domain! },
+        paths: pathPlan(p, name, stack),
+        ...(p.sharedHost ? { sharedHost: true } : {}),
     };
 }
 

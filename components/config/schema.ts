@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pathLayouts, pathPrefixPattern } from "../model/publicPaths";
 import { VendorId, VendorRegion } from "../model/types";
 import { vendorPresets } from "../vendors";
 import { hostnameProblem } from "./hostname";
@@ -29,6 +30,19 @@ const regionOf = (vendor: VendorId) => z.enum(regionsOf(vendor) as [VendorRegion
 
 export const defaultRegion: VendorRegion = "us";
 
+/** Where a proxy serves the vendor's paths; shared by every vendor whose proxy the CDN serves by path. */
+const pathKeys = {
+    /** `public` (default): under a prefix of the proxy's own, blocked names renamed. `vendor`: the vendor's own paths. */
+    paths: z.enum(pathLayouts).optional(),
+    /** The proxy's path prefix, e.g. /k7. Default: derived from the stack and proxy name with `paths: public`, none with `paths: vendor`. */
+    pathPrefix: z
+        .string()
+        .regex(pathPrefixPattern, "pathPrefix must be 1-4 path segments of letters, digits, - or _, starting with / and without a trailing / (e.g. /k7)")
+        .optional(),
+    /** The hostname is your own site, already proxied in the Cloudflare zone: only a Workers route on `<domain><pathPrefix>/*` is built. */
+    sharedHost: z.boolean().optional(),
+};
+
 const segmentProxy = z
     .strictObject({
         vendor: z.literal("segment"),
@@ -44,6 +58,7 @@ const segmentProxy = z
         nameServers: z.array(hostname).min(2, "nameServers needs the 2 or more name servers Segment gives you").max(8).optional(),
         cdnTarget: hostname.optional(),
         apiTarget: hostname.optional(),
+        ...pathKeys,
     })
     .superRefine((p, ctx) => {
         const need = (key: keyof typeof p, why: string) => {
@@ -53,6 +68,9 @@ const segmentProxy = z
             if (p[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} is not allowed ${why}` });
         };
         if (p.managed !== undefined) {
+            for (const k of ["paths", "pathPrefix", "sharedHost"] as const) {
+                forbid(k, `with managed: ${p.managed} (Segment serves its own paths on the managed domains)`);
+            }
             forbid("region", `with managed: ${p.managed} (Segment runs the endpoints; the region is your workspace's)`);
         }
         if (p.managed === "delegation") {
@@ -87,6 +105,7 @@ const segmentProxy = z
                 message: "give either domain (one host) or cdnDomain and apiDomain (two hosts), not both",
             });
         } else if (split) {
+            forbid("sharedHost", "with cdnDomain and apiDomain (a shared host is one hostname: give domain and pathPrefix)");
             need("cdnDomain", "with apiDomain (the two-host shape)");
             need("apiDomain", "with cdnDomain (the two-host shape)");
             if (p.cdnDomain !== undefined && p.cdnDomain === p.apiDomain) {
@@ -106,7 +125,7 @@ const segmentProxy = z
     });
 
 const singleHostProxy = <V extends "posthog" | "amplitude">(vendor: V) =>
-    z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region: regionOf(vendor), domain: hostname });
+    z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region: regionOf(vendor), domain: hostname, ...pathKeys });
 
 const vtexProxy = z.strictObject({
     vendor: z.literal("vtex"),

@@ -1,4 +1,5 @@
 import { vendorPresets } from "../vendors";
+import { PathPlan, publicRoutes } from "./publicPaths";
 import { amplitudeSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
 import { ExtraDnsRecord, Origin, ProxySpec, SdkSettings, Site, VendorId, VendorRegion } from "./types";
 
@@ -13,6 +14,13 @@ export type ProxyRequest =
           readonly layout: string;
           /** Hostname per site role of the layout. */
           readonly hostnames: { readonly [role: string]: string };
+          /** Where the vendor's paths are served. Default: the vendor's own paths at the root. */
+          readonly paths?: PathPlan;
+          /**
+           * The hostname is the user's own site, already served by the CDN: the proxy takes only its prefix there
+           * (a Workers route on `<host><prefix>/*`), never the host's DNS or certificate.
+           */
+          readonly sharedHost?: boolean;
       }
     | {
           readonly kind: "segmentDelegation";
@@ -63,8 +71,10 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
 
 /** Segment's managed Custom Domain: Segment runs the endpoints, so the proxy is only DNS records. */
 function segmentManaged(name: string, records: ExtraDnsRecord[], sdk: SdkSettings, todo: string[]): ProxySpec {
-    return { name, vendor: "segment", region: "us", sites: [], extraDnsRecords: records, sdk, notes: [], todo };
+    return { name, vendor: "segment", region: "us", sites: [], extraDnsRecords: records, sdk, notes: [], todo, paths: vendorPaths, sharedHost: false };
 }
+
+const vendorPaths: PathPlan = { layout: "vendor" };
 
 function cname(name: string, target: string, purpose: string): ExtraDnsRecord {
     return { name, type: "CNAME", values: [target], purpose };
@@ -74,6 +84,8 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
     const preset = vendorPresets[request.vendor];
     const endpoints = preset.endpoints[request.region];
     if (!endpoints) throw new Error(`${preset.displayName} has no ${request.region} region`);
+    const paths = request.paths ?? vendorPaths;
+    const renames = preset.publicRenames ?? [];
     const templates = preset.layouts[request.layout];
     if (!templates) throw new Error(`${preset.displayName} has no "${request.layout}" layout`);
 
@@ -84,7 +96,7 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
         const origins: Origin[] = Object.entries(preset.origins)
             .filter(([id]) => used.has(id))
             .map(([id, origin]) => ({ id, domain: endpoints[id].replace("{host}", hostname), ...origin }));
-        return { role: template.role, hostname, origins, routes: template.routes };
+        return { role: template.role, hostname, origins, routes: publicRoutes(template.routes, paths, renames) };
     });
 
     return {
@@ -93,9 +105,11 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
         region: request.region,
         sites,
         extraDnsRecords: request.vendor === "vtex" ? sites.map((s) => vtexTxtRecord(s.hostname)) : [],
-        sdk: sdkFor(request.vendor, request.region, sites),
+        sdk: sdkFor(request.vendor, request.region, sites, paths),
         notes: preset.notes,
         todo: preset.todo ?? [],
+        paths,
+        sharedHost: request.sharedHost ?? false,
     };
 }
 
@@ -109,15 +123,18 @@ function vtexTxtRecord(hostname: string): ExtraDnsRecord {
     };
 }
 
-function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[]): SdkSettings {
+function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], paths: PathPlan): SdkSettings {
     const host = (role: string) => sites.find((s) => s.role === role)!.hostname;
+    const renames = vendorPresets[vendor].publicRenames ?? [];
     switch (vendor) {
         case "segment":
-            return sites.length === 1 ? segmentSdk(sites[0].hostname, sites[0].hostname) : segmentSdk(host("cdn"), host("api"));
+            return sites.length === 1
+                ? segmentSdk(sites[0].hostname, sites[0].hostname, paths, renames)
+                : segmentSdk(host("cdn"), host("api"), paths, renames);
         case "posthog":
-            return posthogSdk(sites[0].hostname, region);
+            return posthogSdk(sites[0].hostname, region, paths);
         case "amplitude":
-            return amplitudeSdk(sites[0].hostname);
+            return amplitudeSdk(sites[0].hostname, paths);
         case "vtex":
             return vtexSdk(sites[0].hostname);
     }

@@ -1,57 +1,82 @@
+import { PathPlan, publicBase, PublicRename, publicPathOf } from "./publicPaths";
 import { SdkSettings, VendorRegion } from "./types";
 
-const https = (host: string) => `https://${host}`;
+/*
+ * The SDK settings each vendor's loader takes, built from what the proxy really serves: its hostnames, its path
+ * prefix and the public names of renamed paths. The same routes the CDNs are built from decide these URLs.
+ */
 
-/** Segment: the snippet's script URL, `cdnURL` for the npm package, and `integrations['Segment.io'].apiHost`. */
-export function segmentSdk(cdnHost: string, apiHost: string): SdkSettings {
+/**
+ * Segment (Analytics.js 2.0, "Self-hosting or proxying Analytics.js",
+ * https://www.twilio.com/docs/segment/connections/sources/catalog/libraries/website/javascript/custom-proxy):
+ * the snippet's script URL, `cdnURL` (npm; the snippet's `analytics._cdn`) and `integrations['Segment.io'].apiHost`.
+ */
+export function segmentSdk(cdnHost: string, apiHost: string, paths?: PathPlan, renames: readonly PublicRename[] = []): SdkSettings {
     return {
         vendor: "segment",
-        snippetSrc: `${https(cdnHost)}/analytics.js/v1/<WRITE_KEY>/analytics.min.js`,
-        cdnURL: https(cdnHost),
-        apiHost: `${apiHost}/v1`,
+        snippetSrc: `https://${cdnHost}${publicPathOf("/analytics.js/v1/", paths, renames)}<WRITE_KEY>/analytics.min.js`,
+        cdnURL: publicBase(cdnHost, paths),
+        apiHost: `${apiHost}${publicPathOf("/v1", paths, renames)}`,
     };
 }
 
-export function posthogSdk(host: string, region: VendorRegion): SdkSettings {
-    return { vendor: "posthog", api_host: https(host), ui_host: `https://${region}.posthog.com` };
+/** PostHog: `api_host` is the proxy (its snippet loads `<api_host>/static/array.js`), `ui_host` the app's region. */
+export function posthogSdk(host: string, region: VendorRegion, paths?: PathPlan): SdkSettings {
+    return { vendor: "posthog", api_host: publicBase(host, paths), ui_host: `https://${region}.posthog.com` };
 }
 
-export function amplitudeSdk(host: string): SdkSettings {
+/** Amplitude Session Replay: the upload and remote config URLs, and the CSP origin the page must allow. */
+export function amplitudeSdk(host: string, paths?: PathPlan): SdkSettings {
     return {
         vendor: "amplitude",
-        trackServerUrl: `${https(host)}/sessions/v2/track`,
-        configServerUrl: `${https(host)}/config`,
-        cspConnectSrc: https(host),
+        trackServerUrl: `https://${host}${publicPathOf("/sessions/v2/track", paths, [])}`,
+        configServerUrl: `https://${host}${publicPathOf("/config", paths, [])}`,
+        cspConnectSrc: `https://${host}`,
     };
 }
 
 export function vtexSdk(host: string): SdkSettings {
-    return { vendor: "vtex", storeUrl: https(host) };
+    return { vendor: "vtex", storeUrl: `https://${host}` };
 }
 
 /** The code users paste, as text, for the stack outputs and the README. */
 export function sdkSnippet(sdk: SdkSettings): string {
     switch (sdk.vendor) {
         case "segment":
-            if (!sdk.cdnURL) return "Use the snippet Segment generates once it has verified the delegated subdomain.";
-            return [
-                `// Snippet: t.src="${sdk.snippetSrc}"`,
-                `AnalyticsBrowser.load(`,
-                `  { writeKey: "<WRITE_KEY>", cdnURL: "${sdk.cdnURL}" },`,
-                `  { integrations: { "Segment.io": { apiHost: "${sdk.apiHost}", protocol: "https" } } },`,
-                `)`,
-            ].join("\n");
+            return sdk.cdnURL ? segmentSnippet(sdk.snippetSrc!, sdk.cdnURL, sdk.apiHost!) : "Use the snippet Segment generates once it has verified the delegated subdomain.";
         case "posthog":
-            return `posthog.init("<ph_project_token>", { api_host: "${sdk.api_host}", ui_host: "${sdk.ui_host}" })`;
+            return [
+                `// PostHog's snippet loads <api_host>/static/array.js; npm: import posthog from "posthog-js"`,
+                `posthog.init("<ph_project_token>", { api_host: "${sdk.api_host}", ui_host: "${sdk.ui_host}" })`,
+            ].join("\n");
         case "amplitude":
             return [
-                `sessionReplayPlugin({`,
+                `// npm: import { sessionReplayPlugin } from "@amplitude/plugin-session-replay-browser"`,
+                `amplitude.add(sessionReplayPlugin({`,
                 `  trackServerUrl: "${sdk.trackServerUrl}",`,
                 `  configServerUrl: "${sdk.configServerUrl}",`,
-                `})`,
-                `// Content-Security-Policy: connect-src 'self' ${sdk.cspConnectSrc}`,
+                `}))`,
+                `// Content-Security-Policy: connect-src 'self' ${sdk.cspConnectSrc}; worker-src 'self' blob:`,
             ].join("\n");
         case "vtex":
             return `Store served at ${sdk.storeUrl}; no SDK change.`;
     }
+}
+
+/**
+ * Segment's snippet with the lines that change: the loader's src (the key concatenated, as the snippet does), the
+ * CDN it loads everything else from (`analytics._cdn`, read by Analytics.js 2.0 when the src is not Segment's own
+ * path), and the Tracking API host. Then the npm form.
+ */
+function segmentSnippet(snippetSrc: string, cdnURL: string, apiHost: string): string {
+    const [before, after] = snippetSrc.split("<WRITE_KEY>");
+    const integrations = `{ integrations: { "Segment.io": { apiHost: "${apiHost}", protocol: "https" } } }`;
+    return [
+        `// Segment's Analytics.js snippet, with these changes:`,
+        `t.src="${before}" + key + "${after}";`,
+        `analytics._cdn = "${cdnURL}";`,
+        `analytics.load("<WRITE_KEY>", ${integrations});`,
+        `// npm (@segment/analytics-next):`,
+        `AnalyticsBrowser.load({ writeKey: "<WRITE_KEY>", cdnURL: "${cdnURL}" }, ${integrations})`,
+    ].join("\n");
 }

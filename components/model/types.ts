@@ -3,6 +3,8 @@
  * Cloudflare adapters consume it. Everything here is plain data: no Pulumi resources, no provider SDKs.
  */
 
+import type { PathPlan } from "./publicPaths";
+
 export const vendorIds = ["segment", "posthog", "amplitude", "vtex"] as const;
 export type VendorId = (typeof vendorIds)[number];
 
@@ -145,6 +147,10 @@ export interface ProxySpec {
     readonly notes: readonly string[];
     /** Steps only the user can take, outside the stack (Segment's support request, VTEX's go-live). */
     readonly todo?: readonly string[];
+    /** Where the vendor's paths are served (the routes above already carry it). */
+    readonly paths: PathPlan;
+    /** The hostname is the user's own site: only its path prefix is the proxy's (Cloudflare Workers route). */
+    readonly sharedHost: boolean;
 }
 
 export type SdkSettings =

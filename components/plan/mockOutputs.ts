@@ -77,6 +77,11 @@ function mockState(type: string, name: string, inputs: Record<string, any>): { i
             const etag = `E${h.slice(0, 12).toUpperCase()}`;
             return { id, state: { ...inputs, etag }, unknown: [etag] };
         }
+        case "aws:cloudfront/function:Function": {
+            // A function's id is its name; its ARN names it too.
+            const fnName = String(inputs.name ?? name);
+            return { id: fnName, state: { ...inputs, arn: `arn:aws:cloudfront::${account}:function/${fnName}`, etag: `E${h.slice(0, 12).toUpperCase()}`, status: "UNASSOCIATED" } };
+        }
         case "random:index/randomId:RandomId": {
             const hex = stableHash(`random:${name}`, 2 * Number(inputs.byteLength ?? 8));
             const bytes = Buffer.from(hex, "hex");

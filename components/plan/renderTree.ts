@@ -45,6 +45,12 @@ function policyNamesOf(plan: PlanView): Map<string, string> {
     return names;
 }
 
+/** `; viewer-request <function name>` for a behaviour that runs a CloudFront Function. */
+function viewerRequestFunction(behaviour: { functionAssociations?: { eventType?: string; functionArn?: string }[] }): string {
+    const fn = (behaviour.functionAssociations ?? []).find((a) => a.eventType === "viewer-request");
+    return fn?.functionArn ? `; viewer-request ${String(fn.functionArn).split("/").pop()}` : "";
+}
+
 function summary(r: PlannedResource, policyNames: Map<string, string>): string[] {
     const policy = (id: unknown) => (id === undefined ? "none" : (policyNames.get(String(id)) ?? String(id)));
     const i = r.inputs as Record<string, any>;
@@ -56,12 +62,14 @@ function summary(r: PlannedResource, policyNames: Map<string, string>): string[]
                 `aliases ${(i.aliases ?? []).join(", ")}; TLS ${i.viewerCertificate?.minimumProtocolVersion}; ${i.httpVersion}; ${i.priceClass}`,
                 ...rows.map(
                     (b: any) =>
-                        `${b.pathPattern} → ${origins.get(b.targetOriginId)} (${b.viewerProtocolPolicy}; ${b.allowedMethods.length} methods; cache ${policy(b.cachePolicyId)}; origin request ${policy(b.originRequestPolicyId)}; response headers ${policy(b.responseHeadersPolicyId)})`,
+                        `${b.pathPattern} → ${origins.get(b.targetOriginId)} (${b.viewerProtocolPolicy}; ${b.allowedMethods.length} methods; cache ${policy(b.cachePolicyId)}; origin request ${policy(b.originRequestPolicyId)}; response headers ${policy(b.responseHeadersPolicyId)}${viewerRequestFunction(b)})`,
                 ),
             ];
         }
         case "aws:acm/certificate:Certificate":
             return [`${i.domainName} (${i.validationMethod} validation)`];
+        case "aws:cloudfront/function:Function":
+            return [`${i.name} (${i.runtime}, ${Buffer.byteLength(String(i.code ?? ""))} bytes): ${i.comment ?? ""}`];
         case "aws:route53/record:Record":
             return [`${i.name} ${i.type} ${i.aliases ? `alias ${i.aliases[0].name}` : (i.records ?? []).join(" ")}`];
         case "cloudflare:index/dnsRecord:DnsRecord":

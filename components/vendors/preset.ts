@@ -1,3 +1,4 @@
+import { PublicRename } from "../model/publicPaths";
 import { Origin, Route, VendorId, VendorRegion } from "../model/types";
 import { VendorDocument } from "./documents";
 
@@ -24,6 +25,11 @@ export interface VendorPreset<OriginId extends string = string> {
     readonly origins: { readonly [o in OriginId]: OriginTemplate };
     /** Site layouts the vendor supports. `single` is one hostname; others name their sites by role. */
     readonly layouts: { readonly single: readonly SiteTemplate[]; readonly [layout: string]: readonly SiteTemplate[] };
+    /**
+     * Vendor paths served under another name in the public layout, because blockers' default lists match them.
+     * Only paths whose public URL the SDK takes from our outputs can be renamed (the loader script's src).
+     */
+    readonly publicRenames?: readonly PublicRename[];
     /** Notes shown in the stack outputs (DNS caveats, limits). */
     readonly notes: readonly string[];
     /** Steps the user takes outside the stack (support requests, go-live checks): the outputs' `todo`. */

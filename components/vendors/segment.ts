@@ -44,6 +44,10 @@ export const segment = {
             { role: "api", routes: [toApi("*")] },
         ],
     },
+    // EasyPrivacy's generic filter `/analytics.js/v1/*` blocks the loader on any hostname. The snippet's src and
+    // `analytics._cdn` come from our outputs, so the loader can live under another name; the SDK builds every other
+    // path (settings, bundles, integrations) from cdnURL, and those pass the lists.
+    publicRenames: [{ vendor: "/analytics.js/", public: "/lib/", originId: "cdn", blockedBy: "EasyPrivacy: /analytics.js/v1/*" }],
     notes: [],
     todo: ["Ask Segment support to enable the proxy for the source, then set Settings > Analytics.js > Host Address to the apiHost output."],
 } as const satisfies VendorPreset<"cdn" | "api">;

@@ -1,0 +1,82 @@
+import { buildSync } from "esbuild";
+import * as path from "path";
+import { literalPrefix } from "../model/publicPaths";
+import { Route, Site } from "../model/types";
+import { RewriteTable } from "./edge/viewerRequest";
+
+/** The runtime CloudFront Functions code is written for. */
+export const cloudFrontFunctionRuntime = "cloudfront-js-2.0";
+
+/** CloudFront's limit on a function's code; ours stays far below it. */
+export const cloudFrontFunctionMaxBytes = 10_240;
+
+const projectRoot = path.resolve(__dirname, "..", "..");
+let bundled: string | undefined;
+
+/**
+ * components/aws/edge/viewerRequest.ts and the model code it imports, as plain top-level functions: CloudFront
+ * Functions take a script, not a module, so the bundle's one `export {...}` statement is dropped. Identifiers are
+ * kept, so the handler below calls the functions by their source names.
+ */
+function edgeBundle(): string {
+    if (bundled === undefined) {
+        const text = buildSync({
+            entryPoints: [path.join(__dirname, "edge", "viewerRequest.ts")],
+            absWorkingDir: projectRoot,
+            bundle: true,
+            write: false,
+            format: "esm",
+            platform: "neutral",
+            target: "es2020",
+            minifyWhitespace: true,
+            minifySyntax: true,
+            legalComments: "none",
+            charset: "ascii",
+        }).outputFiles[0].text;
+        const exports = text.match(/export\s*\{[^}]*\};?\s*$/);
+        if (!exports) throw new Error("esbuild's bundle of the CloudFront Function has no final export statement to drop");
+        bundled = text.slice(0, exports.index).trim();
+    }
+    return bundled;
+}
+
+/** A CloudFront Function's code: the bundle, then the `handler` CloudFront calls. */
+function functionCode(handlerBody: string): string {
+    return `${edgeBundle()}\nfunction handler(event) {\n${handlerBody}\n}\n`;
+}
+
+/**
+ * What a site's rewrite function needs: its routes' rewrites relative to the prefix. Routes that only drop the
+ * prefix are left out unless a later rewrite would otherwise take their paths, so that every proxy of a vendor
+ * layout — and every layout that only drops its prefix — shares one function.
+ */
+export function rewriteTable(site: Site, prefix: string): RewriteTable {
+    const relative = site.routes
+        .filter((r) => r.answer === undefined)
+        .map((r) => {
+            const from = r.rewrite?.from ?? literalPrefix(r.pathPattern);
+            const to = r.rewrite?.to ?? from;
+            if (!from.startsWith(prefix)) throw new Error(`${site.hostname}: route ${r.pathPattern} is outside the prefix ${prefix}`);
+            return { from: from.slice(prefix.length), to };
+        });
+    const rewrites = relative.filter(
+        (r, i) => r.from !== r.to || relative.slice(i + 1).some((later) => later.from !== later.to && later.from.startsWith(r.from)),
+    );
+    return { prefixSegments: prefix.split("/").length - 1, rewrites };
+}
+
+/** The viewer-request code that rewrites a site's public paths to the vendor's. */
+export function rewriteFunctionCode(table: RewriteTable): string {
+    return functionCode(`  return rewriteViewerRequest(${JSON.stringify(table)}, event.request);`);
+}
+
+/** The viewer-request code of a site's default behaviour in a public layout: 404 without contacting an origin. */
+export function notFoundFunctionCode(): string {
+    return functionCode("  return notFound();");
+}
+
+/** Which function, if any, a route's behaviour runs on viewer request. */
+export function viewerRequestFunctionOf(route: Route): "rewrite" | "notFound" | undefined {
+    if (route.answer === "notFound") return "notFound";
+    return route.rewrite !== undefined ? "rewrite" : undefined;
+}

@@ -1,0 +1,54 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { cloudFrontFunctionMaxBytes, cloudFrontFunctionRuntime } from "./viewerRequestFunction";
+
+/** CloudFront Function names: letters, digits, hyphens and underscores, at most 64, unique in the account. */
+const maxFunctionNameLength = 64;
+
+/**
+ * The stack's CloudFront Functions, one per distinct code: every proxy of one vendor layout shares its rewrite
+ * function, and every public layout shares the 404 function. Functions are an account quota and billed per
+ * invocation, not per function, so sharing costs nothing and keeps a stack of hundreds of proxies within it.
+ */
+export class ViewerRequestFunctions {
+    private readonly functions = new Map<string, aws.cloudfront.Function>();
+
+    constructor(
+        /** Appended to every function name; see CloudFrontProxyArgs.nameSuffix. */
+        private readonly nameSuffix: pulumi.Input<string> | undefined,
+        private readonly opts: pulumi.CustomResourceOptions = {},
+    ) {}
+
+    /** The ARN of the published function running `code`, created on first use. */
+    arnFor(code: string, comment: string): pulumi.Output<string> {
+        if (Buffer.byteLength(code) > cloudFrontFunctionMaxBytes) {
+            throw new Error(`a CloudFront Function's code is ${Buffer.byteLength(code)} bytes; CloudFront takes at most ${cloudFrontFunctionMaxBytes}`);
+        }
+        const hash = createHash("sha256").update(code).digest("hex").slice(0, 10);
+        let fn = this.functions.get(hash);
+        if (fn === undefined) {
+            const resourceName = `viewer-request-${hash}`;
+            fn = new aws.cloudfront.Function(
+                resourceName,
+                {
+                    name: functionName(resourceName, this.nameSuffix),
+                    runtime: cloudFrontFunctionRuntime,
+                    comment: comment.slice(0, 128),
+                    code,
+                    publish: true,
+                },
+                this.opts,
+            );
+            this.functions.set(hash, fn);
+        }
+        return fn.arn;
+    }
+}
+
+function functionName(resourceName: string, suffix: pulumi.Input<string> | undefined): pulumi.Output<string> {
+    return pulumi.output(suffix).apply((sfx) => {
+        const tail = sfx ? `-${sfx}` : "";
+        return `${pulumi.getStack()}-${resourceName}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, maxFunctionNameLength - tail.length) + tail;
+    });
+}
