@@ -9,6 +9,7 @@ import { edgeCertificateNotes } from "./edgeCertificates";
 import { edgeResponseHeaderNotes, edgeResponseHeaderRules } from "./edgeHeaderRules";
 import { siteResourceName } from "./names";
 import { planPageRules, PlannedPageRule, validatePageRules } from "./pageRules";
+import { rewrittenRoutes, urlRewriteRules } from "./urlRewriteRules";
 import { httpsRedirectRules, requireZoneRules, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
 
 /**
@@ -16,7 +17,7 @@ import { httpsRedirectRules, requireZoneRules, ZoneRules, ZoneRuleSpec, zoneRule
  * with other actions, and only the highest-priority matching page rule applies, so the redirect is a zone rule.
  */
 export function pageRuleProxyZoneRules(proxy: ProxySpec): ZoneRuleSpec[] {
-    return proxy.sites.flatMap((site) => httpsRedirectRules(proxy.name, site));
+    return proxy.sites.flatMap((site) => [...httpsRedirectRules(proxy.name, site), ...urlRewriteRules(proxy.name, site)]);
 }
 
 /** Every zone rule a PageRuleProxy relies on: its own, and the zone-wide CORS and security response headers it takes part in. */
@@ -81,7 +82,7 @@ export class PageRuleProxy extends pulumi.ComponentResource {
         const defaults: string[] = [];
         for (const site of proxy.sites) {
             // The record needs a target to be proxied; the catch-all page rule resolves to the same origin anyway.
-            const fallback = planned.find((r) => r.role === site.role && r.routeIndex === site.routes.length - 1)!;
+            const fallback = planned.find((r) => r.role === site.role && r.routeIndex === rewrittenRoutes(site).length - 1)!;
             defaults.push(fallback.originDomain);
             const siteRules = this.pageRules.filter((_, i) => planned[i].role === site.role);
             records.push(
@@ -112,7 +113,7 @@ export class PageRuleProxy extends pulumi.ComponentResource {
 
 /** The given rules must be exactly one per route of this proxy, valid among themselves. */
 function validateOwnRules(name: string, proxy: ProxySpec, rules: readonly PlannedPageRule[]): void {
-    const expected = proxy.sites.flatMap((s) => s.routes.map((_, i) => `${s.role}#${i}`)).sort();
+    const expected = proxy.sites.flatMap((s) => rewrittenRoutes(s).map((_, i) => `${s.role}#${i}`)).sort();
     const given = rules.map((r) => (r.proxy === proxy.name ? `${r.role}#${r.routeIndex}` : `other proxy ${r.proxy}`)).sort();
     if (JSON.stringify(expected) !== JSON.stringify(given)) {
         throw new Error(`${name}: page rules must be one per route of this proxy (${expected.join(", ")}), got ${given.join(", ")}`);

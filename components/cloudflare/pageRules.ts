@@ -1,5 +1,6 @@
 import { matchesPathPattern } from "../model/pathPattern";
 import { ProxySpec, Site } from "../model/types";
+import { rewrittenRoutes } from "./urlRewriteRules";
 
 /** Page rules an Enterprise zone may hold (Cloudflare's plan limit), across every proxy in the zone. */
 export const enterprisePageRuleLimit = 125;
@@ -54,7 +55,8 @@ export function pageRuleTarget(hostname: string, pathPattern: string): string {
 
 /** One page rule per route of `site`, in route order (most specific first, the catch-all `<host>/*` last). */
 export function sitePageRules(proxy: string, site: Site): UnplacedRule[] {
-    return site.routes.map((route, routeIndex) => {
+    // Public paths reach page rules rewritten to the vendor's (urlRewriteRules.ts).
+    return rewrittenRoutes(site).map((route, routeIndex) => {
         const origin = site.origins.find((o) => o.id === route.originId);
         if (!origin) throw new Error(`${site.hostname}: route ${route.pathPattern} names unknown origin "${route.originId}"`);
         if (origin.host !== "origin") {

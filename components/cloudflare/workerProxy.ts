@@ -34,12 +34,18 @@ export interface SiteWorker {
     readonly site: Site;
     readonly script: cloudflare.WorkersScript;
     readonly route: cloudflare.WorkersRoute;
-    /** The hostname's own record: proxied, so that requests reach Cloudflare's edge and the route. */
-    readonly record: CreatedRecords;
+    /**
+     * The hostname's own record: proxied, so that requests reach Cloudflare's edge and the route. None for a shared
+     * host: the user's site owns its record.
+     */
+    readonly record?: CreatedRecords;
 }
 
-/** The Worker route pattern for a hostname: every path, over HTTP and HTTPS (the Worker redirects HTTP itself). */
-export const workerRoutePattern = (hostname: string): string => `${hostname}/*`;
+/**
+ * The Worker route pattern for a hostname: every path, over HTTP and HTTPS (the Worker redirects HTTP itself); on a
+ * shared host only the proxy's prefix, so the rest of the site never runs the Worker.
+ */
+export const workerRoutePattern = (hostname: string, sharedPrefix?: string): string => `${hostname}${sharedPrefix ?? ""}/*`;
 
 const componentType = "first-party-proxy:cloudflare:WorkerProxy" satisfies ProxyComponentType;
 
@@ -64,6 +70,7 @@ export class WorkerProxy extends pulumi.ComponentResource {
         super(componentType, name, {}, opts);
         const { proxy, zone } = args;
         if (proxy.sites.length === 0) throw new Error(`${name}: a WorkerProxy needs at least one site`);
+        if (proxy.sharedHost && proxy.paths.prefix === undefined) throw new Error(`${name}: a shared host needs a path prefix`);
         const prefix = args.scriptPrefix ?? pulumi.getStack();
         const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };
         const rules = edgeResponseHeaderRules(proxy.sites.map((site) => ({ owner: name, site })));
@@ -73,8 +80,10 @@ export class WorkerProxy extends pulumi.ComponentResource {
         this.workers = proxy.sites.map((site) => {
             const siteName = siteResourceName(name, site.role, proxy.sites.length);
             const script = this.createScript(siteName, workerScriptName(prefix, siteName), site, args.accountId);
-            const pattern = workerRoutePattern(site.hostname);
+            const pattern = workerRoutePattern(site.hostname, proxy.sharedHost ? proxy.paths.prefix : undefined);
             const route = new cloudflare.WorkersRoute(`${siteName}-route`, { zoneId: zone.zoneId, pattern, script: script.scriptName }, { parent: this });
+            // A shared host is the user's own site, already proxied: its record is theirs, and stays as it is.
+            if (proxy.sharedHost) return { site, script, route };
             const target = defaultOrigin(site).domain;
             const record = createHostnameRecord(
                 zone,
@@ -87,7 +96,7 @@ export class WorkerProxy extends pulumi.ComponentResource {
             return { site, script, route, record };
         });
         const records = [
-            ...this.workers.map((w) => w.record.planned),
+            ...this.workers.flatMap((w) => (w.record ? [w.record.planned] : [])),
             ...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }, owner),
         ];
 

@@ -14,6 +14,7 @@ import { Site } from "../model/types";
 /** The phases we write to, in the order Cloudflare runs them for a request (and then its response). */
 export const zonePhases = [
     "http_request_dynamic_redirect",
+    "http_request_transform",
     "http_config_settings",
     "http_request_cache_settings",
     "http_response_headers_transform",

@@ -91,7 +91,8 @@ function plannedIssues(config: StackConfig): ConfigIssue[] {
     const counts = proxyRequests(config, "plan")
         .map(buildProxySpec)
         .filter((spec) => spec.sites.length > 0 && !keepsViewerHost(spec.vendor))
-        .map((spec) => ({ name: spec.name, rules: spec.sites.reduce((n, s) => n + s.routes.length, 0) }));
+        // The edge's own 404 outside a public prefix needs no page rule.
+        .map((spec) => ({ name: spec.name, rules: spec.sites.reduce((n, s) => n + s.routes.filter((r) => r.answer === undefined).length, 0) }));
     const total = counts.reduce((n, c) => n + c.rules, 0);
     if (total <= maxPageRulesPerZone) return [];
     return [

@@ -31,7 +31,33 @@ export const maxConfigDepth = 16;
  * They read the raw config leniently so that they report alongside the schema's per-field problems.
  */
 export function stackRuleIssues(raw: Raw): RuleIssue[] {
-    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw)];
+    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw), ...sharedHostIssues(raw)];
+}
+
+/**
+ * `sharedHost: true` puts the proxy under a prefix of a hostname the user's site already serves: only a Workers
+ * route on that prefix is built, so it needs the prefix, Cloudflare, and worker mode.
+ */
+function sharedHostIssues(raw: Raw): RuleIssue[] {
+    const issues: RuleIssue[] = [];
+    const cloudflare = isObject(raw.cloudflare) ? raw.cloudflare : {};
+    for (const [proxy, i] of proxiesOf(raw)) {
+        if (own(proxy, "sharedHost") !== true) continue;
+        const path = ["proxies", i, "sharedHost"];
+        if (own(proxy, "pathPrefix") === undefined) {
+            issues.push({ path: ["proxies", i, "pathPrefix"], message: "pathPrefix is required with sharedHost: true (the path the proxy takes on your site, e.g. /k7)" });
+        }
+        if (raw.provider === "aws") {
+            issues.push({
+                path,
+                message:
+                    "sharedHost is not available with provider aws: the site's own CloudFront distribution would need the proxy's behaviours, which this stack does not own; give the proxy its own hostname (e.g. e.example.com), or use provider cloudflare",
+            });
+        } else if (raw.provider === "cloudflare" && (own(cloudflare, "mode") ?? "worker") !== "worker") {
+            issues.push({ path, message: "sharedHost needs cloudflare.mode worker (a Workers route on the prefix); page rules would take over the whole hostname" });
+        }
+    }
+    return issues;
 }
 
 /**

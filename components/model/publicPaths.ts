@@ -76,7 +76,9 @@ export function publicRoutes(vendorRoutes: readonly Route[], plan: PathPlan, ren
         routes.push(rewritten(route, `${prefix}${literal}`, literal));
     }
     const fallback = vendorRoutes[vendorRoutes.length - 1];
-    routes.push({ ...fallback, pathPattern: "*", rewrite: undefined, answer: "notFound" });
+    // The edge answers everything else itself: no CORS or other header rules of the vendor's apply there (on a
+    // shared host, those paths are the user's site).
+    routes.push({ ...fallback, pathPattern: "*", cors: { mode: "origin" }, rewrite: undefined, answer: "notFound" });
     return routes.map(withoutUndefined);
 }
 

@@ -1,3 +1,4 @@
+import * as vm from "vm";
 import { Plan, PlannedResource } from "./mockPlan";
 
 /*
@@ -40,6 +41,7 @@ export interface DiagramProxy {
 
 const T = {
     distribution: "aws:cloudfront/distribution:Distribution",
+    cloudFrontFunction: "aws:cloudfront/function:Function",
     route53: "aws:route53/record:Record",
     dnsRecord: "cloudflare:index/dnsRecord:DnsRecord",
     script: "cloudflare:index/workersScript:WorkersScript",
@@ -95,10 +97,34 @@ function cloudFront(plan: Plan, distribution: PlannedResource): DiagramCdn {
         hosts: (i.aliases ?? []).map((host: string) => ({ host, via: dnsVia(plan, host) })),
         routes: behaviours.map((b) => ({
             pattern: b.pathPattern,
-            note: b.viewerProtocolPolicy === "allow-all" ? "HTTP allowed" : b.viewerProtocolPolicy === "https-only" ? "HTTPS only" : undefined,
+            note:
+                [
+                    b.viewerProtocolPolicy === "allow-all" ? "HTTP allowed" : b.viewerProtocolPolicy === "https-only" ? "HTTPS only" : undefined,
+                    functionNote(plan, b),
+                ]
+                    .filter(Boolean)
+                    .join(", ") || undefined,
             origin: origins.get(b.targetOriginId) ?? `origin ${b.targetOriginId}`,
         })),
     };
+}
+
+/**
+ * What a behaviour's viewer-request function does, found by running the planned function's code on a path of the
+ * behaviour's pattern: `as /vendor/path/*` for a rewrite, `404 at the edge` when it answers itself.
+ */
+function functionNote(plan: Plan, behaviour: Inputs): string | undefined {
+    const association = (behaviour.functionAssociations ?? []).find((a: Inputs) => a.eventType === "viewer-request");
+    if (!association) return undefined;
+    const name = String(association.functionArn).split("/").pop();
+    const fn = plan.resources.find((r) => r.type === T.cloudFrontFunction && inputs(r).name === name);
+    if (!fn) return "viewer-request function";
+    const literal = behaviour.pathPattern === "*" ? "/" : String(behaviour.pathPattern).replace(/\*$/, "");
+    const sandbox: { handler?: (event: unknown) => Inputs } = {};
+    vm.runInNewContext(`${inputs(fn).code}\nthis.handler = handler;`, sandbox, { timeout: 1000 });
+    const result = sandbox.handler!({ request: { method: "GET", uri: `${literal}\u0000`, querystring: {}, headers: {}, cookies: {} } });
+    if (result.statusCode !== undefined) return `${result.statusCode} at the edge`;
+    return `as ${String(result.uri).replace("\u0000", "*")}`;
 }
 
 /** How a CloudFront alias is pointed at the distribution: the record the plan has for it, if any. */
@@ -127,7 +153,12 @@ function worker(children: PlannedResource[], script: PlannedResource): DiagramCd
         routes: (settings.routes ?? []).map((r: Inputs) => ({
             pattern: r.pathPattern,
             note:
-                [r.redirectHttp === false ? "HTTP allowed" : undefined, r.cors === "edgePreflight" ? "edge CORS (zone header rules)" : undefined]
+                [
+                    r.redirectHttp === false ? "HTTP allowed" : undefined,
+                    r.answer === "notFound" ? "404 at the edge" : undefined,
+                    r.rewrite ? `as ${r.rewrite.to}${String(r.pathPattern).slice(r.rewrite.from.length)}` : undefined,
+                    r.cors === "edgePreflight" ? "edge CORS (zone header rules)" : undefined,
+                ]
                     .filter(Boolean)
                     .join(", ") || undefined,
             origin: settings.origins?.[r.originId]?.baseUrl ?? `origin ${r.originId}`,

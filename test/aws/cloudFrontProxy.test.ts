@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Plan, PlannedResource } from "../../components/plan/mockPlan";
-import { byId, childrenOf, ofType, planConfig, TestConfig } from "../helpers/plan";
+import { byId, childrenOf, ofType, planConfig, TestConfig, withVendorPaths } from "../helpers/plan";
 
 const T = {
     component: "first-party-proxy:aws:CloudFrontProxy",
@@ -26,7 +26,7 @@ const readMethods = ["GET", "HEAD", "OPTIONS"];
 const stackOf = (proxies: unknown[], dns: TestConfig = { provider: "route53", zone: "example.com" }): TestConfig => ({
     provider: "aws",
     dns,
-    proxies,
+    proxies: withVendorPaths(proxies as TestConfig[]),
 });
 
 /** A behaviour as the table below states it, with its origin resolved to a hostname. */

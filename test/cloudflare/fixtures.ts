@@ -1,7 +1,7 @@
 import * as path from "path";
 import { mockInvoke } from "../../components/plan/mockOutputs";
 import { Plan } from "../../components/plan/mockPlan";
-import { planConfig, planSettingsFile, TestConfig } from "../helpers/plan";
+import { planConfig, planSettingsFile, TestConfig, withVendorPaths } from "../helpers/plan";
 
 export const T = {
     workerProxy: "first-party-proxy:cloudflare:WorkerProxy",
@@ -22,7 +22,7 @@ export const zone = "example.com";
 export const zoneId: string = mockInvoke("cloudflare:index/getZone:getZone", { filter: { name: zone } }).zoneId;
 
 /** One proxy per vendor and region, single host, plus Segment's two-host shape: every site the product has. */
-export const everyVendor: TestConfig[] = [
+export const everyVendor: TestConfig[] = withVendorPaths([
     { vendor: "segment", region: "us", domain: "s.example.com" },
     { vendor: "segment", region: "eu", domain: "s-eu.example.com" },
     { vendor: "segment", region: "us", name: "segment-split", cdnDomain: "cdn.example.com", apiDomain: "api.example.com" },
@@ -32,7 +32,7 @@ export const everyVendor: TestConfig[] = [
     { vendor: "amplitude", region: "us", domain: "r.example.com" },
     { vendor: "amplitude", region: "eu", domain: "r-eu.example.com" },
     { vendor: "vtex", domain: "www.example.com" },
-];
+]);
 
 /** Per hostname: the route table every CDN must implement, `[path pattern, origin host]` in order, default last. */
 export const routeTables: Record<string, [string, string][]> = {
@@ -76,7 +76,7 @@ export const cloudflareStack = (cloudflare: TestConfig, proxies: TestConfig[] = 
     provider: "cloudflare",
     dns,
     cloudflare,
-    proxies,
+    proxies: withVendorPaths(proxies),
 });
 
 export const inputs = (r: { inputs: Record<string, unknown> }): any => r.inputs;

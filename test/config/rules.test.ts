@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { ConfigError, ConfigIssue, parseStackConfig, proxyRequests } from "../../components/config/load";
 import { readStackSettings } from "../../components/plan/stackSettings";
+import { derivedPathPrefix } from "../../components/model/publicPaths";
 import { shippedStacks } from "../policy/harness";
 
 /*
@@ -45,8 +46,8 @@ describe("stack config rules", () => {
         it("takes the minimal config and applies the defaults", () => {
             const { config, warnings } = parseStackConfig(aws([posthog()]));
             assert.deepStrictEqual(config.cloudfront, { priceClass: "PriceClass_All", tags: {} });
-            assert.deepStrictEqual(proxyRequests(config), [
-                { kind: "cdn", name: "posthog-e-example-com", vendor: "posthog", region: "us", layout: "single", hostnames: { main: "e.example.com" } },
+            assert.deepStrictEqual(proxyRequests(config, "dev"), [
+                { kind: "cdn", name: "posthog-e-example-com", vendor: "posthog", region: "us", layout: "single", hostnames: { main: "e.example.com" }, paths: { layout: "public", prefix: derivedPathPrefix("dev", "posthog-e-example-com") } },
             ]);
             assert.deepStrictEqual(warnings, []);
         });

@@ -46,3 +46,11 @@ export const byId = (plan: Plan, id: unknown): PlannedResource | undefined => pl
 /** Children of a component, by URN. */
 export const childrenOf = (plan: Plan, parent: PlannedResource): PlannedResource[] =>
     plan.resources.filter((r) => r.parent === parent.urn);
+
+/**
+ * The proxies with `paths: vendor` wherever the key applies (not VTEX, not Segment's managed domains): the layout
+ * with the vendors' own paths at the root, which the component tests pin down route by route.
+ */
+export function withVendorPaths(proxies: readonly TestConfig[]): TestConfig[] {
+    return proxies.map((p) => (p.vendor === "vtex" || p.managed !== undefined || p.paths !== undefined ? p : { ...p, paths: "vendor" }));
+}

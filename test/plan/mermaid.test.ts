@@ -6,6 +6,7 @@ import { project } from "../../components/config/load";
 import { Plan, planProgram } from "../../components/plan/mockPlan";
 import { diagramModel, DiagramProxy, mermaidOf, renderMermaid } from "../../components/plan/renderMermaid";
 import { readStackSettings } from "../../components/plan/stackSettings";
+import { derivedPathPrefix } from "../../components/model/publicPaths";
 import { buildStack } from "../../components/stack";
 import { blockText, diagrams, readBlock, replaceBlocks, staleBlocks } from "../../scripts/docs";
 
@@ -62,10 +63,13 @@ describe("plan --mermaid", function () {
         const posthog = proxy(model, "posthog-e-example-com");
         assert.equal(posthog.cdns[0].label, "CloudFront distribution<br/>posthog-e-example-com-distribution");
         assert.deepEqual(posthog.cdns[0].hosts, [{ host: "e.example.com", via: "Route 53 alias" }]);
+        const k = derivedPathPrefix("dev", "posthog-e-example-com");
+        // Public paths under the proxy's prefix, each rewritten to PostHog's path by the viewer-request function.
         assert.deepEqual(routesOf(posthog), [
-            ["/static/*", "https://eu-assets.i.posthog.com", undefined],
-            ["/array/*", "https://eu-assets.i.posthog.com", undefined],
-            ["*", "https://eu.i.posthog.com", undefined],
+            [`${k}/static/*`, "https://eu-assets.i.posthog.com", "as /static/*"],
+            [`${k}/array/*`, "https://eu-assets.i.posthog.com", "as /array/*"],
+            [`${k}/*`, "https://eu.i.posthog.com", "as /*"],
+            ["*", "https://eu.i.posthog.com", "404 at the edge"],
         ]);
         assert.deepEqual(routesOf(proxy(model, "vtex-www-example-com")), [
             ["/.well-known/acme-challenge/*", "http://www.example.com.cdn.vtex.com", "HTTP allowed"],
@@ -82,7 +86,12 @@ describe("plan --mermaid", function () {
         const text = renderMermaid(dev);
         assert.match(text, /^flowchart LR\n/);
         assert.match(text, /p2c1h1\(\["e\.example\.com"\]\) -->\|"Route 53 alias"\| p2c1\n/);
-        assert.match(text, /p2c1 -->\|"1"\| p2c1r1\["\/static\/\*"\]\n {8}p2c1 -->\|"2"\| p2c1r2\["\/array\/\*"\]\n {8}p2c1 -->\|"3"\| p2c1r3\["default \(\*\)"\]/);
+        assert.ok(
+            text.includes(
+                `p2c1 -->|"1"| p2c1r1["${k}/static/*<br/>as /static/*"]\n        p2c1 -->|"2"| p2c1r2["${k}/array/*<br/>as /array/*"]\n        p2c1 -->|"3"| p2c1r3["${k}/*<br/>as /*"]\n        p2c1 -->|"4"| p2c1r4["default (*)<br/>404 at the edge"]`,
+            ),
+            text,
+        );
         assert.match(text, /\n {4}(o\d+)\[\("https:\/\/eu-assets\.i\.posthog\.com"\)\][\s\S]*\n {4}p2c1r1 --> \1\n {4}p2c1r2 --> \1\n/);
     });
 
@@ -91,13 +100,14 @@ describe("plan --mermaid", function () {
             ...dev,
             resources: dev.resources.map((r) =>
                 r.name === "posthog-e-example-com-distribution"
-                    ? { ...r, inputs: { ...r.inputs, orderedCacheBehaviors: (r.inputs.orderedCacheBehaviors as { pathPattern: string }[]).filter((b) => b.pathPattern !== "/array/*") } }
+                    ? { ...r, inputs: { ...r.inputs, orderedCacheBehaviors: (r.inputs.orderedCacheBehaviors as { pathPattern: string }[]).filter((b) => !b.pathPattern.endsWith("/array/*")) } }
                     : r,
             ),
         };
+        const k = derivedPathPrefix("dev", "posthog-e-example-com");
         assert.deepEqual(
             routesOf(proxy(diagramModel(edited), "posthog-e-example-com")).map(([pattern]) => pattern),
-            ["/static/*", "*"],
+            [`${k}/static/*`, `${k}/*`, "*"],
         );
     });
 
@@ -110,16 +120,22 @@ describe("plan --mermaid", function () {
         assert.deepEqual(posthogEu.cdns.map((c) => c.kind), ["worker"]);
         assert.deepEqual(posthogEu.cdns[0].hosts, [{ host: "e.eu.example.com", via: "Workers route e.eu.example.com/*" }]);
         // The assets routes' CORS and security headers come from the zone's response header rules, not the Worker.
-        assert.deepEqual(routesOf(posthogEu), [
-            ["/static/*", "https://eu-assets.i.posthog.com", "edge CORS (zone header rules)"],
-            ["/array/*", "https://eu-assets.i.posthog.com", "edge CORS (zone header rules)"],
-            ["*", "https://eu.i.posthog.com", undefined],
-        ]);
+        const k = derivedPathPrefix("cloudflare-worker", "posthog-e-eu-example-com");
         assert.deepEqual(
-            proxy(model, "segment-eu").cdns.map((c) => [c.hosts[0].host, routesOf({ ...proxy(model, "segment-eu"), cdns: [c] })]),
+            routesOf(posthogEu).map(([pattern, origin, note]) => [pattern, origin, note?.replace(/as [^,]*, /, "")]),
             [
-                ["api.eu.example.com", [["*", "https://events.eu1.segmentapis.com", undefined]]],
-                ["cdn.eu.example.com", [["*", "https://cdn.segment.com", undefined]]],
+                [`${k}/static/*`, "https://eu-assets.i.posthog.com", "edge CORS (zone header rules)"],
+                [`${k}/array/*`, "https://eu-assets.i.posthog.com", "edge CORS (zone header rules)"],
+                [`${k}/*`, "https://eu.i.posthog.com", posthogEu.cdns[0].routes[2].note],
+                ["*", "https://eu.i.posthog.com", posthogEu.cdns[0].routes[3].note],
+            ],
+        );
+        const s = derivedPathPrefix("cloudflare-worker", "segment-eu");
+        assert.deepEqual(
+            proxy(model, "segment-eu").cdns.map((c) => [c.hosts[0].host, routesOf({ ...proxy(model, "segment-eu"), cdns: [c] }).map(([pattern, origin]) => [pattern, origin])]),
+            [
+                ["api.eu.example.com", [[`${s}/*`, "https://events.eu1.segmentapis.com"], ["*", "https://events.eu1.segmentapis.com"]]],
+                ["cdn.eu.example.com", [[`${s}/lib/*`, "https://cdn.segment.com"], [`${s}/*`, "https://cdn.segment.com"], ["*", "https://cdn.segment.com"]]],
             ],
         );
         const vtex = proxy(model, "vtex-www-example-com");

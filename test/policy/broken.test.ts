@@ -76,7 +76,7 @@ describe("policy pack catches broken resources", function () {
     describe("CloudFront", () => {
         it("cloudfront-viewer-https: a behaviour that serves plain HTTP", async () => {
             const broken = withChangedInputs(dev, distributionFor("e.example.com"), (i) => (i.orderedCacheBehaviors[0].viewerProtocolPolicy = "allow-all"));
-            await expectViolation(broken, "cloudfront-viewer-https", 'behaviour "/static/*"', "allow-all", "redirect-to-https");
+            await expectViolation(broken, "cloudfront-viewer-https", '/static/*"', "allow-all", "redirect-to-https");
         });
 
         it("cloudfront-viewer-https: the ACME exception is VTEX's only", async () => {
@@ -271,7 +271,7 @@ describe("policy pack catches broken resources", function () {
 
         it("cloudflare-worker-redirects-http: a route that serves plain HTTP", async () => {
             const broken = withChangedInputs(workers, scriptFor("e.example.com"), (i) => editSettings(i, (s) => (s.routes[0].redirectHttp = false)));
-            await expectViolation(broken, "cloudflare-worker-redirects-http", "route /static/*", "redirectHttp");
+            await expectViolation(broken, "cloudflare-worker-redirects-http", "/static/*", "redirectHttp");
         });
 
         it("cloudflare-worker-route-proxied: a route without a proxied record, on an unproxied one, or naming another script", async () => {
@@ -302,7 +302,7 @@ describe("policy pack catches broken resources", function () {
                 (r) => r.type === T.ruleset && r.inputs.phase === "http_response_headers_transform",
                 (i) => {
                     const rule = i.rules.find((x: any) => x.ref === "edge-cors-allow-origin");
-                    rule.expression = rule.expression.replace('"e.example.com" ', "");
+                    rule.expression = rule.expression.replace('http.host in {"e.example.com"}', 'http.host in {"gone.example.net"}');
                 },
             );
             await expectViolation(broken, "cloudflare-worker-edge-cors-headers", "e.example.com", "Access-Control-Allow-Origin", "preflights");
