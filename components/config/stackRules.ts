@@ -2,6 +2,7 @@ import { VendorId, vendorIds } from "../model/types";
 import { vendorPresets } from "../vendors";
 import { adBlockedLabel, hostnameProblem, isInZone } from "./hostname";
 import { effectiveProxyName } from "./names";
+import { blockedSegmentFilter } from "../model/publicPaths";
 
 /** A problem found by the rules that look across keys. `path` is relative to the project's config namespace. */
 export interface RuleIssue {
@@ -237,10 +238,19 @@ function nameIssues(raw: Raw): RuleIssue[] {
     return issues;
 }
 
-/** Warnings that do not stop a deploy: hostnames ad blockers are likely to block. */
+/** Warnings that do not stop a deploy: hostnames and path segments ad blockers are likely to block. */
 export function stackWarnings(raw: Raw): string[] {
     const warnings: string[] = [];
     for (const [proxy, i] of proxiesOf(raw)) {
+        const prefix = str(own(proxy, "pathPrefix"));
+        for (const segment of prefix?.split("/").filter(Boolean) ?? []) {
+            const filter = blockedSegmentFilter(segment);
+            if (filter) {
+                warnings.push(
+                    `first-party-proxy:proxies[${i}].pathPrefix: ${prefix} has the segment "${segment}", which uBlock Origin's default lists block on any hostname (${filter}); choose another, or leave pathPrefix out for one derived from the stack and proxy name`,
+                );
+            }
+        }
         for (const key of hostKeys) {
             const host = str(own(proxy, key));
             const label = host && adBlockedLabel(host);

@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { blockedPathSegments } from "./blockedPathSegments";
 import { PathRewrite, Route } from "./types";
 
 /*
@@ -47,7 +48,7 @@ export function derivedPathPrefix(stack: string, proxyName: string): string {
         const alphabet = letters + "0123456789";
         let token = letters[digest[0] % letters.length];
         for (let i = 1; i < 6; i++) token += alphabet[digest[i] % alphabet.length];
-        if (!avoidedInDerivedPrefix.test(token)) return `/${token}`;
+        if (!avoidedInDerivedPrefix.test(token) && blockedSegmentFilter(token) === undefined) return `/${token}`;
     }
 }
 
@@ -121,4 +122,10 @@ export function publicPathOf(vendorPath: string, plan: PathPlan | undefined, ren
         if (rename) return prefix + rename.public + vendorPath.slice(rename.vendor.length);
     }
     return prefix + vendorPath;
+}
+
+/** The filter of uBO's default lists that blocks a path segment on any hostname, if one does (blockedPathSegments.ts). */
+export function blockedSegmentFilter(segment: string): string | undefined {
+    const own = (key: string) => (Object.prototype.hasOwnProperty.call(blockedPathSegments, key) ? blockedPathSegments[key] : undefined);
+    return own(segment.toLowerCase()) ?? own(segment);
 }
