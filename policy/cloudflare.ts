@@ -198,7 +198,7 @@ export function routePatternHost(pattern: unknown): string | undefined {
 export const cloudflareWorkerRouteProxied: StackValidationPolicy = {
     name: "cloudflare-worker-route-proxied",
     description:
-        "Every Worker route names a Worker of the stack and runs on a proxied DNS record for its hostname, which waits for the route: a route on a missing or unproxied record never runs, and a record proxied before its route exists sends viewers to the bare origin (with their own Host).",
+        "Every Worker route names a Worker of the stack and runs on a proxied DNS record for its hostname, which waits for the route: a route on a missing or unproxied record never runs, and a record proxied before its route exists sends viewers to the bare origin (with their own Host). A route on a path prefix of the user's own site (sharedHost) relies on the site's record.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const scripts = new Set(args.resources.filter((r) => r.isType(cloudflare.WorkersScript)).map((r) => r.props.scriptName));
@@ -210,6 +210,9 @@ export const cloudflareWorkerRouteProxied: StackValidationPolicy = {
             }
             const host = routePatternHost(pattern);
             if (host === undefined) continue;
+            // A route on a path prefix (`www.example.com/k7/*`) is a proxy on the user's own site (sharedHost): the
+            // site's record is theirs, outside this stack, and already proxied.
+            if (!pattern.endsWith(`${host}/*`)) continue;
             const record = records.find((r) => String(r.props.name).replace(/\.$/, "").toLowerCase() === host && r.props.zoneId === route.props.zoneId);
             if (!record) {
                 reportViolation(`Worker route ${pattern} has no DNS record for ${host} in its zone: a route runs only where Cloudflare's proxy answers; add a proxied record.`, route.urn);
@@ -304,6 +307,23 @@ export const cloudflareVtexAcmeOverHttp: StackValidationPolicy = {
                         ruleset.urn,
                     );
                 }
+            }
+        }
+    },
+};
+
+export const cloudflareUrlRewritesPathOnly: StackValidationPolicy = {
+    name: "cloudflare-url-rewrites-path-only",
+    description:
+        "URL Rewrite Rules (http_request_transform) only rewrite a public path prefix to the vendor's: they set the path, never the query, and match one hostname, so no rule can send a request anywhere but that hostname's own page rules.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const { ruleset, rule } of enabledZoneRules(args.resources, "http_request_transform", "rewrite")) {
+            const uri = (rule.actionParameters as { uri?: { path?: unknown; query?: unknown } } | undefined)?.uri;
+            if (!uri?.path) reportViolation(`URL rewrite rule "${rule.expression}" rewrites no path: it has no place in this stack's rules.`, ruleset.urn);
+            if (uri?.query) reportViolation(`URL rewrite rule "${rule.expression}" rewrites the query string: the vendor must get the viewer's query unchanged.`, ruleset.urn);
+            if (!/^\(?http\.host eq "[^"]+"/.test(rule.expression)) {
+                reportViolation(`URL rewrite rule "${rule.expression}" does not start with one hostname (http.host eq "..."): it would rewrite other sites of the zone.`, ruleset.urn);
             }
         }
     },

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { Unwrap } from "@pulumi/pulumi";
 import { acmeChallengePattern, managed, vendorOfHost, viewerTlsPolicies } from "./facts";
 
@@ -199,3 +199,59 @@ export function forwardsViewerHost(b: Behaviour): boolean {
         (b.forwardedHeaders ?? []).some((h) => h === "*" || h.toLowerCase() === "host")
     );
 }
+
+/** CloudFront's limit on a function's code (CloudFront Functions quotas). */
+const maxFunctionCodeBytes = 10_240;
+/** cloudfront-js-2.0 helper methods that send a request to another origin than its behaviour's. */
+const originChangingHelpers = /\b(updateRequestOrigin|selectRequestOriginById|createRequestOriginGroup)\b/;
+
+type FunctionProps = Unwrap<aws.cloudfront.FunctionArgs>;
+
+export const cloudfrontPublicPathsRewritten: StackValidationPolicy = {
+    name: "cloudfront-public-paths-rewritten",
+    description:
+        "A distribution that rewrites public paths runs its viewer-request function on every behaviour (default included: a behaviour without it would send the public path to the vendor, or serve paths outside the prefix), and each function is published, cloudfront-js-2.0, under 10 KB, and only rewrites the path: it never picks another origin or sets Host.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const functions = args.resources.filter((r) => r.isType(aws.cloudfront.Function));
+        const byArn = new Map<string, (typeof functions)[number]>(functions.map((f) => [String(f.props.arn ?? `arn:aws:cloudfront::function/${f.props.name}`), f]));
+        const byName = new Map(functions.map((f) => [String(f.props.name), f]));
+        for (const d of args.resources.filter((r) => r.isType(aws.cloudfront.Distribution))) {
+            const props = d.props as DistributionProps;
+            const all = [
+                ...(props.orderedCacheBehaviors ?? []).map((b) => ({ label: `behaviour "${b.pathPattern}"`, associations: b.functionAssociations ?? [] })),
+                ...(props.defaultCacheBehavior ? [{ label: "the default behaviour (*)", associations: props.defaultCacheBehavior.functionAssociations ?? [] }] : []),
+            ];
+            const viewerRequest = all.map((b) => ({ ...b, fn: b.associations.find((a) => a.eventType === "viewer-request") }));
+            if (!viewerRequest.some((b) => b.fn)) continue;
+            for (const b of viewerRequest) {
+                if (!b.fn) {
+                    reportViolation(
+                        `${b.label} of distribution ${(props.aliases ?? []).join(", ")} runs no viewer-request function while others do: its requests would reach the vendor with the public path (or be served outside the prefix). Attach the site's rewrite (or 404) function.`,
+                        d.urn,
+                    );
+                    continue;
+                }
+                // During a preview a new function's ARN is not known yet: only a known one can be checked.
+                if (typeof b.fn.functionArn !== "string" || !b.fn.functionArn.startsWith("arn:")) continue;
+                const arn = b.fn.functionArn;
+                const fn = byArn.get(arn) ?? byName.get(arn.split("/").pop() ?? "");
+                if (!fn) {
+                    reportViolation(`${b.label} of distribution ${(props.aliases ?? []).join(", ")} runs function ${arn}, which this stack does not declare.`, d.urn);
+                }
+            }
+        }
+        for (const f of functions) {
+            const props = f.props as FunctionProps;
+            const code = String(props.code ?? "");
+            const problems = [
+                props.runtime !== "cloudfront-js-2.0" ? `runtime ${props.runtime} (use cloudfront-js-2.0)` : undefined,
+                props.publish === false ? "is not published (behaviours run the LIVE stage)" : undefined,
+                Buffer.byteLength(code) > maxFunctionCodeBytes ? `code of ${Buffer.byteLength(code)} bytes (CloudFront takes ${maxFunctionCodeBytes})` : undefined,
+                originChangingHelpers.test(code) ? "changes the request's origin (only the path may be rewritten: the origin is the behaviour's)" : undefined,
+                /headers\s*\.\s*host\b|headers\s*\[\s*["']host["']\s*\]/.test(code) ? "sets the Host header" : undefined,
+            ].filter((p): p is string => p !== undefined);
+            for (const p of problems) reportViolation(`CloudFront Function ${props.name}: ${p}.`, f.urn);
+        }
+    },
+};

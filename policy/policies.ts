@@ -5,6 +5,7 @@ import {
     cloudflarePageRuleOrder,
     cloudflarePageRuleSslStrict,
     cloudflareProxiedRecordTtlAuto,
+    cloudflareUrlRewritesPathOnly,
     cloudflareVtexAcmeOverHttp,
     cloudflareWorkerEdgeCorsHeaders,
     cloudflareWorkerNotOpenProxy,
@@ -16,6 +17,7 @@ import {
     cloudfrontOriginRequestNoAuthorization,
     cloudfrontOriginRequestPolicyNoHost,
     cloudfrontPoliciesNoCookies,
+    cloudfrontPublicPathsRewritten,
     cloudfrontUncachedPolicyEmptyKey,
     cloudfrontViewerHttps,
     cloudfrontViewerTls,
@@ -36,6 +38,7 @@ export const policies: Policies = [
     cloudfrontUncachedPolicyEmptyKey,
     cloudfrontOriginRequestNoAuthorization,
     cloudfrontOriginRequestPolicyNoHost,
+    cloudfrontPublicPathsRewritten,
     // Certificates
     acmCertificateInUsEast1,
     cloudfrontCertificateMatchesAliases,
@@ -55,6 +58,7 @@ export const policies: Policies = [
     cloudflareWorkerRouteProxied,
     cloudflareWorkerEdgeCorsHeaders,
     cloudflareVtexAcmeOverHttp,
+    cloudflareUrlRewritesPathOnly,
     // DNS
     dnsZonesLookedUpOnly,
     dnsCloudfrontTargetNotProxied,

@@ -229,6 +229,29 @@ describe("policy pack catches broken resources", function () {
         });
     });
 
+    describe("Public paths", () => {
+        it("cloudfront-public-paths-rewritten: a behaviour left without the rewrite, and a function that picks another origin", async () => {
+            const unrewritten = withChangedInputs(dev, distributionFor("e.example.com"), (i) => delete i.orderedCacheBehaviors[1].functionAssociations);
+            await expectViolation(unrewritten, "cloudfront-public-paths-rewritten", "/array/*", "runs no viewer-request function", "public path");
+            const noDefault = withChangedInputs(dev, distributionFor("e.example.com"), (i) => delete i.defaultCacheBehavior.functionAssociations);
+            await expectViolation(noDefault, "cloudfront-public-paths-rewritten", "the default behaviour (*)");
+            const rerouting = withChangedInputs(
+                dev,
+                (r) => r.type === "aws:cloudfront/function:Function" && String(r.inputs.code).includes("rewriteViewerRequest("),
+                (i) => (i.code = String(i.code).replace("return rewriteViewerRequest(", 'cf.updateRequestOrigin({ domainName: "evil.example.net" });\n  return rewriteViewerRequest(')),
+            );
+            await expectViolation(rerouting, "cloudfront-public-paths-rewritten", "changes the request's origin");
+        });
+
+        it("cloudflare-url-rewrites-path-only: a rewrite of the query, or one that matches every hostname of the zone", async () => {
+            const rewriteRule = (r: PlannedResource) => r.type === T.ruleset && r.inputs.phase === "http_request_transform";
+            const query = withChangedInputs(pageRules, rewriteRule, (i) => (i.rules[0].actionParameters.uri.query = { value: "x=1" }));
+            await expectViolation(query, "cloudflare-url-rewrites-path-only", "rewrites the query string");
+            const anyHost = withChangedInputs(pageRules, rewriteRule, (i) => (i.rules[0].expression = i.rules[0].expression.replace(/^\(http\.host eq "[^"]+" and /, "(")));
+            await expectViolation(anyHost, "cloudflare-url-rewrites-path-only", "does not start with one hostname");
+        });
+    });
+
     describe("Cloudflare", () => {
         it("cloudflare-proxied-record-ttl-auto: a proxied record with a TTL", async () => {
             const broken = withChangedInputs(workers, (r) => r.type === T.record && r.inputs.proxied === true && r.inputs.name === "www.example.com", (i) => (i.ttl = 300));
