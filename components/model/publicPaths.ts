@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { blockedPathSegments } from "./blockedPathSegments";
-import { PathRewrite, Route } from "./types";
+import { PathPlan, PathRewrite, Route } from "./types";
 
 /*
  * Public paths: the layout a proxy serves, kept apart from the vendor's own paths. Blockers match vendors' paths on
@@ -9,15 +9,8 @@ import { PathRewrite, Route } from "./types";
  * request to the vendor's path on the way upstream.
  */
 
-/** `public`: under a prefix, with known-blocked paths renamed (the default). `vendor`: the vendor's own paths. */
-export const pathLayouts = ["public", "vendor"] as const;
-export type PathLayout = (typeof pathLayouts)[number];
-
-/** How a proxy's paths are laid out. `prefix` is `/segment(/segment)*`, or absent for the vendor's paths at the root. */
-export interface PathPlan {
-    readonly layout: PathLayout;
-    readonly prefix?: string;
-}
+export { pathLayouts } from "./types";
+export type { PathLayout, PathPlan } from "./types";
 
 /** A vendor path prefix served under another public name, because blockers' lists match the vendor's. */
 export interface PublicRename {

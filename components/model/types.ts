@@ -3,8 +3,6 @@
  * Cloudflare adapters consume it. Everything here is plain data: no Pulumi resources, no provider SDKs.
  */
 
-import type { PathPlan } from "./publicPaths";
-
 export const vendorIds = ["segment", "posthog", "amplitude", "vtex"] as const;
 export type VendorId = (typeof vendorIds)[number];
 
@@ -78,6 +76,16 @@ export type CorsIntent =
           /** Also add the security headers (HSTS, X-Content-Type-Options, ...). */
           readonly securityHeaders: boolean;
       };
+
+/** `public`: under a prefix, with known-blocked paths renamed (the default). `vendor`: the vendor's own paths. */
+export const pathLayouts = ["public", "vendor"] as const;
+export type PathLayout = (typeof pathLayouts)[number];
+
+/** How a proxy's paths are laid out (publicPaths.ts). `prefix` is `/segment(/segment)*`, or absent for the root. */
+export interface PathPlan {
+    readonly layout: PathLayout;
+    readonly prefix?: string;
+}
 
 /**
  * How a public path becomes the vendor's path upstream: a path that starts with `from` is sent with `from` replaced
