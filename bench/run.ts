@@ -16,6 +16,7 @@ import { OriginProcess, startOrigin } from "./origin";
 import { CdnProvider, planScale, ScaleSummary } from "./planScale";
 import { BenchResults, LoadSettings, MachineInfo, renderReport, TestSuiteResult, VariantRuns, WorkloadResults } from "./report";
 import { streamPost, StreamResult } from "./stream";
+import { committedReport, defaultReport, failedTargets, reportPath } from "./verdict";
 import {
     ablationVariants,
     bareVariant,
@@ -44,30 +45,37 @@ interface Options {
     readonly connections: number;
     readonly skipTestSuite: boolean;
     readonly out: string;
+    /** Exit 0 even when a target fails. */
+    readonly reportOnly: boolean;
 }
+
 
 const cli = new Command("bench")
     .description(
-        "Benchmark the proxies on 127.0.0.1 and write bench/results.md: about 3-4 minutes, plus the test suite's own time " +
-            "(--skip-test-suite to leave it out).",
+        "Benchmark the proxies on 127.0.0.1 and write the report to bench/.work/results.md (git-ignored; --update-report " +
+            "rewrites the committed bench/results.md): about 3-4 minutes, plus the test suite's own time (--skip-test-suite " +
+            "to leave it out). Exits 1 when a target fails, unless --report-only.",
     )
     .option("--rounds <n>", "interleaved rounds per variant and workload", "5")
     .option("--seconds <s>", "seconds per round", "2")
     .option("--connections <n>", "concurrent connections of the load generator", "50")
     .option("--skip-test-suite", "do not time `npm test`")
-    .option("--out <file>", "where to write the report", path.join("bench", "results.md"));
+    .option("--out <file>", `where to write the report (default ${defaultReport})`)
+    .option("--update-report", `write the committed report, ${committedReport}`)
+    .option("--report-only", "exit 0 even when a target fails (the report still says FAIL)");
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
     cli.parse();
-    const raw = cli.opts<{ rounds: string; seconds: string; connections: string; skipTestSuite?: boolean; out: string }>();
+    const raw = cli.opts<{ rounds: string; seconds: string; connections: string; skipTestSuite?: boolean; out?: string; updateReport?: boolean; reportOnly?: boolean }>();
     const options: Options = {
         rounds: positiveInt(raw.rounds, "--rounds"),
         seconds: positiveInt(raw.seconds, "--seconds"),
         connections: positiveInt(raw.connections, "--connections"),
         skipTestSuite: raw.skipTestSuite === true,
-        out: path.resolve(projectDir, raw.out),
+        out: reportPath(projectDir, raw),
+        reportOnly: raw.reportOnly === true,
     };
     const started = Date.now();
     const deadline = started + budgetMs;
@@ -113,8 +121,15 @@ async function main(): Promise<void> {
         sections,
         problems,
     };
+    fs.mkdirSync(path.dirname(options.out), { recursive: true });
     fs.writeFileSync(options.out, renderReport(results));
     log(`bench: wrote ${path.relative(process.cwd(), options.out)} in ${Math.round(results.totalSeconds)} s`);
+    const failed = failedTargets(results);
+    for (const f of failed) log(`bench: FAIL ${f}`);
+    if (failed.length > 0 && !options.reportOnly) {
+        log(`bench: ${failed.length} target${failed.length === 1 ? "" : "s"} failed (exit 1; --report-only exits 0)`);
+        process.exitCode = 1;
+    }
 }
 
 /** Starts every proxy, runs the interleaved rounds of both workloads, then Miniflare once, and stops them all. */
