@@ -5,7 +5,7 @@ import { project } from "../components/config/load";
 import { planProgram, presentPlan } from "../components/plan/mockPlan";
 import { renderMermaid } from "../components/plan/renderMermaid";
 import { renderTree } from "../components/plan/renderTree";
-import { readStackSettings, stackSettingsFile } from "../components/plan/stackSettings";
+import { loadStackSettings, stackSettingsFile } from "../components/plan/stackSettings";
 
 const projectDir = path.resolve(__dirname, "..");
 
@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     if (!fs.existsSync(file)) {
         throw new Error(`No stack settings file ${file}: create it (see Pulumi.dev.yaml and examples/) or pass --config-file <path>`);
     }
-    const config = readStackSettings(file);
+    const { config, notes } = loadStackSettings(file);
+    for (const note of notes) process.stderr.write(`note: ${note}\n`);
 
     // What the user reads or copies marks values only a deploy knows; ids stay as references.
     const raw = await planProgram(config, () => require("../index"), { project, stack });

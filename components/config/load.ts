@@ -5,6 +5,7 @@ import { derivedPathPrefix, PathLayout, PathPlan } from "../model/publicPaths";
 import { VendorId, vendorIds } from "../model/types";
 import { defaultProxyName } from "./names";
 import { allowedKeys, defaultRegion, ProxyConfig, StackConfig, stackConfigSchema } from "./schema";
+import { secretPlaceholder } from "./secret";
 import { keepsViewerHost, stackRuleIssues, stackWarnings } from "./stackRules";
 
 export const project = "first-party-proxy";
@@ -202,6 +203,15 @@ function splitKey(fullKey: string): [string, string] {
 }
 
 function decodeJson(fullKey: string, key: Exclude<ConfigKey, "provider">, value: string, issues: ConfigIssue[]): unknown {
+    if (value === secretPlaceholder) {
+        issues.push({
+            key: fullKey,
+            message:
+                `is a secret as a whole, which the offline plan cannot read: keep ${structuredKeys[key]} in plain config and make ` +
+                `only the field secret (pulumi config set --secret --path '${fullKey}.<field>' <value>)`,
+        });
+        return undefined;
+    }
     try {
         return JSON.parse(value);
     } catch {

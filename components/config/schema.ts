@@ -3,6 +3,7 @@ import { pathLayouts, pathPrefixPattern } from "../model/publicPaths";
 import { VendorId, VendorRegion } from "../model/types";
 import { vendorPresets } from "../vendors";
 import { hostnameProblem } from "./hostname";
+import { secretPlaceholder } from "./secret";
 
 /*
  * The stack config's shape, per key. Everything one value can get wrong is said here; rules that look across keys
@@ -187,7 +188,8 @@ export const cloudflareConfig = z.strictObject({
     /** Account that owns the Workers. Required in worker mode. */
     accountId: z
         .string()
-        .regex(/^[0-9a-f]{32}$/, "accountId must be the 32 lower-case hexadecimal characters of a Cloudflare account id")
+        // The offline plan cannot decrypt a secret account id: it plans with the placeholder, `pulumi preview` checks it.
+        .refine((v) => v === secretPlaceholder || /^[0-9a-f]{32}$/.test(v), "accountId must be the 32 lower-case hexadecimal characters of a Cloudflare account id")
         .optional(),
     mode: z.enum(cloudflareModes).default("worker"),
     /** Page Rule Host header and resolve overrides need an Enterprise zone: set true to acknowledge it. */
