@@ -4,6 +4,13 @@ import { methodsOf, Site } from "../../model/types";
 /** Methods whose responses Cloudflare's cache stores (HEAD is answered from GET's): the only ones a bypass changes. */
 export const cacheableMethods: readonly string[] = ["GET", "HEAD"];
 
+/**
+ * The origin deadline of every route, in seconds: CloudFront's default origin response timeout, which bounds the
+ * same wait (for the first byte, and between packets) on the AWS side. Not a total: a slow upload whose bytes keep
+ * moving is never cut.
+ */
+export const defaultOriginTimeoutSeconds = 30;
+
 /** One upstream as the Worker sees it. */
 export interface WorkerOrigin {
     /** `<protocol>://<domain>`: the only authority the Worker ever fetches from for this origin. */
@@ -34,6 +41,11 @@ export interface WorkerRoute {
     readonly cors: "origin" | "edgePreflight";
     /** `disabled`: the subrequest bypasses Cloudflare's cache; otherwise the origin's Cache-Control decides. */
     readonly cache: "disabled" | "origin";
+    /**
+     * How long the Worker waits on the origin with nothing moving: for the response headers once the request is
+     * handed over, and between chunks of a large or streamed request body (edge/deadline.ts). Past it: 504.
+     */
+    readonly originTimeoutSeconds: number;
 }
 
 /** The Worker's `SETTINGS` json binding: everything it needs to proxy one site. */
@@ -78,6 +90,7 @@ export function workerSettings(site: Site): WorkerSettings {
             redirectHttp: route.viewerProtocol === "redirect",
             cors: route.cors.mode,
             cache: route.cache.mode === "disabled" ? "disabled" : "origin",
+            originTimeoutSeconds: defaultOriginTimeoutSeconds,
         };
     });
     return { hostname: site.hostname, origins, routes };

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { Miniflare, RequestInit, Response } from "miniflare";
-import { workerSettings } from "../../../components/cloudflare/worker/settings";
+import { WorkerSettings, workerSettings } from "../../../components/cloudflare/worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "../../../components/cloudflare/worker/source";
 import { Site } from "../../../components/model/types";
 import { RecordingOrigin, startRecordingOrigin } from "../../helpers/recordingOrigin";
@@ -13,6 +13,8 @@ export interface ProxyWorkerOptions {
      * Cloudflare's edge would hand them over. Off by default, because it also turns `http://` dispatches into https.
      */
     readonly asSiteOverHttps?: boolean;
+    /** Changes the site's SETTINGS binding (a shorter origin deadline, say). */
+    readonly settings?: (settings: WorkerSettings) => WorkerSettings;
 }
 
 export interface ProxyWorker {
@@ -34,7 +36,7 @@ export async function startProxyWorker(site: Site, options: ProxyWorkerOptions):
         compatibilityDate: workerCompatibilityDate,
         cf: false,
         // Round-tripped through JSON, as the deployed json binding is.
-        bindings: { SETTINGS: JSON.parse(JSON.stringify(workerSettings(site))) },
+        bindings: { SETTINGS: JSON.parse(JSON.stringify((options.settings ?? ((s) => s))(workerSettings(site)))) },
         outboundService: { external: { address: options.outbound, http: {} } },
         stripCfConnectingIp: false,
         upstream: options.asSiteOverHttps ? `https://${site.hostname}` : undefined,

@@ -19,6 +19,7 @@ describe("workerSettings", () => {
                     redirectHttp: true,
                     cors: "edgePreflight",
                     cache: "origin",
+                    originTimeoutSeconds: 30,
                 },
                 {
                     pathPattern: "/array/*",
@@ -27,6 +28,7 @@ describe("workerSettings", () => {
                     redirectHttp: true,
                     cors: "edgePreflight",
                     cache: "origin",
+                    originTimeoutSeconds: 30,
                 },
                 {
                     pathPattern: "*",
@@ -35,6 +37,7 @@ describe("workerSettings", () => {
                     redirectHttp: true,
                     cors: "origin",
                     cache: "origin",
+                    originTimeoutSeconds: 30,
                 },
             ],
         });

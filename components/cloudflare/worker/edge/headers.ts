@@ -11,18 +11,37 @@
  */
 const droppedRequestHeaders: ReadonlySet<string> = new Set([
     "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-    "transfer-encoding", "upgrade", "host", "expect", "cdn-loop", "forwarded", "x-real-ip", "x-original-url",
-    "x-rewrite-url", "content-length",
+    "transfer-encoding", "upgrade", "host", "expect", "cdn-loop", "forwarded", "x-original-url", "x-rewrite-url",
+    "content-length",
+    // Forged client claims: addresses a vendor could take for the client's (X-Forwarded-For is set from
+    // CF-Connecting-IP instead), hosts it could take for the one asked, and method overrides some frameworks honour.
+    // CloudFront's policies for these vendors forward none of them.
+    "x-real-ip", "true-client-ip", "x-client-ip", "x-cluster-client-ip", "client-ip", "x-originating-ip", "x-remote-ip",
+    "x-remote-addr", "fastly-client-ip", "x-host", "x-original-host", "x-http-method-override", "x-http-method",
+    "x-method-override",
 ]);
 
+/**
+ * Whether a name spelled with underscores is one of the above once they are read as hyphens. workerd passes such
+ * names through as they came (`x_forwarded_for` stays a header of its own), and CGI-style backends read `_` and `-`
+ * alike, so `X_Forwarded_For` would stand in for the X-Forwarded-For the Worker sets. Only names with an underscore
+ * (almost none) get here.
+ */
+function isDroppedUnderscoreName(name: string): boolean {
+    const hyphenated = name.replaceAll("_", "-");
+    return droppedRequestHeaders.has(hyphenated) || hyphenated.startsWith("cf-") || hyphenated.startsWith("x-forwarded-");
+}
+
 /** What one pass over the incoming headers collects (forEach's thisArg). */
-interface HeaderScan {
+export interface HeaderScan {
     readonly headers: Record<string, string>;
     readonly stripCookies: boolean;
     /** The lower-cased Connection header, if any: the headers it names are connection-scoped. */
     connection: string;
     /** CF-Connecting-IP: the address Cloudflare's edge saw. */
     clientIp: string | null;
+    /** The viewer's declared Content-Length, if any. */
+    contentLength: string | null;
 }
 
 /**
@@ -33,29 +52,37 @@ function collectUpstreamHeader(this: HeaderScan, value: string, name: string): v
     if (droppedRequestHeaders.has(name) || name.startsWith("cf-") || name.startsWith("x-forwarded-")) {
         if (name === "connection") this.connection = value.toLowerCase();
         else if (name === "cf-connecting-ip") this.clientIp = value;
-    } else if (name !== "cookie" || !this.stripCookies) {
+        else if (name === "content-length") this.contentLength = value;
+    } else if ((name !== "cookie" || !this.stripCookies) && (!name.includes("_") || !isDroppedUnderscoreName(name))) {
         this.headers[name] = value;
     }
 }
 
-/** What upstreamHeaders needs to know of the origin. */
+/** What scanRequestHeaders needs to know of the origin. */
 export interface HeaderPolicy {
     readonly forwardClientIp: boolean;
     readonly stripCookies: boolean;
 }
 
 /**
- * The headers sent upstream, as a plain object: fetch() converts it in one call. Every call into a Headers object
- * crosses into the runtime, so the incoming ones are read in a single forEach and nothing else is asked of them.
- * forEach, like iteration, gives each name once, with repeated fields joined.
+ * The headers sent upstream (`headers`) and the viewer's declared body length, from one pass. The headers are a plain
+ * object: fetch() converts it in one call. Every call into a Headers object crosses into the runtime, so the
+ * incoming ones are read in a single forEach and nothing else is asked of them. forEach, like iteration, gives each
+ * name once, with repeated fields joined.
  */
-export function upstreamHeaders(incoming: Headers, origin: HeaderPolicy): Record<string, string> {
-    const scan: HeaderScan = { headers: Object.create(null), connection: "", clientIp: null, stripCookies: origin.stripCookies };
+export function scanRequestHeaders(incoming: Headers, origin: HeaderPolicy): HeaderScan {
+    const scan: HeaderScan = {
+        headers: Object.create(null),
+        connection: "",
+        clientIp: null,
+        contentLength: null,
+        stripCookies: origin.stripCookies,
+    };
     incoming.forEach(collectUpstreamHeader, scan);
     const headers = scan.headers;
     // Headers the client named as connection-scoped.
     if (scan.connection) for (const token of scan.connection.split(",")) delete headers[token.trim()];
     // PostHog geolocates the first X-Forwarded-For address: the client's, never an edge's.
     if (origin.forwardClientIp && scan.clientIp) headers["x-forwarded-for"] = scan.clientIp;
-    return headers;
+    return scan;
 }
