@@ -50,6 +50,8 @@ interface Options {
     readonly workloads: readonly Workload[];
     readonly features: boolean;
     readonly requests: number;
+    /** callgrind: requests sent before counting starts. */
+    readonly warmup: number;
     readonly rounds: number;
     readonly seconds: number;
     readonly connections: number;
@@ -157,7 +159,7 @@ async function callgrindVariant(
         let dumps = 0;
         for (const w of o.workloads) {
             // The same warm-up for every variant: the JIT reaches the same tier before counting starts.
-            await drive(port, variant.vendor, w, o.requests, o.connections);
+            await drive(port, variant.vendor, w, o.warmup, o.connections);
             const counts: number[] = [];
             for (let round = 0; round < o.rounds; round++) {
                 callgrindControl(child.pid!, "-z");
@@ -261,7 +263,8 @@ async function main(): Promise<void> {
         .option("--vendors <list>", "comma-separated vendors", workerVendors.join(","))
         .option("--workloads <list>", "comma-separated workloads", workloads.map((w) => w.id).join(","))
         .option("--no-features", "only bare and ours, no per-feature variants")
-        .option("--requests <n>", "callgrind: requests per round (and per warm-up)", "1000")
+        .option("--requests <n>", "callgrind: requests per round", "1000")
+        .option("--warmup <n>", "callgrind: requests per workload before counting", "3000")
         .option("--rounds <n>", "rounds per variant and workload", "3")
         .option("--seconds <s>", "cpu: seconds per round", "5")
         .option("--connections <n>", "concurrent connections", "10")
@@ -285,6 +288,7 @@ async function main(): Promise<void> {
         workloads: workloads.filter((w) => wanted.includes(w.id)),
         features: raw.features !== false,
         requests: int("requests"),
+        warmup: int("warmup"),
         rounds: int("rounds"),
         seconds: int("seconds"),
         connections: int("connections"),
