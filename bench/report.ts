@@ -42,6 +42,25 @@ export interface WorkloadResults {
     readonly runs: readonly VariantRuns[];
 }
 
+/** Steady-state instructions per request (bench/callgrind.ts) of the bare Worker and ours, for one vendor and workload. */
+export interface InstructionRuns {
+    readonly workload: Workload["id"];
+    readonly vendor: string;
+    /** Per counted round. */
+    readonly bare: readonly number[];
+    readonly ours: readonly number[];
+}
+
+/** The callgrind part of a run: its counts, how they were taken, or why there are none. */
+export interface InstructionResults {
+    readonly runs: readonly InstructionRuns[];
+    readonly warmup: number;
+    readonly requests: number;
+    readonly rounds: number;
+    /** Set when no count was taken (valgrind missing, a failure): the instruction targets then fail. */
+    readonly skipped?: string;
+}
+
 export interface TestSuiteResult {
     /** Wall time in seconds, when it ran. */
     readonly seconds?: number;
@@ -53,6 +72,7 @@ export interface TestSuiteResult {
 export interface BenchResults {
     readonly machine: MachineInfo;
     readonly workloads: readonly WorkloadResults[];
+    readonly instructions: InstructionResults;
     /** Set when nginx could not be found or installed: the nginx rows are skipped. */
     readonly nginxSkipped?: string;
     readonly streaming: readonly StreamResult[];
@@ -67,11 +87,29 @@ export interface BenchResults {
     readonly problems: readonly string[];
 }
 
-/** The share of the bare Worker's performance our Worker must keep. */
-export const targetShare = 0.95;
+/**
+ * The targets for our Worker against the bare pass-through Worker, on every vendor and workload:
+ * - CPU per request: bare / ours at least 95% (workerd's CPU time per request, paired by round, median of rounds);
+ * - instructions per request in steady state: bare / ours at least 88% (callgrind, median of rounds). Lower than the
+ *   CPU target because instructions leave out the kernel's socket work, which both Workers share: the same
+ *   difference is a larger share of fewer instructions.
+ * Throughput is reported, not targeted: on a shared 2-core machine it moves more between rounds than the Workers
+ * differ.
+ */
+export const cpuTargetShare = 0.95;
+export const instructionTargetShare = 0.88;
 
 /** Above this median share of the machine's CPU used by others during the rounds, the report says the machine was busy. */
 const busyShare = 0.15;
+
+/** The parts of a run that have their own limits and stay out of the time budget. */
+export const unbudgetedSections = ["test suite", "instruction counts (callgrind)"] as const;
+
+/** The run's wall time that counts against its budget: everything but the unbudgeted sections. */
+export function budgetedSeconds(r: Pick<BenchResults, "totalSeconds" | "sections">): number {
+    const outside = r.sections.filter((p) => (unbudgetedSections as readonly string[]).includes(p.name)).reduce((sum, p) => sum + p.seconds, 0);
+    return r.totalSeconds - outside;
+}
 
 /** "200 proxies plan in seconds": the largest stack must plan in under this many seconds. */
 export const planSecondsTarget = 60;
@@ -103,15 +141,17 @@ export function summarize(runs: VariantRuns): VariantSummary {
 export interface TargetCheck {
     readonly workload: Workload["id"];
     readonly vendor: string;
-    /** Our req/s over the bare Worker's in the same round, median over the rounds. */
+    /** Our req/s over the bare Worker's in the same round, median over the rounds (reported, not a target). */
     readonly throughputRatio: number;
     /**
      * The bare Worker's CPU per request over ours in the same round, median over the rounds: the throughput share we
-     * would keep when CPU-bound.
+     * would keep when CPU-bound. NaN when not measured.
      */
     readonly cpuRatio: number;
-    readonly throughputPass: boolean;
+    /** The bare Worker's median steady-state instructions per request over ours; NaN when not counted. */
+    readonly instructionRatio: number;
     readonly cpuPass: boolean;
+    readonly instructionPass: boolean;
 }
 
 /**
@@ -124,7 +164,7 @@ function pairedMedian(bare: VariantRuns, ours: VariantRuns, f: (b: Measurement, 
 }
 
 /** Our Worker against the bare Worker, per vendor and workload. */
-export function targetChecks(results: readonly WorkloadResults[]): TargetCheck[] {
+export function targetChecks(results: readonly WorkloadResults[], instructions: InstructionResults): TargetCheck[] {
     const checks: TargetCheck[] = [];
     for (const w of results) {
         const bare = w.runs.find((r) => r.variant.kind === "bare");
@@ -134,13 +174,17 @@ export function targetChecks(results: readonly WorkloadResults[]): TargetCheck[]
             const cpuRatio = pairedMedian(bare, ours, (b, o) =>
                 b.proxyCpuUs === undefined || o.proxyCpuUs === undefined ? undefined : b.proxyCpuUs / o.proxyCpuUs,
             );
+            const counted = instructions.runs.find((i) => i.workload === w.workload.id && i.vendor === ours.variant.vendor);
+            const instructionRatio = counted && counted.bare.length > 0 && counted.ours.length > 0 ? median(counted.bare) / median(counted.ours) : NaN;
             checks.push({
                 workload: w.workload.id,
                 vendor: ours.variant.vendor,
                 throughputRatio,
                 cpuRatio,
-                throughputPass: throughputRatio >= targetShare,
-                cpuPass: cpuRatio >= targetShare,
+                instructionRatio,
+                // NaN (not measured) compares false: a target not measured is not met.
+                cpuPass: cpuRatio >= cpuTargetShare,
+                instructionPass: instructionRatio >= instructionTargetShare,
             });
         }
     }
@@ -195,11 +239,11 @@ export function renderReport(r: BenchResults): string {
     for (const part of r.sections) out.push(`| ${part.name} | ${fmt(part.seconds)} |`);
     out.push(`| total | ${fmt(r.totalSeconds)} |`, "");
     const suite = r.sections.find((p) => p.name === "test suite")?.seconds ?? 0;
-    const withoutSuite = r.totalSeconds - suite;
+    const budgeted = budgetedSeconds(r);
     out.push(
-        `Without the test suite the bench took ${fmt(withoutSuite)} s: within the ${fmt(r.budgetSeconds / 60)}-minute budget: ` +
-            `${verdict(withoutSuite < r.budgetSeconds)}.` +
-            (suite > 0 ? ` With it, ${fmt(r.totalSeconds)} s; \`npm run bench -- --skip-test-suite\` leaves it out.` : ""),
+        `Without the test suite and the instruction counts (valgrind runs workerd tens of times slower) the bench took ` +
+            `${fmt(budgeted)} s: within the ${fmt(r.budgetSeconds / 60)}-minute budget: ${verdict(budgeted < r.budgetSeconds)}.` +
+            (suite > 0 ? ` With everything, ${fmt(r.totalSeconds)} s; \`npm run bench -- --skip-test-suite\` leaves the suite out.` : ""),
         "",
     );
 
@@ -221,27 +265,45 @@ export function renderReport(r: BenchResults): string {
 }
 
 function renderTargets(r: BenchResults, out: string[]): void {
-    const checks = targetChecks(r.workloads);
+    const checks = targetChecks(r.workloads, r.instructions);
+    const i = r.instructions;
     out.push("## Targets", "");
     out.push(
-        `Our Worker must keep at least ${pct(targetShare)} of the bare pass-through Worker's performance. Checked two ways: ` +
-            "throughput (noisy on a shared 2-core machine) and workerd CPU time per request (steadier: " +
-            "bare CPU per request over ours is the share of throughput we keep once workerd is CPU-bound). Each is the " +
-            "ratio within a round (every variant runs once per round, seconds apart), median over the rounds: what slows " +
-            "a whole round down cancels out.",
+        `Our Worker against the bare pass-through Worker, on every vendor and workload: **CPU per request** (workerd's ` +
+            `CPU time, bare / ours) at least ${pct(cpuTargetShare)}, the ratio within each round (every variant runs once ` +
+            "per round, seconds apart), median over the rounds, so what slows a whole round down cancels out; and " +
+            `**instructions per request in steady state** (callgrind, bare / ours, median of ${i.rounds} rounds of ` +
+            `${fmt(i.requests)} requests after ${fmt(i.warmup)} uncounted) at least ${pct(instructionTargetShare)}: ` +
+            "repeatable to about 1% on a busy machine, but without the kernel's socket work both Workers share, so the " +
+            "same difference is a larger share. Throughput is shown for reference: on a shared 2-core machine it moves " +
+            "more between rounds than the Workers differ.",
         "",
     );
-    out.push("| Workload | Vendor | Throughput vs bare | | CPU per request, bare / ours | |", "| --- | --- | ---: | --- | ---: | --- |");
+    if (i.skipped) out.push(`Instructions were not counted: ${i.skipped}.`, "");
+    out.push(
+        "| Workload | Vendor | CPU per request, bare / ours | | Instructions, bare / ours | | Throughput vs bare (reference) |",
+        "| --- | --- | ---: | --- | ---: | --- | ---: |",
+    );
     for (const c of checks) {
-        out.push(`| ${c.workload} | ${c.vendor} | ${pct(c.throughputRatio)} | ${verdict(c.throughputPass)} | ${pct(c.cpuRatio)} | ${verdict(c.cpuPass)} |`);
+        out.push(
+            `| ${c.workload} | ${c.vendor} | ${pct(c.cpuRatio)} | ${verdict(c.cpuPass)} | ${pct(c.instructionRatio)} | ` +
+                `${verdict(c.instructionPass)} | ${pct(c.throughputRatio)} |`,
+        );
     }
     const all = (f: (c: TargetCheck) => boolean) => checks.length > 0 && checks.every(f);
     out.push("");
     out.push(
-        `Overall: throughput ${verdict(all((c) => c.throughputPass))}, CPU per request ${verdict(all((c) => c.cpuPass))}` +
+        `Overall: CPU per request ${verdict(all((c) => c.cpuPass))}, instructions ${verdict(all((c) => c.instructionPass))}` +
             ` (every vendor and workload must pass).`,
     );
     out.push("");
+    if (i.runs.length > 0) {
+        out.push("| Workload | Vendor | bare instructions/request, per round | ours, per round |", "| --- | --- | --- | --- |");
+        for (const run of i.runs) {
+            out.push(`| ${run.workload} | ${run.vendor} | ${run.bare.map((n) => fmt(n)).join(", ")} | ${run.ours.map((n) => fmt(n)).join(", ")} |`);
+        }
+        out.push("");
+    }
     renderAttribution(r, out);
     renderProgramTargets(r, out);
 }

@@ -1,20 +1,31 @@
 /*
  * `npm run bench`: proxy overhead (direct, nginx, bare Worker, our Worker per vendor, Miniflare), streaming of a
- * large body, program scale (offline plan of 1-200 proxies per CDN) and the test suite's wall time; writes
- * bench/results.md. Everything runs against 127.0.0.1, within a 5-minute budget, and every child process is
- * stopped on the way out, error or not.
+ * large body, steady-state instruction counts of the Workers (callgrind), program scale (offline plan of 1-200
+ * proxies per CDN) and the test suite's wall time; writes bench/results.md. Everything runs against 127.0.0.1, within
+ * a 5-minute budget (the instruction counts and the test suite aside), and every child process is stopped on the way
+ * out, error or not.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Command } from "commander";
+import { callgrindAvailable, countInstructions } from "./callgrind";
 import { startChild, stopAllChildren, stopChild } from "./children";
 import { LoadOptions, measure, Measurement, Target, Workload, workloads } from "./load";
 import { ensureNginx, nginxVersion, RunningNginx, startNginx } from "./nginx";
 import { OriginProcess, startOrigin } from "./origin";
 import { CdnProvider, planScale, ScaleSummary } from "./planScale";
-import { BenchResults, LoadSettings, MachineInfo, renderReport, TestSuiteResult, VariantRuns, WorkloadResults } from "./report";
+import {
+    BenchResults,
+    InstructionResults,
+    LoadSettings,
+    MachineInfo,
+    renderReport,
+    TestSuiteResult,
+    VariantRuns,
+    WorkloadResults,
+} from "./report";
 import { streamPost, StreamResult } from "./stream";
 import { committedReport, defaultReport, failedTargets, reportPath } from "./verdict";
 import {
@@ -28,6 +39,7 @@ import {
     variantPath,
     vendorHost,
     vendorSite,
+    WorkerVendor,
 } from "./variants";
 import { bareWorkerBundle, proxyWorkerBundle, RunningWorker, startMiniflare, startWorkerd, workerdVersion } from "./workerd";
 
@@ -102,6 +114,7 @@ async function main(): Promise<void> {
     const proxyResults = await timed("proxy overhead (start-up, warm-up, rounds, Miniflare)", () => proxyOverhead(origin, nginxBin, options, problems));
     const loadAfter = os.loadavg()[0];
     const streaming = await timed("streaming", () => streamingCheck(origin, nginxBin, problems));
+    const instructions = await timed("instruction counts (callgrind)", () => instructionCounts(origin, options, problems));
     await stopChild(origin.child);
 
     const plan = await timed("program scale", () => programScale(deadline, problems));
@@ -112,6 +125,7 @@ async function main(): Promise<void> {
     const results: BenchResults = {
         machine: machineInfo(new Date(started), nginxBin, [loadBefore, loadAfter]),
         workloads: proxyResults,
+        instructions,
         nginxSkipped,
         streaming,
         plan,
@@ -130,6 +144,42 @@ async function main(): Promise<void> {
         log(`bench: ${failed.length} target${failed.length === 1 ? "" : "s"} failed (exit 1; --report-only exits 0)`);
         process.exitCode = 1;
     }
+}
+
+/** Callgrind's counts: requests per workload before counting, per counted round, and rounds. */
+const callgrindSettings = { warmup: 3000, requests: 500, rounds: 3, connections: 10 } as const;
+
+/**
+ * Steady-state instructions per request of the bare Worker and ours for each vendor and workload, under callgrind
+ * (bench/callgrind.ts), two Workers at a time. Without valgrind the counts are skipped, and the instruction targets fail.
+ */
+async function instructionCounts(origin: OriginProcess, o: Options, problems: string[]): Promise<InstructionResults> {
+    const base = { runs: [], ...callgrindSettings };
+    if (!callgrindAvailable()) return { ...base, skipped: "valgrind is not installed (Debian: apt-get install -y valgrind)" };
+    const options = { ...callgrindSettings, workloads, workerdBinary: path.join(projectDir, "node_modules", ".bin", "workerd") };
+    const workers = [
+        { id: "bare", vendor: "amplitude" as WorkerVendor, bundle: bareWorkerBundle() },
+        ...ourVariants.map((v) => ({ id: v.vendor, vendor: v.vendor, bundle: proxyWorkerBundle(vendorSite(v.vendor)) })),
+    ];
+    const counts = new Map<string, Map<Workload["id"], number[]>>();
+    try {
+        const queue = [...workers];
+        const job = async () => {
+            for (let w = queue.shift(); w; w = queue.shift()) {
+                const dir = path.join(workRoot, "run", `callgrind-${w.id}`);
+                counts.set(w.id, await countInstructions(dir, w.bundle, w.vendor, origin.address, options, log));
+            }
+        };
+        await Promise.all([job(), job()]);
+    } catch (err) {
+        problems.push(`instruction counts failed: ${String(err)}`);
+        return { ...base, skipped: `counting failed (${String(err)})` };
+    }
+    const bare = counts.get("bare")!;
+    const runs = ourVariants.flatMap((v) =>
+        workloads.map((w) => ({ workload: w.id, vendor: v.vendor, bare: bare.get(w.id) ?? [], ours: counts.get(v.vendor)?.get(w.id) ?? [] })),
+    );
+    return { ...base, runs };
 }
 
 /** Starts every proxy, runs the interleaved rounds of both workloads, then Miniflare once, and stops them all. */

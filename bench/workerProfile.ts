@@ -1,14 +1,14 @@
 /*
  * What our Worker itself costs over the bare pass-through Worker, measured two ways, and per feature:
  *
- * - `callgrind` (default): each Worker runs in standalone workerd under `valgrind --tool=callgrind`; after a warm-up,
- *   the counters are zeroed, a fixed number of requests is sent, and the counters are dumped. Instructions per request
- *   are repeatable to about 1% whatever else the machine does (other processes do not change what workerd executes),
- *   but they leave out the kernel's share of the work (sockets), so they measure what the Worker adds, not what
- *   the whole request costs.
+ * - `callgrind` (default): each Worker runs in standalone workerd under `valgrind --tool=callgrind`, measured in steady
+ *   state (bench/callgrind.ts): `--warmup` requests per workload uncounted, so that V8's optimising compiler (on its
+ *   own threads, which callgrind counts) is done, then the counters are zeroed and `--requests` requests counted per
+ *   round. Instructions per request are repeatable to about 1% whatever else the machine does, but they leave out the
+ *   kernel's share of the work (sockets), so they measure what the Worker adds, not what the whole request costs.
  * - `cpu`: each Worker runs natively in standalone workerd pinned to one core (the origin and the load generator to
- *   the other), interleaved rounds, workerd's user+system CPU time per request from /proc; medians. This is the
- *   figure `npm run bench` checks, with less noise from the bench's own processes.
+ *   the other), interleaved rounds, workerd's user+system CPU time per request from /proc; medians.
+ * `npm run bench` checks both: CPU per request (bare / ours, at least 95%) and steady-state instructions (at least 88%).
  *
  * Features are attributed by turning them off in the SETTINGS binding of an otherwise identical Worker ("minus cache
  * bypass" is the vendor's site with `cache: "origin"`): the generated source stays exactly what is deployed.
@@ -16,20 +16,19 @@
  * the source) with the same settings.
  *
  *   node -r ts-node/register/transpile-only bench/workerProfile.ts [--mode callgrind|cpu] [--vendors amplitude,...]
- *       [--workloads event,asset] [--no-features] [--requests 1000] [--rounds 3] [--seconds 5] [--jobs 2] [--source f.mjs ...]
+ *       [--workloads event,asset] [--no-features] [--requests 1000] [--warmup 3000] [--rounds 3] [--seconds 5] [--jobs 2] [--source f.mjs ...]
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import autocannon from "autocannon";
 import { Command } from "commander";
 import { WorkerSettings } from "../components/cloudflare/worker/settings";
-import { freePort, startChild, stopAllChildren, stopChild, waitForPort } from "./children";
-import { measure, median, requestHeaders, Workload, workloads } from "./load";
+import { callgrindAvailable, countInstructions, drive, writeWorker } from "./callgrind";
+import { startChild, stopAllChildren, stopChild, waitForPort } from "./children";
+import { measure, median, Workload, workloads } from "./load";
 import { startOrigin } from "./origin";
-import { totalCpuSeconds } from "./proc";
 import { features, vendorHost, vendorPaths, vendorSite, WorkerVendor, workerVendors } from "./variants";
-import { bareWorkerBundle, proxyWorkerBundle, WorkerBundle, workerdConfig } from "./workerd";
+import { bareWorkerBundle, proxyWorkerBundle, WorkerBundle } from "./workerd";
 
 const projectDir = path.resolve(__dirname, "..");
 const workRoot = path.join(projectDir, "bench", ".work", "profile");
@@ -94,94 +93,9 @@ function profileVariants(o: Options): ProfileVariant[] {
     return variants;
 }
 
-/** Writes a Worker's files (module, settings, capnp config) into `dir`; returns the listening port. */
-async function writeWorker(dir: string, bundle: WorkerBundle, originAddress: string): Promise<number> {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, bundle.mainModule), bundle.source);
-    if (bundle.settings !== undefined) fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify(bundle.settings));
-    const port = await freePort();
-    fs.writeFileSync(
-        path.join(dir, "config.capnp"),
-        workerdConfig({
-            mainModule: bundle.mainModule,
-            compatibilityDate: bundle.compatibilityDate,
-            withSettings: bundle.settings !== undefined,
-            listenPort: port,
-            originAddress,
-        }),
-    );
-    return port;
-}
-
-/** Sends exactly `amount` requests of `workload`; throws unless every one got a 2xx. */
-async function drive(port: number, vendor: WorkerVendor, workload: Workload, amount: number, connections: number): Promise<number> {
-    const result = await autocannon({
-        url: `http://127.0.0.1:${port}${vendorPaths[vendor][workload.id]}`,
-        method: workload.method,
-        headers: requestHeaders(vendorHost[vendor], workload),
-        body: workload.body,
-        connections,
-        pipelining: 1,
-        amount,
-        timeout: 120,
-    });
-    // A stray socket error under valgrind's slowness is tolerated (the count is per successful request); more is not.
-    if (result["2xx"] < amount * 0.99 || result.non2xx > 0) {
-        throw new Error(`${amount} requests to port ${port}: ${result["2xx"]} 2xx, ${result.non2xx} other, ${result.errors} errors`);
-    }
-    return result["2xx"];
-}
-
-function callgrindControl(pid: number, command: "-z" | "-d"): void {
-    const r = spawnSync("callgrind_control", [command, String(pid)], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`callgrind_control ${command} ${pid}: ${r.stderr || r.stdout}`);
-}
-
 /** Instructions per request of one Worker under callgrind, per workload and round. */
-async function callgrindVariant(
-    variant: ProfileVariant,
-    originAddress: string,
-    o: Options,
-): Promise<Map<Workload["id"], number[]>> {
-    const dir = path.join(workRoot, variant.id);
-    const port = await writeWorker(dir, variant.bundle, originAddress);
-    const out = path.join(dir, "callgrind.out");
-    const logFd = fs.openSync(path.join(dir, "valgrind.log"), "w");
-    const child = startChild("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, workerdBinary, "serve", "config.capnp"], {
-        cwd: dir,
-        log: logFd,
-    });
-    fs.closeSync(logFd);
-    const perRequest = new Map<Workload["id"], number[]>();
-    try {
-        await waitForPort(port, child, 120_000);
-        let dumps = 0;
-        for (const w of o.workloads) {
-            // The same warm-up for every variant: the JIT reaches the same tier before counting starts.
-            await drive(port, variant.vendor, w, o.warmup, o.connections);
-            const counts: number[] = [];
-            for (let round = 0; round < o.rounds; round++) {
-                callgrindControl(child.pid!, "-z");
-                const ok = await drive(port, variant.vendor, w, o.requests, o.connections);
-                callgrindControl(child.pid!, "-d");
-                dumps++;
-                counts.push(readTotal(`${out}.${dumps}`) / ok);
-            }
-            perRequest.set(w.id, counts);
-            log(`  ${variant.id} ${w.id}: ${counts.map((c) => Math.round(c).toLocaleString("en-US")).join(", ")} instructions/request`);
-        }
-    } finally {
-        await stopChild(child);
-    }
-    return perRequest;
-}
-
-function readTotal(file: string): number {
-    const text = fs.readFileSync(file, "utf8");
-    const match = /^(?:totals|summary): (\d+)/m.exec(text);
-    if (!match) throw new Error(`no totals in ${file}`);
-    return Number(match[1]);
+function callgrindVariant(variant: ProfileVariant, originAddress: string, o: Options): Promise<Map<Workload["id"], number[]>> {
+    return countInstructions(path.join(workRoot, variant.id), variant.bundle, variant.vendor, originAddress, { ...o, workerdBinary }, log);
 }
 
 /** workerd CPU µs per request, natively, pinned to core 1, interleaved rounds. */
@@ -295,7 +209,7 @@ async function main(): Promise<void> {
         jobs: int("jobs"),
         sources: (raw.source as unknown as string[]).map((f) => path.resolve(f)),
     };
-    if (mode === "callgrind" && spawnSync("valgrind", ["--version"]).status !== 0) {
+    if (mode === "callgrind" && !callgrindAvailable()) {
         throw new Error("valgrind is not installed (Debian: apt-get install -y valgrind)");
     }
     fs.mkdirSync(workRoot, { recursive: true });

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import { nginxConfig } from "../../bench/nginx";
 import { growthRatio, PlanOutcome, scaleConfig } from "../../bench/planScale";
-import { BenchResults, renderReport, targetChecks, VariantRuns, WorkloadResults } from "../../bench/report";
+import { BenchResults, InstructionResults, renderReport, targetChecks, VariantRuns, WorkloadResults } from "../../bench/report";
 import { bareVariant, directVariant, ourVariants, vendorSite, workerVendors } from "../../bench/variants";
 import { bareWorkerSource, proxyWorkerBundle, workerdConfig } from "../../bench/workerd";
 import { Measurement, median, workloads } from "../../bench/load";
@@ -124,18 +124,40 @@ describe("bench: report", () => {
         ],
     };
 
+    // Steady-state instructions per request: Segment's at 90% of bare (passes 88%), PostHog's at 80%.
+    const instructions: InstructionResults = {
+        warmup: 3000,
+        requests: 500,
+        rounds: 3,
+        runs: [
+            { workload: "event", vendor: "segment", bare: [400_000, 401_000, 399_000], ours: [444_000, 500_000, 445_000] },
+            { workload: "event", vendor: "posthog", bare: [400_000, 401_000, 399_000], ours: [500_000, 501_000, 502_000] },
+        ],
+    };
+
     it("compares our Worker with the bare Worker round by round, by throughput and by CPU per request: median of the ratios", () => {
         assert.strictEqual(median([3, 1, 2]), 2);
         assert.strictEqual(median([4, 1, 3, 2]), 2.5);
-        const [segment, posthog] = targetChecks([event]);
+        const [segment, posthog] = targetChecks([event], instructions);
         assert.strictEqual(segment.vendor, "segment");
         // Rounds: 3900/4000, 3950/4100, 2000/3000 (a round slow for both does not sink the median).
         assert.strictEqual(segment.throughputRatio, 3950 / 4100);
         assert.strictEqual(segment.cpuRatio, 200 / 205);
         assert.strictEqual(posthog.throughputRatio, 3100 / 4100);
         assert.strictEqual(posthog.cpuRatio, 210 / 300);
-        assert.ok(segment.throughputPass && segment.cpuPass);
-        assert.ok(!posthog.throughputPass && !posthog.cpuPass);
+        assert.ok(segment.cpuPass);
+        assert.ok(!posthog.cpuPass);
+    });
+
+    it("checks steady-state instructions against the bare Worker's, median of rounds, at 88%", () => {
+        const [segment, posthog] = targetChecks([event], instructions);
+        assert.strictEqual(segment.instructionRatio, 400_000 / 445_000);
+        assert.ok(segment.instructionPass);
+        assert.strictEqual(posthog.instructionRatio, 400_000 / 501_000);
+        assert.ok(!posthog.instructionPass);
+        // Not counted is not met.
+        const [uncounted] = targetChecks([event], { ...instructions, runs: [], skipped: "valgrind is not installed" });
+        assert.ok(Number.isNaN(uncounted.instructionRatio) && !uncounted.instructionPass);
     });
 
     it("renders the machine, the verdicts and every variant's row", () => {
@@ -154,6 +176,7 @@ describe("bench: report", () => {
                 loadAverage: [0.1, 0.2],
             },
             workloads: [event],
+            instructions,
             streaming: [],
             plan: [],
             testSuite: { note: "skipped with --skip-test-suite" },
@@ -165,13 +188,15 @@ describe("bench: report", () => {
         const text = renderReport(results);
         assert.match(text, /\| CPU \| Test CPU, 2 cores \|/);
         assert.match(text, /\| Node\.js \| v20\.20\.2 \|/);
-        assert.match(text, /\| event \| segment \| 96% \| PASS \| 98% \| PASS \|/);
-        assert.match(text, /\| event \| posthog \| 76% \| FAIL \| 70% \| FAIL \|/);
-        assert.match(text, /Overall: throughput FAIL, CPU per request FAIL/);
+        assert.match(text, /\| event \| segment \| 98% \| PASS \| 90% \| PASS \| 96% \|/);
+        assert.match(text, /\| event \| posthog \| 70% \| FAIL \| 80% \| FAIL \| 76% \|/);
+        assert.match(text, /Overall: CPU per request FAIL, instructions FAIL/);
+        assert.match(text, /median of 3 rounds of 500 requests after 3,000 uncounted\) at least 88%/);
+        assert.match(text, /\| event \| posthog \| 400,000, 401,000, 399,000 \| 500,000, 501,000, 502,000 \|/);
         assert.match(text, /\| bare pass-through Worker \| `\/x` \| 4,000 \|/);
         assert.match(text, /not timed: skipped with --skip-test-suite/);
         assert.match(text, /\| proxy overhead \| 120 \|\n\| total \| 200 \|/);
-        assert.match(text, /Without the test suite the bench took 200 s: within the 5-minute budget: PASS\./);
+        assert.match(text, /Without the test suite and the instruction counts .* the bench took 200 s: within the 5-minute budget: PASS\./);
         assert.doesNotMatch(text, /busy with other work/);
         const busy = { ...event, runs: event.runs.map((run) => ({ ...run, rounds: run.rounds.map((x) => ({ ...x, othersCpuShare: 0.4 })) })) };
         assert.match(renderReport({ ...results, workloads: [busy] }), /busy with other work during the proxy rounds.*median 40% of its CPU/);

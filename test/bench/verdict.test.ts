@@ -24,7 +24,7 @@ const round = (rps: number, cpuUs: number): Measurement => ({
 const bare: Variant = { id: "bare", label: "bare Worker", kind: "bare", vendor: "posthog" } as Variant;
 const ours: Variant = { id: "posthog", label: "our Worker (PostHog)", kind: "ours", vendor: "posthog" } as Variant;
 
-/** A run whose Worker keeps `share` of the bare Worker's throughput and CPU per request. */
+/** A run whose Worker keeps `share` of the bare Worker's throughput, CPU per request and instructions per request. */
 function results(share: number): BenchResults {
     const workload: WorkloadResults = {
         workload: workloads[0],
@@ -37,6 +37,12 @@ function results(share: number): BenchResults {
     return {
         machine: { cpuModel: "test", cores: 2, memoryBytes: 2 ** 30, kernel: "k", node: "v20", workerd: "w", nginx: "none", autocannon: "a", commit: "c", date: new Date(0).toISOString(), loadAverage: [0, 0] },
         workloads: [workload],
+        instructions: {
+            warmup: 3000,
+            requests: 500,
+            rounds: 3,
+            runs: [{ workload: workloads[0].id, vendor: "posthog", bare: [400_000, 400_000, 400_000], ours: [1, 2, 3].map(() => 400_000 / share) }],
+        },
         streaming: [],
         plan: [],
         testSuite: { note: "skipped" },
@@ -51,21 +57,33 @@ describe("bench verdict: what the exit status follows", () => {
     it("no failed target when the Worker keeps its share; the report says PASS", () => {
         const r = results(0.99);
         assert.deepStrictEqual(failedTargets(r), []);
-        assert.match(renderReport(r), /Overall: throughput PASS, CPU per request PASS/);
+        assert.match(renderReport(r), /Overall: CPU per request PASS, instructions PASS/);
     });
 
     it("names every failed target the report marks FAIL", () => {
         const r = results(0.8);
         const failed = failedTargets(r);
-        assert.match(renderReport(r), /Overall: throughput FAIL, CPU per request FAIL/);
+        assert.match(renderReport(r), /Overall: CPU per request FAIL, instructions FAIL/);
         assert.deepStrictEqual(failed.length, 2, failed.join("\n"));
-        assert.match(failed[0], /posthog .*throughput 80% of the bare Worker's \(target 95%\)/);
-        assert.match(failed[1], /posthog .*CPU per request, bare \/ ours 80%/);
+        assert.match(failed[0], /posthog .*CPU per request, bare \/ ours 80% \(target 95%\)/);
+        assert.match(failed[1], /posthog .*instructions per request, bare \/ ours 80% \(target 88%\)/);
+    });
+
+    it("holds CPU to 95% and instructions to 88%; throughput is not a target", () => {
+        const failed = failedTargets(results(0.9));
+        assert.deepStrictEqual(failed.length, 1, failed.join("\n"));
+        assert.match(failed[0], /CPU per request, bare \/ ours 90% \(target 95%\)/);
+    });
+
+    it("instructions not counted fail their target, with the reason", () => {
+        const r = results(0.99);
+        const failed = failedTargets({ ...r, instructions: { ...r.instructions, runs: [], skipped: "valgrind is not installed" } });
+        assert.deepStrictEqual(failed, ["posthog event: instructions per request, bare / ours not measured (target 88%): valgrind is not installed"]);
     });
 
     it("a run over its time budget fails", () => {
         const r = { ...results(0.99), totalSeconds: 400 };
-        assert.match(failedTargets(r).join("\n"), /400 s without the test suite \(budget 300 s\)/);
+        assert.match(failedTargets(r).join("\n"), /400 s without the test suite and instruction counts \(budget 300 s\)/);
     });
 
     it("writes to a git-ignored path unless asked to update the committed report", () => {
