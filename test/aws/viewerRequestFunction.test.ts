@@ -1,12 +1,12 @@
 import * as assert from "assert";
-import * as vm from "vm";
 import { proxyRequests, parseStackConfig } from "../../components/config/load";
 import { cloudFrontFunctionMaxBytes, cloudFrontFunctionRuntime } from "../../components/aws/viewerRequestFunction";
 import { selectRouteIndex } from "../../components/model/pathPattern";
 import { rewritePath } from "../../components/model/pathRewrite";
 import { buildProxySpec } from "../../components/model/proxySpec";
 import { literalPrefix } from "../../components/model/publicPaths";
-import { Plan, PlannedResource } from "../../components/plan/mockPlan";
+import { Plan } from "../../components/plan/mockPlan";
+import { cloudFrontRequest } from "../helpers/cloudFrontEdge";
 import { ofType, planConfig, TestConfig } from "../helpers/plan";
 
 const T = {
@@ -23,39 +23,6 @@ const proxies: TestConfig[] = [
     { vendor: "amplitude", region: "eu", domain: "r2.example.com", paths: "vendor", pathPrefix: "/k7" },
 ];
 const config = { provider: "aws", dns: { provider: "route53", zone: "example.com" }, proxies };
-
-/** The event CloudFront passes a viewer-request function ("CloudFront Functions event structure", AWS docs). */
-function viewerRequestEvent(uri: string, query: string) {
-    const querystring = Object.fromEntries([...new URLSearchParams(query)].map(([k, v]) => [k, { value: v }]));
-    return {
-        version: "1.0",
-        context: { distributionDomainName: "d111111abcdef8.cloudfront.net", distributionId: "EDFDVBD6EXAMPLE", eventType: "viewer-request", requestId: "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==" },
-        viewer: { ip: "198.51.100.11" },
-        request: { method: "GET", uri, querystring, headers: { host: { value: "e.example.com" }, accept: { value: "*/*" } }, cookies: {} },
-    };
-}
-
-/** Runs a planned function's code as CloudFront does: a script whose `handler(event)` returns the request or a response. */
-function runFunction(code: string, event: ReturnType<typeof viewerRequestEvent>): any {
-    const sandbox: { handler?: (e: unknown) => unknown } = {};
-    vm.runInNewContext(`${code}\nthis.handler = handler;`, sandbox, { timeout: 1000 });
-    return sandbox.handler!(JSON.parse(JSON.stringify(event)));
-}
-
-/** CloudFront's answer for a path: the origin host and upstream path+query, or the status a function answered. */
-function cloudFront(plan: Plan, distribution: PlannedResource, path: string, query: string): string {
-    const i = distribution.inputs as any;
-    const behaviours = [...i.orderedCacheBehaviors, { ...i.defaultCacheBehavior, pathPattern: "*" }];
-    const behaviour = behaviours[selectRouteIndex(behaviours.map((b: any) => b.pathPattern), path)];
-    const origin = i.origins.find((o: any) => o.originId === behaviour.targetOriginId).domainName;
-    const association = (behaviour.functionAssociations ?? []).find((a: any) => a.eventType === "viewer-request");
-    if (!association) return `${origin}${path}${query}`;
-    const fn = ofType(plan, T.fn).find((f) => (f.inputs as any).name === String(association.functionArn).split("/").pop())!;
-    const result = runFunction((fn.inputs as any).code, viewerRequestEvent(path, query.slice(1)));
-    if (result.statusCode) return String(result.statusCode);
-    const qs = Object.entries(result.querystring as Record<string, { value: string }>).map(([k, v]) => `${k}=${v.value}`).join("&");
-    return `${origin}${result.uri}${qs ? `?${qs}` : ""}`;
-}
 
 describe("CloudFront viewer-request functions (public paths)", () => {
     let plan: Plan;
@@ -109,7 +76,7 @@ describe("CloudFront viewer-request functions (public paths)", () => {
                     const route = site.routes[selectRouteIndex(site.routes.map((r) => r.pathPattern), path)];
                     const origin = site.origins.find((o) => o.id === route.originId)!;
                     const expected = route.answer === "notFound" ? "404" : `${origin.domain}${rewritePath(route.rewrite, path)}${query}`;
-                    assert.strictEqual(cloudFront(plan, distribution, path, query), expected, `${site.hostname}${path}`);
+                    assert.strictEqual(cloudFrontRequest(plan, distribution, path, query), expected, `${site.hostname}${path}`);
                     checked++;
                 }
             }

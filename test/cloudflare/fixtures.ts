@@ -1,7 +1,8 @@
+import * as assert from "assert";
 import * as path from "path";
 import { mockInvoke } from "../../components/plan/mockOutputs";
 import { Plan } from "../../components/plan/mockPlan";
-import { planConfig, planSettingsFile, TestConfig, withVendorPaths } from "../helpers/plan";
+import { ofType, planConfig, planSettingsFile, TestConfig, withVendorPaths } from "../helpers/plan";
 
 export const T = {
     workerProxy: "first-party-proxy:cloudflare:WorkerProxy",
@@ -99,3 +100,21 @@ export const pageRuleModePlan = () => once("pageRule", () => planConfig(cloudfla
 export const cloudFrontPlan = () => once("cloudfront", () => planConfig({ provider: "aws", dns: { provider: "route53", zone }, proxies: everyVendor }));
 /** One of examples/*.yaml. */
 export const examplePlan = (name: string) => once(`example:${name}`, () => planSettingsFile(path.resolve(__dirname, "../../examples", `${name}.yaml`)));
+
+/** Page rules: the highest-priority rule whose URL pattern matches wins; none matching, the proxied CNAME's target. */
+export function pageRuleOrigin(plan: Plan, host: string, path: string): string {
+    const rules = ofType(plan, T.pageRule)
+        .map(inputs)
+        .filter((r) => String(r.target).startsWith(`${host}/`))
+        .sort((a, b) => b.priority - a.priority);
+    const url = `${host}${path}`;
+    const rule = rules.find((r) => new RegExp(`^${String(r.target).split("*").map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "s").test(url));
+    return rule ? rule.actions.resolveOverride : proxiedTarget(plan, host);
+}
+
+/** A hostname served as proxied DNS goes wholly to its CNAME's target. */
+export function proxiedTarget(plan: Plan, host: string): string {
+    const record = ofType(plan, T.record).find((r) => inputs(r).name === host && inputs(r).type === "CNAME")!;
+    assert.strictEqual(inputs(record).proxied, true, `${host} is proxied`);
+    return inputs(record).content;
+}

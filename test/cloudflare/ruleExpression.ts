@@ -115,3 +115,13 @@ export function evaluateValue(expression: string, request: RuleRequest): string 
     const entry = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === m[1]);
     return entry?.[1];
 }
+
+/**
+ * The path a URL Rewrite Rule's path expression produces: the one form our rules write,
+ * `regex_replace(http.request.uri.path, "<regex>", "<replacement>")` (first match replaced, as Cloudflare does).
+ */
+export function evaluatePathRewrite(expression: string, path: string): string {
+    const m = new RegExp(String.raw`^regex_replace\(http\.request\.uri\.path, ${str}, ${str}\)$`).exec(expression);
+    if (!m) throw new Error(`the test evaluator does not know the rewrite expression: ${expression}`);
+    return path.replace(new RegExp(unquote(m[1])), unquote(m[2]));
+}

@@ -2,9 +2,10 @@ import * as assert from "assert";
 import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { Plan, PlannedResource } from "../../components/plan/mockPlan";
+import { patternRegex } from "../helpers/cloudFrontEdge";
 import { ofType } from "../helpers/plan";
 import { RecordingOrigin, startRecordingOrigin } from "../helpers/recordingOrigin";
-import { cloudFrontPlan, inputs, pageRuleModePlan, T, workerModePlan } from "../cloudflare/fixtures";
+import { cloudFrontPlan, inputs, pageRuleModePlan, pageRuleOrigin, proxiedTarget, T, workerModePlan } from "../cloudflare/fixtures";
 
 /*
  * The same route tables must route the same way on both CDNs. Each side is computed from what was PLANNED, not from
@@ -67,37 +68,12 @@ const spotChecks: [host: string, path: string, origin: string][] = [
     ["www.example.com", "/", "www.example.com.cdn.vtex.com"],
 ];
 
-/** CloudFront path pattern → anchored, case-sensitive RegExp: `*` any run, `?` one character, the rest literal. */
-function patternRegex(pattern: string): RegExp {
-    const p = pattern.startsWith("/") || pattern.startsWith("*") ? pattern : `/${pattern}`;
-    const body = [...p].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("");
-    return new RegExp(`^${body}$`, "s");
-}
-
 /** CloudFront: ordered behaviours first to last, then the default; the behaviour's origin's domain name. */
 function cloudFrontOrigin(distribution: PlannedResource, path: string): string {
     const i = inputs(distribution);
     const behaviours = [...i.orderedCacheBehaviors, { ...i.defaultCacheBehavior, pathPattern: "*" }];
     const chosen = behaviours.find((b: any) => patternRegex(b.pathPattern).test(path));
     return i.origins.find((o: any) => o.originId === chosen.targetOriginId).domainName;
-}
-
-/** Page rules: the highest-priority rule whose URL pattern matches wins; none matching, the proxied CNAME's target. */
-function pageRuleOrigin(plan: Plan, host: string, path: string): string {
-    const rules = ofType(plan, T.pageRule)
-        .map(inputs)
-        .filter((r) => String(r.target).startsWith(`${host}/`))
-        .sort((a, b) => b.priority - a.priority);
-    const url = `${host}${path}`;
-    const rule = rules.find((r) => new RegExp(`^${String(r.target).split("*").map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "s").test(url));
-    return rule ? rule.actions.resolveOverride : proxiedTarget(plan, host);
-}
-
-/** A hostname served as proxied DNS goes wholly to its CNAME's target. */
-function proxiedTarget(plan: Plan, host: string): string {
-    const record = ofType(plan, T.record).find((r) => inputs(r).name === host && inputs(r).type === "CNAME")!;
-    assert.strictEqual(inputs(record).proxied, true, `${host} is proxied`);
-    return inputs(record).content;
 }
 
 describe("CloudFront and Cloudflare route every path to the same origin (from the planned resources)", function () {
