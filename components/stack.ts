@@ -46,20 +46,30 @@ type ProxyBuilder = (spec: ProxySpec) => pulumi.Output<ProxyOutputs>;
 function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
     switch (config.provider) {
         case "aws": {
-            const usEast1 = certificateProvider(certificateRegion);
-            // CloudFront policy names are account-wide: a random suffix, fixed at the first deploy, keeps them apart.
-            const nameSuffix = new random.RandomId("name-suffix", { byteLength: 3 }).hex;
-            const viewerRequestFunctions = new ViewerRequestFunctions(nameSuffix);
-            return (spec) =>
-                new CloudFrontProxy(spec.name, {
+            // What CloudFront proxies share, created with the first of them: a stack of Segment managed Custom
+            // Domains only (DNS records, no distribution) registers no certificate provider and no random suffix.
+            let shared: { usEast1: ReturnType<typeof certificateProvider>; nameSuffix: pulumi.Output<string>; functions: ViewerRequestFunctions } | undefined;
+            const cloudFront = () => {
+                if (!shared) {
+                    const usEast1 = certificateProvider(certificateRegion);
+                    // CloudFront policy names are account-wide: a random suffix, fixed at the first deploy, keeps them apart.
+                    const nameSuffix = new random.RandomId("name-suffix", { byteLength: 3 }).hex;
+                    shared = { usEast1, nameSuffix, functions: new ViewerRequestFunctions(nameSuffix) };
+                }
+                return shared;
+            };
+            return (spec) => {
+                const { usEast1, nameSuffix, functions } = cloudFront();
+                return new CloudFrontProxy(spec.name, {
                     proxy: spec,
                     zone,
                     certificateProvider: usEast1,
                     priceClass: config.cloudfront.priceClass,
                     tags: config.cloudfront.tags,
                     nameSuffix,
-                    viewerRequestFunctions,
+                    viewerRequestFunctions: functions,
                 }).outputs;
+            };
         }
         case "cloudflare":
             if (!config.cloudflare) throw new Error("first-party-proxy:cloudflare is required with provider cloudflare");

@@ -4,7 +4,7 @@ import { buildProxySpec, ProxyRequest } from "../model/proxySpec";
 import { derivedPathPrefix, PathLayout, PathPlan } from "../model/publicPaths";
 import { VendorId, vendorIds } from "../model/types";
 import { defaultProxyName } from "./names";
-import { allowedKeys, defaultRegion, ProxyConfig, StackConfig, stackConfigSchema } from "./schema";
+import { allowedKeys, defaultRegion, ProxyConfig, proxySchemas, StackConfig, stackConfigSchema } from "./schema";
 import { secretPlaceholder } from "./secret";
 import { keepsViewerHost, stackRuleIssues, stackWarnings } from "./stackRules";
 
@@ -72,6 +72,7 @@ export function parseStackConfig(raw: Record<string, unknown>): LoadedConfig {
     const issues: ConfigIssue[] = [];
     const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
     if (!parsed.success) issues.push(...parsed.error.issues.flatMap((i) => zodIssues(i, raw)));
+    issues.push(...unknownVendorIssues(raw));
     issues.push(...stackRuleIssues(raw).map((i) => ({ key: keyOf(i.path), message: i.message })));
     if (issues.length > 0 || !parsed.success) throw new ConfigError(dedupe(issues));
     const planned = plannedIssues(parsed.data);
@@ -289,12 +290,40 @@ function unrecognizedKeyMessage(key: string, path: readonly PropertyKey[], raw: 
         const allowed = allowedKeys.proxy[vendor];
         if (allowed) {
             const hint = keyHints[vendor]?.[key] ?? otherVendorsHint(key, vendor);
-            return unknownKeyMessage(key, allowed, `a ${vendor} proxy`) + (hint ? ` (${hint})` : "");
+            return unknownKeyMessage(key, allowed, `${/^[aeiou]/.test(vendor) ? "an" : "a"} ${vendor} proxy`) + (hint ? ` (${hint})` : "");
         }
     }
     const place = path.length === 1 ? String(path[0]) : "";
     const allowed = place in allowedKeys ? allowedKeys[place as "dns" | "cloudflare" | "cloudfront"] : path.length === 0 ? allowedKeys.root : undefined;
     return allowed ? unknownKeyMessage(key, allowed, place || "the project") : "unknown key";
+}
+
+/**
+ * The rest of an entry whose vendor is not one we know: zod stops at the vendor, but what every vendor would refuse
+ * (a bad domain, a key no proxy takes) is wrong whichever vendor was meant, so it is reported too.
+ */
+function unknownVendorIssues(raw: Record<string, unknown>): ConfigIssue[] {
+    const proxies = raw.proxies;
+    if (!Array.isArray(proxies)) return [];
+    const everyKey = [...new Set(vendorIds.flatMap((v) => allowedKeys.proxy[v]))];
+    return proxies.flatMap((entry, i) => {
+        if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return [];
+        if ((vendorIds as readonly unknown[]).includes((entry as { vendor?: unknown }).vendor)) return [];
+        const path = ["proxies", i];
+        const perVendor = vendorIds.map((vendor) => {
+            const result = proxySchemas[vendor].safeParse({ ...entry, vendor }, { reportInput: true });
+            return result.success ? [] : result.error.issues;
+        });
+        const signature = (issue: z.core.$ZodIssue) => `${issue.code}|${issue.path.join(".")}|${issue.message}`;
+        const shared = perVendor[0].filter(
+            (issue) => issue.code !== "unrecognized_keys" && perVendor.every((issues) => issues.some((other) => signature(other) === signature(issue))),
+        );
+        const unknownKeys = Object.keys(entry).filter((k) => k !== "vendor" && !everyKey.includes(k));
+        return [
+            ...shared.flatMap((issue) => zodIssues({ ...issue, path: [...path, ...issue.path] } as z.core.$ZodIssue, raw)),
+            ...unknownKeys.map((k) => ({ key: keyOf([...path, k]), message: unknownKeyMessage(k, everyKey, "any proxy") })),
+        ];
+    });
 }
 
 function otherVendorsHint(key: string, vendor: VendorId): string | undefined {

@@ -211,10 +211,14 @@ const tags = z
             .regex(tagText, "tag keys take letters, digits, spaces and _ . : / = + - @")
             .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved by AWS")
             .refine((k) => !k.startsWith(reservedTagPrefix), `tag keys starting with ${reservedTagPrefix} are set by the program itself`),
-        z
-            .string()
-            .max(256, "tag values are at most 256 characters")
-            .regex(tagText, "tag values take letters, digits, spaces and _ . : / = + - @"),
+        // `pulumi config set --path '...tags.cost-center' 1234` stores a number: it is the tag value "1234".
+        z.preprocess(
+            (v) => (typeof v === "number" && Number.isFinite(v) ? String(v) : v),
+            z
+                .string()
+                .max(256, "tag values are at most 256 characters")
+                .regex(tagText, "tag values take letters, digits, spaces and _ . : / = + - @"),
+        ),
     )
     .refine((t) => Object.keys(t).length <= maxUserTags, `at most ${maxUserTags} tags (AWS allows 50 per resource; the program sets 2)`);
 
