@@ -127,7 +127,7 @@ export async function runRow(browser: Browser, engine: UboEngine, fake: FakeVend
             return;
         }
         const id = `${rowId}.${++next}`;
-        const headers = { ...(await request.allHeaders()), "x-blockers-id": id };
+        const headers: Record<string, string> = { ...(await request.allHeaders()), "x-blockers-id": id };
         for (const name of Object.keys(headers)) if (name.startsWith(":")) delete headers[name];
         const target = new URL(url);
         const body = request.postDataBuffer() ?? undefined;

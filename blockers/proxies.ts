@@ -7,10 +7,9 @@
  *   CloudFront Functions (node:vm), then the request forwarded to the chosen origin's domain (Host) at the fake vendors.
  */
 import http from "node:http";
-import { Readable } from "node:stream";
 import vm from "node:vm";
-import { Miniflare } from "miniflare";
 import { Plan, PlannedResource } from "../components/plan/mockPlan";
+import { startPlannedWorkers } from "../test/helpers/plannedWorkers";
 import { Answer } from "./fakeVendors";
 
 export interface ProxyRequest {
@@ -58,29 +57,7 @@ export function sendUpstream(address: string, host: string, method: string, path
 
 export async function startWorkerProxies(plan: Plan, upstream: string): Promise<ProxyUnderTest> {
     const routes = ofType(plan, types.route).map(inputs);
-    const scripts = ofType(plan, types.script);
-    if (scripts.length === 0) throw new Error("the plan has no WorkersScript");
-    const mf = new Miniflare({
-        workers: scripts.map((s) => {
-            const script = inputs(s);
-            const binding = script.bindings.find((b: any) => b.name === "SETTINGS");
-            return {
-                name: script.scriptName,
-                modules: [{ type: "ESModule" as const, path: script.mainModule, contents: script.content }],
-                compatibilityDate: script.compatibilityDate,
-                compatibilityFlags: script.compatibilityFlags,
-                bindings: { SETTINGS: JSON.parse(binding.json) },
-                routes: routes.filter((r) => r.script === script.scriptName).map((r) => r.pattern as string),
-                outboundService: { external: { address: upstream, http: {} } },
-            };
-        }),
-        cf: false,
-        handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-            stdout.resume();
-            stderr.resume();
-        },
-    });
-    await mf.ready;
+    const mf = await startPlannedWorkers(plan, upstream);
     const hostnames = [...new Set(routes.map((r) => String(r.pattern).split("/")[0]))];
     return {
         hostnames,

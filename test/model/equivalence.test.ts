@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { Plan, PlannedResource } from "../../components/plan/mockPlan";
 import { patternRegex } from "../helpers/cloudFrontEdge";
 import { ofType } from "../helpers/plan";
+import { startPlannedWorkers } from "../helpers/plannedWorkers";
 import { RecordingOrigin, startRecordingOrigin } from "../helpers/recordingOrigin";
 import { cloudFrontPlan, inputs, pageRuleModePlan, pageRuleOrigin, proxiedTarget, T, workerModePlan } from "../cloudflare/fixtures";
 
@@ -92,27 +92,7 @@ describe("CloudFront and Cloudflare route every path to the same origin (from th
 
         // Every planned Worker in one workerd, on its planned route patterns, every subrequest to the recorder.
         origin = await startRecordingOrigin();
-        const routes = ofType(worker, T.route).map(inputs);
-        mf = new Miniflare({
-            workers: ofType(worker, T.script).map((s) => {
-                const script = inputs(s);
-                const binding = script.bindings.find((b: any) => b.name === "SETTINGS");
-                return {
-                    name: script.scriptName,
-                    modules: [{ type: "ESModule" as const, path: script.mainModule, contents: script.content }],
-                    compatibilityDate: script.compatibilityDate,
-                    bindings: { SETTINGS: JSON.parse(binding.json) },
-                    routes: routes.filter((r) => r.script === script.scriptName).map((r) => r.pattern as string),
-                    outboundService: { external: { address: origin.address, http: {} } },
-                };
-            }),
-            cf: false,
-            handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-                stdout.resume();
-                stderr.resume();
-            },
-        });
-        await mf.ready;
+        mf = await startPlannedWorkers(worker, origin.address);
     });
 
     after(async () => {

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { literalPrefix } from "../../components/model/publicPaths";
 import { Plan } from "../../components/plan/mockPlan";
@@ -7,6 +6,7 @@ import { accountId, cloudflareStack, everyVendor, inputs, pageRuleOrigin, T, zon
 import { evaluatePathRewrite, evaluateRule } from "../cloudflare/ruleExpression";
 import { cloudFrontRequest } from "../helpers/cloudFrontEdge";
 import { ofType, planConfig } from "../helpers/plan";
+import { startPlannedWorkers } from "../helpers/plannedWorkers";
 import { RecordingOrigin, startRecordingOrigin } from "../helpers/recordingOrigin";
 
 /*
@@ -32,27 +32,7 @@ describe("public paths: CloudFront (behaviour + function), the Worker and page-r
         worker = await planConfig({ ...cloudflareStack({ accountId, mode: "worker" }), proxies: publicProxies });
         pageRule = await planConfig({ ...cloudflareStack({ mode: "pageRule", enterprise: true }), proxies: publicProxies });
         origin = await startRecordingOrigin();
-        const routes = ofType(worker, T.route).map(inputs);
-        mf = new Miniflare({
-            workers: ofType(worker, T.script).map((s) => {
-                const script = inputs(s);
-                const binding = script.bindings.find((b: any) => b.name === "SETTINGS");
-                return {
-                    name: script.scriptName,
-                    modules: [{ type: "ESModule" as const, path: script.mainModule, contents: script.content }],
-                    compatibilityDate: script.compatibilityDate,
-                    bindings: { SETTINGS: JSON.parse(binding.json) },
-                    routes: routes.filter((r) => r.script === script.scriptName).map((r) => r.pattern as string),
-                    outboundService: { external: { address: origin.address, http: {} } },
-                };
-            }),
-            cf: false,
-            handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-                stdout.resume();
-                stderr.resume();
-            },
-        });
-        await mf.ready;
+        mf = await startPlannedWorkers(worker, origin.address);
     });
 
     after(async () => {
