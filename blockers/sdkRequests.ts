@@ -48,6 +48,13 @@ export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
             ];
         case "vtex":
             return [];
+        case "mixpanel":
+            return [
+                { what: "library", url: sdk.libUrl, type: "script" },
+                { what: "decide", url: `${sdk.api_host}/decide?verbose=1&version=1&lib=web`, type: "xmlhttprequest" },
+                { what: "event", url: `${sdk.api_host}/track/?verbose=1&ip=1`, type: "xmlhttprequest" },
+                { what: "profile", url: `${sdk.api_host}/engage/?verbose=1&ip=1`, type: "xmlhttprequest" },
+            ];
     }
 }
 

@@ -17,13 +17,15 @@ export const managed = {
     },
 } as const;
 
-export type Vendor = "segment" | "posthog" | "amplitude" | "vtex";
+export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel";
 
 /** Every upstream hostname a vendor documents, per vendor. VTEX's are `<store host>.cdn.vtex.com`. */
 export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex">]: readonly string[] } = {
     segment: ["cdn.segment.com", "api.segment.io", "events.eu1.segmentapis.com"],
     posthog: ["us.i.posthog.com", "eu.i.posthog.com", "us-assets.i.posthog.com", "eu-assets.i.posthog.com"],
     amplitude: ["api-sr.amplitude.com", "api-sr.eu.amplitude.com", "sr-client-cfg.amplitude.com", "sr-client-cfg.eu.amplitude.com"],
+    // Mixpanel's tracking-proxy and EU Data Residency: the library's CDN and the browser SDK's ingestion API hosts.
+    mixpanel: ["cdn.mxpnl.com", "api-js.mixpanel.com", "api-eu.mixpanel.com"],
 };
 
 /** Segment's Tracking API hosts: Cloudflare in front of them needs SSL strict, or CORS preflights fail. */

@@ -7,6 +7,7 @@ import { renderReport } from "../components/verify/report";
 import { allPassed, verifyTargets } from "../components/verify/run";
 import { Targets, targetFromUrls, targetsFromOutputs } from "../components/verify/targets";
 import { ProbeOptions } from "../components/verify/types";
+import { vendorIds } from "../components/model/types";
 
 const projectDir = path.resolve(__dirname, "..");
 
@@ -23,13 +24,13 @@ const cli = new Command("verify")
     .option("--outputs <file>", "read the proxies from this file: the JSON of `pulumi stack output --json` (or of `npx first-party-proxy plan --json`)")
     .option("--proxy <name...>", "only these proxies of the outputs")
     .option("--url <url>", "a proxy built elsewhere: its https URL (with --vendor)")
-    .addOption(new Option("--vendor <vendor>", "the vendor behind --url").choices(["segment", "posthog", "amplitude", "vtex"]))
+    .addOption(new Option("--vendor <vendor>", "the vendor behind --url").choices([...vendorIds]))
     .addOption(new Option("--region <region>", "the vendor region behind --url").choices(["us", "eu"]).default("us"))
     .option("--cdn-url <url>", "Segment's two-host shape: the CDN proxy's URL (with --api-url)")
     .option("--api-url <url>", "Segment's two-host shape: the Tracking API proxy's URL")
     .addOption(new Option("--cdn <cdn>", "the CDN in front, to choose fixes (default: from the outputs or the response headers)").choices(["cloudfront", "cloudflare"]))
     .option("--write-key <key>", "Segment source write key: fetch the real analytics.js and settings")
-    .option("--token <token>", "PostHog project token (phc_...): fetch the real /array/<token>/config")
+    .option("--token <token>", "PostHog project token (phc_...): fetch the real /array/<token>/config; Mixpanel project token: the test event")
     .option("--api-key <key>", "Amplitude API key for /config?api_key=")
     .option("--origin <origin>", "the browser origin CORS preflights come from", "https://www.example.com")
     .option("--send-test-event", "also send ONE real, clearly labelled test event per proxy (needs the key/token)")

@@ -56,6 +56,7 @@ export const adBlockedLabels = [
     "segment",
     "posthog",
     "amplitude",
+    "mixpanel",
     "ph",
     "track",
     "stats",

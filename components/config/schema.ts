@@ -125,7 +125,7 @@ const segmentProxy = z
         }
     });
 
-const singleHostProxy = <V extends "posthog" | "amplitude">(vendor: V) =>
+const singleHostProxy = <V extends "posthog" | "amplitude" | "mixpanel">(vendor: V) =>
     z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region: regionOf(vendor), domain: hostname, ...pathKeys });
 
 const vtexProxy = z.strictObject({
@@ -141,6 +141,7 @@ export const proxySchemas = {
     posthog: singleHostProxy("posthog"),
     amplitude: singleHostProxy("amplitude"),
     vtex: vtexProxy,
+    mixpanel: singleHostProxy("mixpanel"),
 } as const satisfies { readonly [v in VendorId]: z.ZodType };
 
 export const proxyConfig = z.discriminatedUnion("vendor", [
@@ -148,6 +149,7 @@ export const proxyConfig = z.discriminatedUnion("vendor", [
     proxySchemas.posthog,
     proxySchemas.amplitude,
     proxySchemas.vtex,
+    proxySchemas.mixpanel,
 ]);
 
 export const dnsProviders = ["route53", "cloudflare", "manual"] as const;

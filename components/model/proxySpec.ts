@@ -1,6 +1,6 @@
 import { vendorPresets } from "../vendors";
 import { PathPlan, publicRoutes } from "./publicPaths";
-import { amplitudeSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
+import { amplitudeSdk, mixpanelSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
 import { ExtraDnsRecord, Origin, ProxySpec, SdkSettings, Site, VendorId, VendorRegion } from "./types";
 
 /** What a validated config entry asks for, before the vendor's preset is applied. */
@@ -137,6 +137,8 @@ function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], 
             return amplitudeSdk(sites[0].hostname, paths);
         case "vtex":
             return vtexSdk(sites[0].hostname);
+        case "mixpanel":
+            return mixpanelSdk(sites[0].hostname, paths);
     }
 }
 

@@ -35,6 +35,21 @@ export function amplitudeSdk(host: string, paths?: PathPlan): SdkSettings {
     };
 }
 
+/**
+ * Mixpanel (its tracking-proxy and "Tracking via Proxy" docs): the snippet loads the library from
+ * `MIXPANEL_CUSTOM_LIB_URL`, and `api_host` sends /track, /engage, /groups, /decide and the rest to the proxy.
+ */
+export function mixpanelSdk(host: string, paths?: PathPlan): SdkSettings {
+    return {
+        vendor: "mixpanel",
+        libUrl: `https://${host}${publicPathOf(mixpanelLibPath, paths, [])}`,
+        api_host: publicBase(host, paths),
+    };
+}
+
+/** The library Mixpanel's snippet loads (`cdn.mxpnl.com/libs/mixpanel-2-latest.min.js`). */
+export const mixpanelLibPath = "/libs/mixpanel-2-latest.min.js";
+
 export function vtexSdk(host: string): SdkSettings {
     return { vendor: "vtex", storeUrl: `https://${host}` };
 }
@@ -60,6 +75,13 @@ export function sdkSnippet(sdk: SdkSettings): string {
             ].join("\n");
         case "vtex":
             return `Store served at ${sdk.storeUrl}; no SDK change.`;
+        case "mixpanel":
+            return [
+                `// Before Mixpanel's JavaScript snippet, which loads the library from this URL when it is set:`,
+                `var MIXPANEL_CUSTOM_LIB_URL = "${sdk.libUrl}";`,
+                `// then, after the snippet (npm: import mixpanel from "mixpanel-browser"):`,
+                `mixpanel.init("<YOUR_PROJECT_TOKEN>", { api_host: "${sdk.api_host}" })`,
+            ].join("\n");
     }
 }
 

@@ -28,4 +28,8 @@ export const vendorDocuments = {
         title: "VTEX: Insert reverse proxy in front of VTEX services",
         url: "https://help.vtex.com/en/docs/tutorials/insert-reverse-proxy-in-front-of-vtex-services",
     },
+    mixpanelTrackingProxy: {
+        title: "Mixpanel: tracking-proxy (nginx configuration for Tracking via Proxy)",
+        url: "https://github.com/mixpanel/tracking-proxy",
+    },
 } as const satisfies Record<string, VendorDocument>;

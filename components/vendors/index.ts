@@ -1,12 +1,13 @@
 import { VendorId } from "../model/types";
 import { amplitude } from "./amplitude";
+import { mixpanel } from "./mixpanel";
 import { posthog } from "./posthog";
 import { VendorPreset } from "./preset";
 import { segment } from "./segment";
 import { vtex } from "./vtex";
 
 /** Every vendor's preset; the compiler refuses a vendor without one. */
-export const vendorPresets: { readonly [v in VendorId]: VendorPreset } = { segment, posthog, amplitude, vtex };
+export const vendorPresets: { readonly [v in VendorId]: VendorPreset } = { segment, posthog, amplitude, vtex, mixpanel };
 
-export { amplitude, posthog, segment, vtex };
+export { amplitude, mixpanel, posthog, segment, vtex };
 export type { VendorPreset };

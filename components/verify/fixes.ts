@@ -28,6 +28,8 @@ export const fixes = {
             amplitude:
                 "Origin request policy AllViewerExceptHostHeader: the Host must be the Amplitude endpoint, not your proxy domain (Amplitude's Self-Host Session Replay guide, 403 Forbidden).",
             vtex: "VTEX needs the store's own Host (origin request policy AllViewer) and the _<host> TXT record (VTEX's reverse proxy guide).",
+            mixpanel:
+                "Send the origin its own Host (proxy_set_header Host in Mixpanel's tracking-proxy): an origin request policy that is not AllViewer, forwarding Origin and all query strings.",
         };
         return byCdn(cdn, {
             cloudfront: cloudfront[vendor],
@@ -171,6 +173,11 @@ export const fixes = {
                 });
             case "vtex":
                 return "The store serves its own pages: CORS is VTEX's, not the proxy's.";
+            case "mixpanel":
+                return byCdn(cdn, {
+                    cloudfront: "Mixpanel's API answers CORS itself: forward the Origin header and OPTIONS to api-js.mixpanel.com (or api-eu.mixpanel.com), and no response headers policy that replaces its CORS headers.",
+                    cloudflare: "Mixpanel's API answers CORS itself: the Worker must pass OPTIONS and the Origin header through (redeploy the generated Worker).",
+                });
         }
     },
 
@@ -184,6 +191,14 @@ export const fixes = {
 
     segmentCdnPath(): string {
         return "Route /analytics.js/*, /v1/projects/*, /next-integrations/* and /analytics-next/* to cdn.segment.com (Segment's Self-Managed Custom Proxy guide CDN proxy).";
+    },
+
+    mixpanelLibrary(): string {
+        return "Route /libs/* to cdn.mxpnl.com and set MIXPANEL_CUSTOM_LIB_URL to the libUrl output before Mixpanel's snippet (Mixpanel's tracking-proxy: location /lib.min.js).";
+    },
+
+    mixpanelApi(): string {
+        return "Route every other path to the ingestion API (api-js.mixpanel.com, or api-eu.mixpanel.com for EU Data Residency) with its own Host, and set api_host to the api_host output (Mixpanel's tracking-proxy: location /).";
     },
 
     amplitudeConfigCached(cdn: CdnKind): string {

@@ -1,6 +1,7 @@
 import { amplitudeChecks } from "./amplitude";
 import { detectCdn } from "./classify";
 import { Connection, hostnameOf, send } from "./http";
+import { mixpanelChecks } from "./mixpanel";
 import { posthogChecks } from "./posthog";
 import { segmentChecks } from "./segment";
 import { evaluateTls, inspectTls, TlsReport } from "./tls";
@@ -18,6 +19,8 @@ export function checksFor(target: ProxyTarget, options: ProbeOptions): Check[] {
             return amplitudeChecks(target, options);
         case "vtex":
             return vtexChecks(target);
+        case "mixpanel":
+            return mixpanelChecks(target, options);
     }
 }
 

@@ -59,6 +59,21 @@ function targetFromProxyOutputs(name: string, outputs: Partial<ProxyOutputs>): P
             if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
             return { name, vendor, region, cdn, host };
         }
+        case "mixpanel": {
+            const host = hostOf(sdk.api_host) ?? hostOf(firstUrl);
+            if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
+            return { name, vendor, region, cdn, host, base: pathOf(sdk.api_host) };
+        }
+    }
+}
+
+/** The path of a base URL without its trailing slash (`https://m.example.com/k7` → `/k7`, no path → ""). */
+function pathOf(url: string | undefined): string {
+    if (!url) return "";
+    try {
+        return new URL(url).pathname.replace(/\/+$/, "");
+    } catch {
+        return "";
     }
 }
 
@@ -95,6 +110,7 @@ export function targetFromUrls(options: UrlTargetOptions): ProxyTarget {
         const apiHost = options.apiUrl ? requiredHost("--api-url", options.apiUrl, true)! : cdnHost;
         return { name, vendor, region, cdn, cdnHost, apiHost };
     }
+    if (vendor === "mixpanel") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url) };
     return { name, vendor, region, cdn, host: url! };
 }
 

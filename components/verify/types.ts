@@ -36,6 +36,8 @@ export type ProxyTarget = {
     | { readonly vendor: "posthog"; readonly host: string }
     | { readonly vendor: "amplitude"; readonly host: string }
     | { readonly vendor: "vtex"; readonly host: string }
+    /** `base`: the path prefix the proxy serves the vendor's paths under (`/k7`), empty for the vendor's own paths. */
+    | { readonly vendor: "mixpanel"; readonly host: string; readonly base: string }
 );
 
 /** Every hostname a target serves, first the one its SDK loads from. */

@@ -33,6 +33,8 @@ export const everyVendor: TestConfig[] = withVendorPaths([
     { vendor: "amplitude", region: "us", domain: "r.example.com" },
     { vendor: "amplitude", region: "eu", domain: "r-eu.example.com" },
     { vendor: "vtex", domain: "www.example.com" },
+    { vendor: "mixpanel", region: "us", domain: "m.example.com" },
+    { vendor: "mixpanel", region: "eu", domain: "m-eu.example.com" },
 ]);
 
 /** Per hostname: the route table every CDN must implement, `[path pattern, origin host]` in order, default last. */
@@ -52,6 +54,14 @@ export const routeTables: Record<string, [string, string][]> = {
     "r-eu.example.com": [
         ["/config*", "sr-client-cfg.eu.amplitude.com"],
         ["*", "api-sr.eu.amplitude.com"],
+    ],
+    "m.example.com": [
+        ["/libs/*", "cdn.mxpnl.com"],
+        ["*", "api-js.mixpanel.com"],
+    ],
+    "m-eu.example.com": [
+        ["/libs/*", "cdn.mxpnl.com"],
+        ["*", "api-eu.mixpanel.com"],
     ],
 };
 

@@ -85,7 +85,7 @@ const cases: Case[] = [
     { title: "a proxy is null", config: { ...ok, proxies: [null] }, key: "proxies[0]", says: /got null; expected a mapping/ },
     { title: "a proxy is a list", config: { ...ok, proxies: [["posthog", "e.example.com"]] }, key: "proxies[0]", says: /expected a mapping/ },
     { title: "a proxy without vendor", config: withProxy({ domain: "e.example.com" }), key: "proxies[0].vendor", says: /is required; allowed: segment \| posthog \| amplitude \| vtex/ },
-    { title: "unknown vendor", config: withProxy({ vendor: "mixpanel", domain: "e.example.com" }), key: "proxies[0].vendor", says: /got "mixpanel"; allowed: segment/ },
+    { title: "unknown vendor", config: withProxy({ vendor: "heap", domain: "e.example.com" }), key: "proxies[0].vendor", says: /got "heap"; allowed: segment/ },
     { title: "unknown region", config: withProxy({ vendor: "amplitude", region: "ap-south", domain: "r.example.com" }), key: "proxies[0].region", says: /got "ap-south"; allowed: us \| eu/ },
     { title: "region is a number", config: withProxy({ vendor: "posthog", region: 1, domain: "e.example.com" }), key: "proxies[0].region", says: /got 1; allowed: us \| eu/ },
     { title: "domain is a number", config: posthogAt(123), key: "proxies[0].domain", says: /got 123; expected string/ },

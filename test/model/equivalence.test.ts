@@ -42,6 +42,11 @@ const paths = [
     "/Static/array.js",
     "/.well-known/acme-challenge/abc",
     "/checkout/cart",
+    "/libs/mixpanel-2-latest.min.js",
+    "/libs",
+    "/libsx/a.js",
+    "/track/?verbose=1",
+    "/engage/",
 ];
 
 /** Some answers spelled out, so that both sides cannot agree on a wrong table. */
@@ -66,6 +71,11 @@ const spotChecks: [host: string, path: string, origin: string][] = [
     ["api-eu.example.com", "/analytics.js/v1/k/analytics.min.js", "events.eu1.segmentapis.com"],
     ["www.example.com", "/.well-known/acme-challenge/abc", "www.example.com.cdn.vtex.com"],
     ["www.example.com", "/", "www.example.com.cdn.vtex.com"],
+    ["m.example.com", "/libs/mixpanel-2-latest.min.js", "cdn.mxpnl.com"],
+    ["m.example.com", "/libsx/a.js", "api-js.mixpanel.com"],
+    ["m.example.com", "/decide/", "api-js.mixpanel.com"],
+    ["m-eu.example.com", "/track/?verbose=1", "api-eu.mixpanel.com"],
+    ["m-eu.example.com", "/libs/mixpanel-2-latest.min.js", "cdn.mxpnl.com"],
 ];
 
 /** CloudFront: ordered behaviours first to last, then the default; the behaviour's origin's domain name. */
@@ -120,7 +130,7 @@ describe("CloudFront and Cloudflare route every path to the same origin (from th
         const onPageRules = ofType(pageRule, T.record).filter((r) => inputs(r).proxied).map((r) => inputs(r).name);
         assert.deepStrictEqual([...onWorkers].sort(), [...hostnames()].sort());
         assert.deepStrictEqual([...onPageRules].sort(), [...hostnames()].sort());
-        assert.strictEqual(hostnames().length, 11);
+        assert.strictEqual(hostnames().length, 13);
     });
 
     it("the spot checks hold on CloudFront (the table is not wrong on both sides)", () => {

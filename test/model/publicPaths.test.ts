@@ -134,6 +134,11 @@ describe("public paths", () => {
             } else if (sdk.vendor === "amplitude") {
                 assert.match(through(sdk.trackServerUrl), /^api-sr(\.eu)?\.amplitude\.com\/sessions\/v2\/track$/);
                 assert.match(through(sdk.configServerUrl), /^sr-client-cfg(\.eu)?\.amplitude\.com\/config$/);
+            } else if (sdk.vendor === "mixpanel") {
+                assert.strictEqual(through(sdk.libUrl), "cdn.mxpnl.com/libs/mixpanel-2-latest.min.js");
+                for (const path of ["/track/", "/engage/", "/groups/", "/decide", "/flags", "/record/"]) {
+                    assert.match(through(`${sdk.api_host}${path}`), new RegExp(`^api-(js|eu)\\.mixpanel\\.com${path}$`));
+                }
             }
         }
     });

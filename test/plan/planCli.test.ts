@@ -63,13 +63,13 @@ describe("first-party-proxy plan", () => {
         const file = path.join(dir, "Pulumi.bad.yaml");
         fs.writeFileSync(
             file,
-            "config:\n  first-party-proxy:provider: gcp\n  first-party-proxy:dns: {provider: route53, zone: example.com}\n  first-party-proxy:proxies: [{vendor: mixpanel, domain: m.example.com}]\n",
+            "config:\n  first-party-proxy:provider: gcp\n  first-party-proxy:dns: {provider: route53, zone: example.com}\n  first-party-proxy:proxies: [{vendor: heap, domain: h.example.com}]\n",
         );
         const { status, stdout, stderr } = plan("--config-file", file, "--json");
         assert.notStrictEqual(status, 0);
         assert.strictEqual(stdout, "", "nothing on stdout");
         assert.match(stderr, /first-party-proxy:provider: got "gcp"; allowed: aws \| cloudflare/);
-        assert.match(stderr, /first-party-proxy:proxies\[0\]\.vendor: got "mixpanel"; allowed: segment \| posthog \| amplitude \| vtex/);
+        assert.match(stderr, /first-party-proxy:proxies\[0\]\.vendor: got "heap"; allowed: segment \| posthog \| amplitude \| vtex/);
     });
 
     it("refuses a missing stack settings file clearly", () => {

@@ -119,7 +119,7 @@ describe("verify: which proxies to probe", () => {
         assert.deepEqual([split.vendor === "segment" && split.cdnHost, split.vendor === "segment" && split.apiHost], ["cdn.example.com", "api.example.com"]);
         assert.throws(() => targetFromUrls({ vendor: "segment", apiUrl: "https://api.example.com" }), /--cdn-url <https:\/\/host> is required/);
         assert.throws(() => targetFromUrls({ vendor: "posthog" }), /--url <https:\/\/host> is required/);
-        assert.throws(() => targetFromUrls({ vendor: "mixpanel", url: "https://x.example.com" }), /--vendor must be one of/);
+        assert.throws(() => targetFromUrls({ vendor: "heap", url: "https://x.example.com" }), /--vendor must be one of/);
     });
 });
 
