@@ -55,6 +55,12 @@ export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
                 { what: "event", url: `${sdk.api_host}/track/?verbose=1&ip=1`, type: "xmlhttprequest" },
                 { what: "profile", url: `${sdk.api_host}/engage/?verbose=1&ip=1`, type: "xmlhttprequest" },
             ];
+        case "plausible":
+            return [
+                { what: "script", url: sdk.scriptSrc, type: "script" },
+                { what: "script with extensions", url: sdk.scriptSrc.replace(/\.js$/, ".outbound-links.tagged-events.js"), type: "script" },
+                { what: "event", url: sdk.apiEndpoint, type: "xmlhttprequest" },
+            ];
     }
 }
 

@@ -17,7 +17,7 @@ export const managed = {
     },
 } as const;
 
-export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel";
+export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel" | "plausible";
 
 /** Every upstream hostname a vendor documents, per vendor. VTEX's are `<store host>.cdn.vtex.com`. */
 export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex">]: readonly string[] } = {
@@ -26,6 +26,8 @@ export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex">]: readonly st
     amplitude: ["api-sr.amplitude.com", "api-sr.eu.amplitude.com", "sr-client-cfg.amplitude.com", "sr-client-cfg.eu.amplitude.com"],
     // Mixpanel's tracking-proxy and EU Data Residency: the library's CDN and the browser SDK's ingestion API hosts.
     mixpanel: ["cdn.mxpnl.com", "api-js.mixpanel.com", "api-eu.mixpanel.com"],
+    // Plausible's CloudFront proxy guide: one origin for the script and the event API.
+    plausible: ["plausible.io"],
 };
 
 /** Segment's Tracking API hosts: Cloudflare in front of them needs SSL strict, or CORS preflights fail. */

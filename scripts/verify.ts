@@ -33,6 +33,7 @@ const cli = new Command("verify")
     .option("--token <token>", "PostHog project token (phc_...): fetch the real /array/<token>/config; Mixpanel project token: the test event")
     .option("--api-key <key>", "Amplitude API key for /config?api_key=")
     .option("--origin <origin>", "the browser origin CORS preflights come from", "https://www.example.com")
+    .option("--site <domain>", "Plausible: the site's domain as registered in Plausible (data-domain), for the test event")
     .option("--send-test-event", "also send ONE real, clearly labelled test event per proxy (needs the key/token)")
     .option("--timeout <ms>", "timeout per request", (v) => positiveInt("--timeout", v), 10000)
     .option("--https-base-url <url>", "connect HTTPS probes here instead of to each hostname (SNI, Host and the certificate check keep the hostname), like curl --connect-to: e.g. the CloudFront domain before DNS points at it")
@@ -66,6 +67,7 @@ interface CliOptions {
     writeKey?: string;
     token?: string;
     apiKey?: string;
+    site?: string;
     origin: string;
     sendTestEvent?: boolean;
     timeout: number;
@@ -89,6 +91,7 @@ async function main(): Promise<number> {
         writeKey: opts.writeKey,
         token: opts.token,
         apiKey: opts.apiKey,
+        site: opts.site,
         sendTestEvent: opts.sendTestEvent === true,
     };
     const connection: Connection = {

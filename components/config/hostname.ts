@@ -57,6 +57,7 @@ export const adBlockedLabels = [
     "posthog",
     "amplitude",
     "mixpanel",
+    "plausible",
     "ph",
     "track",
     "stats",

@@ -188,7 +188,7 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
         kind: "cdn",
         name,
         vendor: p.vendor,
-        region: p.region ?? defaultRegion,
+        region: ("region" in p ? p.region : undefined) ?? defaultRegion,
         layout: "single",
         hostnames: { main: p.domain! },
         paths: pathPlan(p, name, stack),

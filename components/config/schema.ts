@@ -135,6 +135,9 @@ const vtexProxy = z.strictObject({
     domain: hostname,
 });
 
+/** Plausible has one host (plausible.io): no region to choose. */
+const plausibleProxy = z.strictObject({ vendor: z.literal("plausible"), name: proxyName.optional(), domain: hostname, ...pathKeys });
+
 /** One schema per vendor, keyed by the union type: the compiler refuses a vendor without one. */
 export const proxySchemas = {
     segment: segmentProxy,
@@ -142,6 +145,7 @@ export const proxySchemas = {
     amplitude: singleHostProxy("amplitude"),
     vtex: vtexProxy,
     mixpanel: singleHostProxy("mixpanel"),
+    plausible: plausibleProxy,
 } as const satisfies { readonly [v in VendorId]: z.ZodType };
 
 export const proxyConfig = z.discriminatedUnion("vendor", [
@@ -150,6 +154,7 @@ export const proxyConfig = z.discriminatedUnion("vendor", [
     proxySchemas.amplitude,
     proxySchemas.vtex,
     proxySchemas.mixpanel,
+    proxySchemas.plausible,
 ]);
 
 export const dnsProviders = ["route53", "cloudflare", "manual"] as const;

@@ -1,6 +1,6 @@
 import { vendorPresets } from "../vendors";
 import { PathPlan, publicRoutes } from "./publicPaths";
-import { amplitudeSdk, mixpanelSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
+import { amplitudeSdk, mixpanelSdk, plausibleSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
 import { ExtraDnsRecord, Origin, ProxySpec, SdkSettings, Site, VendorId, VendorRegion } from "./types";
 
 /** What a validated config entry asks for, before the vendor's preset is applied. */
@@ -139,6 +139,8 @@ function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], 
             return vtexSdk(sites[0].hostname);
         case "mixpanel":
             return mixpanelSdk(sites[0].hostname, paths);
+        case "plausible":
+            return plausibleSdk(sites[0].hostname, paths, renames);
     }
 }
 

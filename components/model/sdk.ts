@@ -50,6 +50,18 @@ export function mixpanelSdk(host: string, paths?: PathPlan): SdkSettings {
 /** The library Mixpanel's snippet loads (`cdn.mxpnl.com/libs/mixpanel-2-latest.min.js`). */
 export const mixpanelLibPath = "/libs/mixpanel-2-latest.min.js";
 
+/**
+ * Plausible ("Proxying Plausible through CloudFront"): the script's `src` and its `data-api` (the npm tracker's
+ * `endpoint`), both through the proxy. Script extensions keep their names after the renamed `script.`.
+ */
+export function plausibleSdk(host: string, paths?: PathPlan, renames: readonly PublicRename[] = []): SdkSettings {
+    return {
+        vendor: "plausible",
+        scriptSrc: `https://${host}${publicPathOf("/js/script.js", paths, renames)}`,
+        apiEndpoint: `https://${host}${publicPathOf("/api/event", paths, renames)}`,
+    };
+}
+
 export function vtexSdk(host: string): SdkSettings {
     return { vendor: "vtex", storeUrl: `https://${host}` };
 }
@@ -81,6 +93,12 @@ export function sdkSnippet(sdk: SdkSettings): string {
                 `var MIXPANEL_CUSTOM_LIB_URL = "${sdk.libUrl}";`,
                 `// then, after the snippet (npm: import mixpanel from "mixpanel-browser"):`,
                 `mixpanel.init("<YOUR_PROJECT_TOKEN>", { api_host: "${sdk.api_host}" })`,
+            ].join("\n");
+        case "plausible":
+            return [
+                `<script defer data-domain="<your site>" data-api="${sdk.apiEndpoint}" src="${sdk.scriptSrc}"></script>`,
+                `<!-- script extensions: ${sdk.scriptSrc.replace(/\.js$/, ".outbound-links.js")} and so on -->`,
+                `// npm (@plausible-analytics/tracker): init({ domain: "<your site>", endpoint: "${sdk.apiEndpoint}" })`,
             ].join("\n");
     }
 }

@@ -3,7 +3,7 @@
  * Cloudflare adapters consume it. Everything here is plain data: no Pulumi resources, no provider SDKs.
  */
 
-export const vendorIds = ["segment", "posthog", "amplitude", "vtex", "mixpanel"] as const;
+export const vendorIds = ["segment", "posthog", "amplitude", "vtex", "mixpanel", "plausible"] as const;
 export type VendorId = (typeof vendorIds)[number];
 
 export const vendorRegions = ["us", "eu"] as const;
@@ -171,4 +171,5 @@ export type SdkSettings =
           readonly cspConnectSrc: string;
       }
     | { readonly vendor: "vtex"; readonly storeUrl: string }
-    | { readonly vendor: "mixpanel"; readonly libUrl: string; readonly api_host: string };
+    | { readonly vendor: "mixpanel"; readonly libUrl: string; readonly api_host: string }
+    | { readonly vendor: "plausible"; readonly scriptSrc: string; readonly apiEndpoint: string };

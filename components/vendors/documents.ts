@@ -32,4 +32,8 @@ export const vendorDocuments = {
         title: "Mixpanel: tracking-proxy (nginx configuration for Tracking via Proxy)",
         url: "https://github.com/mixpanel/tracking-proxy",
     },
+    plausibleCloudFront: {
+        title: "Plausible: Proxying Plausible through CloudFront",
+        url: "https://plausible.io/docs/proxy/guides/cloudfront",
+    },
 } as const satisfies Record<string, VendorDocument>;

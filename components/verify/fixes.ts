@@ -28,6 +28,8 @@ export const fixes = {
             amplitude:
                 "Origin request policy AllViewerExceptHostHeader: the Host must be the Amplitude endpoint, not your proxy domain (Amplitude's Self-Host Session Replay guide, 403 Forbidden).",
             vtex: "VTEX needs the store's own Host (origin request policy AllViewer) and the _<host> TXT record (VTEX's reverse proxy guide).",
+            plausible:
+                "Send plausible.io its own Host: an origin request policy that is not AllViewer, forwarding Origin, User-Agent and all query strings (Plausible's CloudFront proxy guide).",
             mixpanel:
                 "Send the origin its own Host (proxy_set_header Host in Mixpanel's tracking-proxy): an origin request policy that is not AllViewer, forwarding Origin and all query strings.",
         };
@@ -178,6 +180,11 @@ export const fixes = {
                     cloudfront: "Mixpanel's API answers CORS itself: forward the Origin header and OPTIONS to api-js.mixpanel.com (or api-eu.mixpanel.com), and no response headers policy that replaces its CORS headers.",
                     cloudflare: "Mixpanel's API answers CORS itself: the Worker must pass OPTIONS and the Origin header through (redeploy the generated Worker).",
                 });
+            case "plausible":
+                return byCdn(cdn, {
+                    cloudfront: "plausible.io answers CORS itself: forward the Origin header and OPTIONS to it, and no response headers policy that replaces its CORS headers.",
+                    cloudflare: "plausible.io answers CORS itself: the Worker must pass OPTIONS and the Origin header through (redeploy the generated Worker).",
+                });
         }
     },
 
@@ -191,6 +198,17 @@ export const fixes = {
 
     segmentCdnPath(): string {
         return "Route /analytics.js/*, /v1/projects/*, /next-integrations/* and /analytics-next/* to cdn.segment.com (Segment's Self-Managed Custom Proxy guide CDN proxy).";
+    },
+
+    plausibleScript(): string {
+        return "Route /js/* to plausible.io (Plausible's CloudFront proxy guide) and use the scriptSrc output as the script's src.";
+    },
+
+    plausibleDropped(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Plausible dropped the event: it needs the visitor's address first in X-Forwarded-For (CloudFront adds it; nothing in front may replace it) and the browser's User-Agent (forward it in the origin request policy); --site must be a site registered in Plausible (Plausible's CloudFront proxy guide).",
+            cloudflare: "Plausible dropped the event: the Worker must send the visitor's address (CF-Connecting-IP) as X-Forwarded-For and pass User-Agent (redeploy the generated Worker); --site must be a site registered in Plausible.",
+        });
     },
 
     mixpanelLibrary(): string {

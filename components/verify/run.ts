@@ -2,6 +2,7 @@ import { amplitudeChecks } from "./amplitude";
 import { detectCdn } from "./classify";
 import { Connection, hostnameOf, send } from "./http";
 import { mixpanelChecks } from "./mixpanel";
+import { plausibleChecks } from "./plausible";
 import { posthogChecks } from "./posthog";
 import { segmentChecks } from "./segment";
 import { evaluateTls, inspectTls, TlsReport } from "./tls";
@@ -21,6 +22,8 @@ export function checksFor(target: ProxyTarget, options: ProbeOptions): Check[] {
             return vtexChecks(target);
         case "mixpanel":
             return mixpanelChecks(target, options);
+        case "plausible":
+            return plausibleChecks(target, options);
     }
 }
 

@@ -64,6 +64,11 @@ function targetFromProxyOutputs(name: string, outputs: Partial<ProxyOutputs>): P
             if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
             return { name, vendor, region, cdn, host, base: pathOf(sdk.api_host) };
         }
+        case "plausible": {
+            const host = hostOf(sdk.scriptSrc) ?? hostOf(firstUrl);
+            if (!host || !sdk.scriptSrc || !sdk.apiEndpoint) return { proxy: name, reason: "the outputs name no script or event URL for it" };
+            return { name, vendor, region, cdn, host, scriptPath: pathOf(sdk.scriptSrc), eventPath: pathOf(sdk.apiEndpoint) };
+        }
     }
 }
 
@@ -111,6 +116,11 @@ export function targetFromUrls(options: UrlTargetOptions): ProxyTarget {
         return { name, vendor, region, cdn, cdnHost, apiHost };
     }
     if (vendor === "mixpanel") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url) };
+    if (vendor === "plausible") {
+        // The vendor's own paths under the URL's path (a proxy built elsewhere serves Plausible's names).
+        const base = pathOf(options.url);
+        return { name, vendor, region, cdn, host: url!, scriptPath: `${base}/js/script.js`, eventPath: `${base}/api/event` };
+    }
     return { name, vendor, region, cdn, host: url! };
 }
 

@@ -38,6 +38,8 @@ export type ProxyTarget = {
     | { readonly vendor: "vtex"; readonly host: string }
     /** `base`: the path prefix the proxy serves the vendor's paths under (`/k7`), empty for the vendor's own paths. */
     | { readonly vendor: "mixpanel"; readonly host: string; readonly base: string }
+    /** The public paths of the script and the event API (`/k7/js/s.js`, `/k7/api/event`). */
+    | { readonly vendor: "plausible"; readonly host: string; readonly scriptPath: string; readonly eventPath: string }
 );
 
 /** Every hostname a target serves, first the one its SDK loads from. */
@@ -92,6 +94,8 @@ export interface ProbeOptions {
     readonly writeKey?: string;
     readonly token?: string;
     readonly apiKey?: string;
+    /** Plausible: the site's domain as registered (the script's data-domain), for the test event. */
+    readonly site?: string;
     /** Send one real (clearly labelled) test event per proxy; off by default. */
     readonly sendTestEvent: boolean;
 }

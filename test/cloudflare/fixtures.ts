@@ -35,6 +35,7 @@ export const everyVendor: TestConfig[] = withVendorPaths([
     { vendor: "vtex", domain: "www.example.com" },
     { vendor: "mixpanel", region: "us", domain: "m.example.com" },
     { vendor: "mixpanel", region: "eu", domain: "m-eu.example.com" },
+    { vendor: "plausible", domain: "p.example.com" },
 ]);
 
 /** Per hostname: the route table every CDN must implement, `[path pattern, origin host]` in order, default last. */
@@ -62,6 +63,10 @@ export const routeTables: Record<string, [string, string][]> = {
     "m-eu.example.com": [
         ["/libs/*", "cdn.mxpnl.com"],
         ["*", "api-eu.mixpanel.com"],
+    ],
+    "p.example.com": [
+        ["/js/*", "plausible.io"],
+        ["*", "plausible.io"],
     ],
 };
 

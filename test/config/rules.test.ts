@@ -187,7 +187,7 @@ describe("stack config rules", () => {
     describe("vendors, regions and keys", () => {
         it("an unknown vendor names the vendors", () => {
             assert.strictEqual(problemAt(aws([{ vendor: "heap", domain: "h.example.com" }]), "proxies[0].vendor"), `got "heap"; allowed: ${vendorIds.join(" | ")}`);
-            assert.match(problemAt(aws([{ vendor: "heap", domain: "h.example.com" }]), "proxies[0].vendor"), /allowed: segment \| posthog \| amplitude \| vtex \| mixpanel/);
+            assert.match(problemAt(aws([{ vendor: "heap", domain: "h.example.com" }]), "proxies[0].vendor"), /allowed: segment \| posthog \| amplitude \| vtex \| mixpanel \| plausible/);
         });
 
         it("a missing vendor", () => {

@@ -47,6 +47,8 @@ const paths = [
     "/libsx/a.js",
     "/track/?verbose=1",
     "/engage/",
+    "/js/script.js",
+    "/api/event",
 ];
 
 /** Some answers spelled out, so that both sides cannot agree on a wrong table. */
@@ -76,6 +78,8 @@ const spotChecks: [host: string, path: string, origin: string][] = [
     ["m.example.com", "/decide/", "api-js.mixpanel.com"],
     ["m-eu.example.com", "/track/?verbose=1", "api-eu.mixpanel.com"],
     ["m-eu.example.com", "/libs/mixpanel-2-latest.min.js", "cdn.mxpnl.com"],
+    ["p.example.com", "/js/script.js", "plausible.io"],
+    ["p.example.com", "/api/event", "plausible.io"],
 ];
 
 /** CloudFront: ordered behaviours first to last, then the default; the behaviour's origin's domain name. */
@@ -130,7 +134,7 @@ describe("CloudFront and Cloudflare route every path to the same origin (from th
         const onPageRules = ofType(pageRule, T.record).filter((r) => inputs(r).proxied).map((r) => inputs(r).name);
         assert.deepStrictEqual([...onWorkers].sort(), [...hostnames()].sort());
         assert.deepStrictEqual([...onPageRules].sort(), [...hostnames()].sort());
-        assert.strictEqual(hostnames().length, 13);
+        assert.strictEqual(hostnames().length, 14);
     });
 
     it("the spot checks hold on CloudFront (the table is not wrong on both sides)", () => {

@@ -139,6 +139,11 @@ describe("public paths", () => {
                 for (const path of ["/track/", "/engage/", "/groups/", "/decide", "/flags", "/record/"]) {
                     assert.match(through(`${sdk.api_host}${path}`), new RegExp(`^api-(js|eu)\\.mixpanel\\.com${path}$`));
                 }
+            } else if (sdk.vendor === "plausible") {
+                assert.strictEqual(sdk.scriptSrc, "https://main.example.com/k7/js/s.js");
+                assert.strictEqual(through(sdk.scriptSrc), "plausible.io/js/script.js");
+                assert.strictEqual(through(sdk.scriptSrc.replace(/\.js$/, ".outbound-links.tagged-events.js")), "plausible.io/js/script.outbound-links.tagged-events.js");
+                assert.strictEqual(through(sdk.apiEndpoint), "plausible.io/api/event");
             }
         }
     });
