@@ -12,8 +12,8 @@ describe("small things users hit", () => {
     });
 
     it("a wrong vendor does not hide the entry's other problems", async () => {
-        const { error } = await planRefused({ provider: "aws", dns, proxies: [{ vendor: "mixpanel", domain: "not a host", regoin: "eu" }] });
-        assert.match(error.message, /proxies\[0\]\.vendor: got "mixpanel"; allowed: segment \| posthog \| amplitude \| vtex/);
+        const { error } = await planRefused({ provider: "aws", dns, proxies: [{ vendor: "heap", domain: "not a host", regoin: "eu" }] });
+        assert.match(error.message, /proxies\[0\]\.vendor: got "heap"; allowed: segment \| posthog \| amplitude \| vtex/);
         assert.match(error.message, /proxies\[0\]\.domain: .*\(got "not a host"\)/);
         assert.match(error.message, /proxies\[0\]\.regoin: unknown key \(did you mean region\?\); allowed keys for any proxy/);
     });
