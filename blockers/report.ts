@@ -19,6 +19,8 @@ export interface Row {
 
 export interface RunInfo {
     readonly snapshot: string;
+    /** The regression fixture's filters (test/blockers/snapshotFilters.ts), checked against the lists of this run. */
+    readonly fixture: readonly { readonly filter: string; readonly list: string; readonly line: number; readonly found: string }[];
     readonly seconds: number;
     readonly date: string;
 }
@@ -88,6 +90,14 @@ export function renderReport(rows: readonly Row[], info: RunInfo): string {
         }
         lines.push("");
     }
+    const inFixture = new Set(info.fixture.map((f) => f.filter));
+    const missing = [...filters.keys()].map((k) => k.split("\u0000")[0]).filter((f) => !inFixture.has(f) && ![...inFixture].some((x) => normalizeForCompare(x) === normalizeForCompare(f)));
+    lines.push("## The regression fixture against these lists", "");
+    lines.push("`npm test` checks the planned SDK URLs against the lines in test/blockers/snapshotFilters.ts. In this run's lists:", "");
+    lines.push("| filter | list | fixture line | in these lists |", "|---|---|---:|---|");
+    for (const f of info.fixture) lines.push(`| \`${cell(f.filter)}\` | ${cell(f.list)} | ${f.line} | ${cell(f.found)} |`);
+    lines.push("");
+    lines.push(missing.length ? `Filters that decided a request here but are not in the fixture (add them): ${missing.map((f) => `\`${cell(f)}\``).join(", ")}.` : "Every filter that decided a request here is in the fixture.", "");
     lines.push("## Every request", "");
     for (const row of rows) {
         lines.push(`### ${summaryLine(row)}`, "");
@@ -101,4 +111,9 @@ export function renderReport(rows: readonly Row[], info: RunInfo): string {
         lines.push("");
     }
     return lines.join("\n");
+}
+
+/** Filters as the engine prints them and as lists spell them differ in option names only (`$3p` / `$third-party`). */
+function normalizeForCompare(filter: string): string {
+    return filter.replace(/\$third-party/g, "$3p").replace(/,?domain=/g, ",from=").replace(/\$,/, "$");
 }

@@ -21,6 +21,7 @@ import { configKnowsPaths, inLayout, Layout, layouts } from "./layouts";
 import { describeSnapshot, ensureLists } from "./lists";
 import { cloudFrontProxies, ProxyUnderTest, startWorkerProxies } from "./proxies";
 import { AnchorVendor, vendorHostSdk } from "./sdkRequests";
+import { snapshotFilters } from "../test/blockers/snapshotFilters";
 import { Row, renderReport, rowSummary, RunInfo } from "./report";
 
 const projectDir = path.resolve(__dirname, "..");
@@ -144,7 +145,14 @@ async function main(): Promise<number> {
         await fake.close();
     }
 
-    const info: RunInfo = { snapshot: options.lists ? describeSnapshot(snapshot) : "none (control run, --no-lists)", seconds: Math.round((Date.now() - started) / 1000), date: new Date().toISOString().slice(0, 10) };
+    const fixture = snapshotFilters.map((f) => {
+        const file = snapshot.lists.find((l) => f.list.endsWith(`(${l.path})`));
+        const lines = file ? file.raw.split("\n") : [];
+        const at = lines.indexOf(f.filter) + 1;
+        const found = !file ? "list not loaded" : at === 0 ? "**gone**" : at === f.line ? "yes, same line" : `yes, now line ${at}`;
+        return { filter: f.filter, list: f.list, line: f.line, found };
+    });
+    const info: RunInfo = { fixture, snapshot: options.lists ? describeSnapshot(snapshot) : "none (control run, --no-lists)", seconds: Math.round((Date.now() - started) / 1000), date: new Date().toISOString().slice(0, 10) };
     const report = renderReport(rows, info);
     const out = options.updateReport ? path.join(projectDir, "blockers", "results.md") : path.join(workDir, "results.md");
     fs.mkdirSync(path.dirname(out), { recursive: true });
