@@ -17,7 +17,7 @@ import { vendorPresets } from "../components/vendors";
 import { ensureChromium, launchChromium, RecordedRequest, runRow } from "./browser";
 import { loadEngine } from "./engine";
 import { Delivery, startFakeVendors } from "./fakeVendors";
-import { configKnowsPaths, inLayout, Layout, layouts } from "./layouts";
+import { inLayout, Layout, layouts } from "./layouts";
 import { describeSnapshot, ensureLists } from "./lists";
 import { cloudFrontProxies, ProxyUnderTest, startWorkerProxies } from "./proxies";
 import { AnchorVendor, vendorHostSdk } from "./sdkRequests";
@@ -109,7 +109,6 @@ async function main(): Promise<number> {
     const engine = await loadEngine(options.lists ? snapshot.lists.map((l) => ({ name: `${l.title} (${l.path})`, raw: l.raw })) : []);
     if (!options.lists) log("blockers: control run, no filters loaded");
     const executable = ensureChromium(log);
-    const pathsKnown = configKnowsPaths();
 
     const fake = await startFakeVendors();
     const browser = await launchChromium(executable);
@@ -133,7 +132,7 @@ async function main(): Promise<number> {
                 try {
                     for (const vendor of vendors) {
                         const out = Object.values(outputs).find((o) => o.vendor === vendor)!;
-                        await runOne(vendor, cdn, layout === "default" && !pathsKnown ? "default (= vendor: no `paths` key yet)" : layout, out.sdk, proxy);
+                        await runOne(vendor, cdn, layout, out.sdk, proxy);
                     }
                 } finally {
                     await proxy.close();

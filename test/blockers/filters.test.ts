@@ -2,9 +2,13 @@ import * as assert from "assert";
 import { loadEngine, UboEngine } from "../../blockers/engine";
 import { inLayout, Layout } from "../../blockers/layouts";
 import { AnchorVendor, sdkRequests, vendorHostSdk } from "../../blockers/sdkRequests";
+import { parseStackConfig, proxyRequests } from "../../components/config/load";
+import { selectRouteIndex } from "../../components/model/pathPattern";
+import { rewritePath } from "../../components/model/pathRewrite";
+import { buildProxySpec } from "../../components/model/proxySpec";
 import { ProxyOutputs } from "../../components/outputs";
 import { Plan } from "../../components/plan/mockPlan";
-import { accountId, cloudflareStack, zone } from "../cloudflare/fixtures";
+import { accountId, zone } from "../cloudflare/fixtures";
 import { planConfig, TestConfig } from "../helpers/plan";
 import { snapshot, snapshotFilters, snapshotLists } from "./snapshotFilters";
 
@@ -24,12 +28,14 @@ const proxies: TestConfig[] = [
 
 const stacks: Record<string, (proxies: TestConfig[]) => TestConfig> = {
     cloudfront: (p) => ({ provider: "aws", dns: { provider: "route53", zone }, proxies: p }),
-    "cloudflare-worker": (p) => cloudflareStack({ accountId, mode: "worker" }, p),
+    "cloudflare-worker": (p) => ({ provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { accountId, mode: "worker" }, proxies: p }),
+    "cloudflare-pageRule": (p) => ({ provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { mode: "pageRule", enterprise: true }, proxies: p }),
 };
 
 const outputsOf = (plan: Plan) => plan.outputs.proxies as Record<string, ProxyOutputs>;
 
 describe(`uBlock Origin's engine with the filters of its default lists that hit vendor paths (${snapshot})`, function () {
+    this.timeout(60_000);
     let engine: UboEngine;
     before(async () => {
         engine = await loadEngine(snapshotLists());
@@ -78,6 +84,40 @@ describe(`uBlock Origin's engine with the filters of its default lists that hit 
             });
         });
     }
+
+    describe("the default layout (public paths): nothing of any SDK is blocked, on every CDN", () => {
+        for (const [cdn, stack] of Object.entries(stacks)) {
+            it(`${cdn}: every SDK URL of every proxy passes, on the proxy's hostname, and its route rewrites it to the vendor's path`, async () => {
+                const config = stack(proxies.map((p) => inLayout(p, "default")));
+                const outputs = outputsOf(await planConfig(config));
+                const vendorLayout = outputsOf(await planConfig(stack(proxies.map((p) => inLayout(p, "vendor")))));
+                const specs = proxyRequests(parseStackConfig(config).config, "test").map(buildProxySpec);
+                const checked: string[] = [];
+                for (const [name, o] of Object.entries(outputs)) {
+                    const requests = sdkRequests(o.sdk);
+                    assert.ok(requests.length >= 2, `${o.vendor} has SDK requests`);
+                    for (const r of requests) {
+                        assert.ok(o.urls.includes(new URL(r.url).origin), `${r.url} is served by ${o.urls.join(", ")}`);
+                        assert.deepStrictEqual(engine.match(page, r.url, r.type), { blocked: false }, `${o.vendor} ${r.what} ${r.url}`);
+                        checked.push(r.url);
+                    }
+                    // The route table sends each public URL to the path the SDK requests in the vendor layout.
+                    const seed = sdkRequests(vendorLayout[name].sdk);
+                    const spec = specs.find((p) => p.name === name)!;
+                    requests.forEach((r, i) => {
+                        const url = new URL(r.url);
+                        const site = spec.sites.find((s) => s.hostname === url.hostname)!;
+                        const route = site.routes[selectRouteIndex(site.routes.map((x) => x.pathPattern), url.pathname)];
+                        assert.strictEqual(route.answer, undefined, `${r.url} reaches an origin`);
+                        const vendorUrl = new URL(seed[i].url);
+                        assert.notStrictEqual(url.pathname, vendorUrl.pathname, `${r.url} is not at the vendor's path`);
+                        assert.strictEqual(rewritePath(route.rewrite, url.pathname) + url.search, vendorUrl.pathname + vendorUrl.search, `${r.url} upstream`);
+                    });
+                }
+                assert.ok(checked.length >= 9);
+            });
+        }
+    });
 
     it("a PostHog proxy on a hostname whose first label is posthog has its array.js blocked by ://posthog.$script", async () => {
         const named = { vendor: "posthog", name: "named", domain: "posthog.example.com" };
