@@ -1,9 +1,10 @@
 /*
  * `npm run blockers`: every request of each vendor's real SDK, loaded with the settings our outputs give, through
- * uBlock Origin's own engine and default lists, on CloudFront and on the Cloudflare Worker, in the default layout and
- * `paths: vendor`, beside the vendors' own hostnames. Prints a table per row and a summary, writes a markdown report
- * (blockers/.work/results.md, or blockers/results.md with --update-report), and exits non-zero when a default-layout
- * row has a blocked request or undelivered events (--report-only keeps 0). A few minutes at most.
+ * uBlock Origin's own engine and default lists, on CloudFront and on the Cloudflare Worker, in the default layout,
+ * `paths: vendor` and (Workers) the same-origin mode, beside the vendors' own hostnames. Prints a table per row and a
+ * summary, writes a markdown report (blockers/.work/results.md, or blockers/results.md with --update-report), and
+ * exits non-zero when a default-layout or same-origin row has a blocked request or undelivered events (--report-only
+ * keeps 0). A few minutes at most.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -18,6 +19,7 @@ import { ensureChromium, launchChromium, RecordedRequest, runRow } from "./brows
 import { loadEngine } from "./engine";
 import { Delivery, startFakeVendors } from "./fakeVendors";
 import { inLayout, Layout, layouts } from "./layouts";
+import { pageUrl } from "./pages";
 import { describeSnapshot, ensureLists } from "./lists";
 import { cloudFrontProxies, ProxyUnderTest, startWorkerProxies } from "./proxies";
 import { AnchorVendor, vendorHostSdk } from "./sdkRequests";
@@ -42,8 +44,7 @@ const proxyConfigs: Record<AnchorVendor, Record<string, unknown>> = {
 const zone = "example.com";
 const accountId = "0123456789abcdef0123456789abcdef";
 
-function stackConfig(cdn: Cdn, layout: Layout): Record<string, string> {
-    const proxies = allVendors.map((v) => inLayout(proxyConfigs[v], layout));
+function stackConfig(cdn: Cdn, proxies: readonly Record<string, unknown>[]): Record<string, string> {
     const config: Record<string, unknown> =
         cdn === "cloudfront"
             ? { provider: "aws", dns: { provider: "route53", zone }, proxies }
@@ -52,6 +53,19 @@ function stackConfig(cdn: Cdn, layout: Layout): Record<string, string> {
     for (const [key, value] of Object.entries(config)) flat[`${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     return flat;
 }
+
+/** Same origin on Cloudflare: the proxy on the page's own hostname under a prefix (one proxy per hostname). */
+const sameOrigin = (vendor: AnchorVendor) => ({ vendor, domain: new URL(pageUrl).hostname, pathPrefix: "/k7", sharedHost: true });
+
+/** The stacks each CDN is planned as: both layouts with every vendor, and on Workers one same-origin stack per vendor. */
+function stacksOf(cdn: Cdn, vendors: readonly AnchorVendor[]): { layout: string; proxies: Record<string, unknown>[]; vendors: readonly AnchorVendor[] }[] {
+    const stacks = layouts.map((layout: Layout) => ({ layout: layout as string, proxies: allVendors.map((v) => inLayout(proxyConfigs[v], layout)), vendors }));
+    if (cdn === "cloudflare-worker") for (const v of vendors) stacks.push({ layout: "same origin (sharedHost)", proxies: [sameOrigin(v)], vendors: [v] });
+    return stacks;
+}
+
+/** Rows that must lose nothing: the default layout and the same-origin mode. */
+const mustPass = (layout: string) => layout === "default" || layout.startsWith("same origin");
 
 /** Every hostname the fake vendors answer as: the presets' endpoints, plus Amplitude's analytics API (not proxied here). */
 function vendorHostnames(): Set<string> {
@@ -90,7 +104,7 @@ function deliveries(vendor: AnchorVendor, delivered: readonly Delivery[]): { eve
 
 const cli = new Command("blockers")
     .description("Measure which requests of the vendors' real SDKs uBlock Origin's default lists block, per vendor, CDN and path layout.")
-    .option("--report-only", "exit 0 even when a default-layout row has blocked requests or undelivered events")
+    .option("--report-only", "exit 0 even when a default-layout or same-origin row has blocked requests or undelivered events")
     .option("--update-report", "write the committed report, blockers/results.md")
     .option("--dwell <ms>", "how long each page runs after load", "6000")
     .option("--no-lists", "control run: no filters at all (shows that the SDKs deliver through the proxies when nothing blocks)")
@@ -125,14 +139,14 @@ async function main(): Promise<number> {
         };
         for (const vendor of vendors) await runOne(vendor, "vendor hosts", "anchor", vendorHostSdk(vendor));
         for (const cdn of cdns) {
-            for (const layout of layouts) {
-                const plan: Plan = await planProgram(stackConfig(cdn, layout), () => buildStack(), { project, stack: "blockers" });
+            for (const stack of stacksOf(cdn, vendors)) {
+                const plan: Plan = await planProgram(stackConfig(cdn, stack.proxies), () => buildStack(), { project, stack: "blockers" });
                 const outputs = plan.outputs.proxies as Record<string, ProxyOutputs>;
                 const proxy = cdn === "cloudfront" ? cloudFrontProxies(plan, fake.address) : await startWorkerProxies(plan, fake.address);
                 try {
-                    for (const vendor of vendors) {
+                    for (const vendor of stack.vendors) {
                         const out = Object.values(outputs).find((o) => o.vendor === vendor)!;
-                        await runOne(vendor, cdn, layout, out.sdk, proxy);
+                        await runOne(vendor, cdn, stack.layout, out.sdk, proxy);
                     }
                 } finally {
                     await proxy.close();
@@ -159,9 +173,9 @@ async function main(): Promise<number> {
     process.stdout.write(report.replace(/^#+ /gm, "") + "\n");
     log(`blockers: report written to ${path.relative(projectDir, out)} (${info.seconds} s)`);
 
-    const failing = rows.filter((r) => r.layout.startsWith("default") && rowSummary(r).fails);
+    const failing = rows.filter((r) => mustPass(r.layout) && rowSummary(r).fails);
     if (failing.length) {
-        log(`blockers: ${failing.length} default-layout row(s) lose events to uBlock Origin: ${failing.map((r) => `${r.vendor} on ${r.cdn}`).join(", ")}`);
+        log(`blockers: ${failing.length} default-layout or same-origin row(s) lose events to uBlock Origin: ${failing.map((r) => `${r.vendor} on ${r.cdn} (${r.layout})`).join(", ")}`);
         return options.reportOnly ? 0 : 1;
     }
     return 0;
