@@ -96,6 +96,12 @@ export interface RowRun {
     readonly vendorHosts: ReadonlySet<string>;
     /** How long the page runs after load. */
     readonly dwellMs: number;
+    /**
+     * Whether what the row waits for has arrived (events, recordings): after the dwell, the page stays open until it
+     * has, or for at most `graceMs` more (a loaded machine slows the SDKs' timers down).
+     */
+    readonly arrived?: () => boolean;
+    readonly graceMs?: number;
 }
 
 let rowCount = 0;
@@ -163,6 +169,9 @@ export async function runRow(browser: Browser, engine: UboEngine, fake: FakeVend
     try {
         await page.goto(pageUrl, { waitUntil: "load", timeout: 20_000 });
         await page.waitForTimeout(row.dwellMs);
+        // The visitor switches to another window: Session Replay sends what it holds on blur.
+        await page.evaluate(() => window.dispatchEvent(new Event("blur")));
+        for (const until = Date.now() + (row.graceMs ?? 0); row.arrived && !row.arrived() && Date.now() < until; ) await page.waitForTimeout(250);
         // Leaving the page makes the SDKs flush what they hold (sendBeacon on pagehide).
         await page.close({ runBeforeUnload: true });
         await new Promise((r) => setTimeout(r, 500));

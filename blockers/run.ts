@@ -133,7 +133,13 @@ async function main(): Promise<number> {
         const runOne = async (vendor: AnchorVendor, cdn: string, layout: string, sdk: SdkSettings, proxy?: ProxyUnderTest) => {
             const before = fake.deliveries.length;
             log(`blockers: ${vendor} · ${cdn} · ${layout}`);
-            const requests: RecordedRequest[] = await runRow(browser, engine, fake, { sdk, proxy, vendorHosts: hosts, dwellMs });
+            const arrived = () => {
+                const got = deliveries(vendor, fake.deliveries.slice(before));
+                return got.events && got.recordings !== false;
+            };
+            // Anchors wait no longer than the dwell: their first request is blocked, nothing will arrive.
+            const graceMs = proxy ? 15_000 : 0;
+            const requests: RecordedRequest[] = await runRow(browser, engine, fake, { sdk, proxy, vendorHosts: hosts, dwellMs, arrived, graceMs });
             const got = deliveries(vendor, fake.deliveries.slice(before));
             rows.push({ vendor, cdn, layout, sdk, requests, ...got, bypass: (r) => bypassesProxy(proxy, new URL(r.url).hostname, hosts) });
         };
