@@ -42,6 +42,14 @@ export function failedTargets(r: BenchResults): string[] {
         if (largest.planMs / 1000 >= planSecondsTarget) failed.push(`program scale, ${s.provider}: ${largest.proxies} proxies took ${(largest.planMs / 1000).toFixed(1)} s to plan (target under ${planSecondsTarget} s)`);
         if (s.growthRatio !== undefined && s.growthRatio > 2) failed.push(`program scale, ${s.provider}: plan time per proxy grew ${s.growthRatio.toFixed(2)}× from 10 proxies (target within 2×)`);
     }
+    // The report's streaming verdict: our Worker passes a large POST through whole without buffering it.
+    const ours = r.streaming.find((s) => s.label.startsWith("our Worker"));
+    if (ours && ours.rssPeakBytes !== undefined && ours.rssBeforeBytes !== undefined) {
+        const share = (ours.rssPeakBytes - ours.rssBeforeBytes) / ours.bodyBytes;
+        if (!(ours.status === 200 && ours.originReceived === ours.bodyBytes && share < 0.25)) {
+            failed.push(`streaming: our Worker ${ours.status === 200 && ours.originReceived === ours.bodyBytes ? `grew ${Math.round(share * 100)}% of the body in memory (target under 25%)` : `did not pass the body through whole (status ${ours.status ?? "none"}, origin received ${ours.originReceived ?? 0} of ${ours.bodyBytes} bytes)`}`);
+        }
+    }
     const budgeted = budgetedSeconds(r);
     if (budgeted >= r.budgetSeconds) failed.push(`the bench took ${Math.round(budgeted)} s without the test suite and instruction counts (budget ${r.budgetSeconds} s)`);
     return failed;

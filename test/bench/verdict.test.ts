@@ -95,4 +95,15 @@ describe("bench verdict: what the exit status follows", () => {
         assert.strictEqual(reportPath(root, { out: "/tmp/r.md" }), "/tmp/r.md");
         assert.throws(() => reportPath(root, { out: "x.md", updateReport: true }), /--out <file> or --update-report, not both/);
     });
+
+    it("our Worker buffering a streamed body fails, as the report's streaming verdict does", () => {
+        const stream = (peak: number) => ({ label: "our Worker (PostHog)", bodyBytes: 64 * 2 ** 20, status: 200, originReceived: 64 * 2 ** 20, seconds: 1, mibPerSecond: 64, rssBeforeBytes: 50 * 2 ** 20, rssPeakBytes: peak });
+        const streaming = { ...results(0.99), streaming: [stream(52 * 2 ** 20)] };
+        const buffering = { ...results(0.99), streaming: [stream(120 * 2 ** 20)] };
+        assert.match(renderReport(streaming), /Our Worker streams .*: PASS/);
+        assert.doesNotMatch(failedTargets(streaming).join("\n"), /streaming/);
+        assert.match(renderReport(buffering), /Our Worker streams .*: FAIL/);
+        assert.match(failedTargets(buffering).join("\n"), /streaming: our Worker grew 109% of the body in memory \(target under 25%\)/);
+    });
 });
+
