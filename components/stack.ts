@@ -3,6 +3,7 @@ import * as random from "@pulumi/random";
 import { certificateProvider, certificateRegion } from "./aws/certificateProvider";
 import { CloudFrontProxy } from "./aws/cloudFrontProxy";
 import { ViewerRequestFunctions } from "./aws/viewerRequestFunctions";
+import { CloudFrontShared } from "./aws/shared";
 import { cloudflareProxyBuilder } from "./cloudflare/builder";
 import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
@@ -16,6 +17,11 @@ export interface StackOutputs {
     /** Per proxy name: URLs, SDK settings and snippet, DNS records, notes. */
     readonly proxies: pulumi.Output<Record<string, ProxyOutputs>>;
     readonly warnings: readonly string[];
+    /**
+     * CloudFront only: the shared policies and functions this stack created, by key → id (a function's ARN). Another
+     * stack in the same account lists them under `cloudfront.sharedPolicies` to use them instead of its own copies.
+     */
+    readonly sharedPolicies?: pulumi.Output<Record<string, string>>;
 }
 
 /**
@@ -29,56 +35,67 @@ export function buildStack(loaded: LoadedConfig = readStackConfig()): StackOutpu
     for (const w of warnings) pulumi.log.warn(w);
 
     const zone = lookupZone(config.dns);
-    const build = cdnBuilder(config, zone);
+    const { build, shared } = cdnBuilder(config, zone);
     const outputs = specs.map((spec) =>
         spec.sites.length === 0
             ? new SegmentCustomDomain(spec.name, { proxy: spec, zone }).outputs
             : build(spec),
     );
+    const sharedPolicies = shared?.();
     return {
         proxies: pulumi.all(outputs).apply((all) => Object.fromEntries(all.map((o, i) => [specs[i].name, o]))),
         warnings,
+        ...(sharedPolicies ? { sharedPolicies: sharedPolicies.createdIds() } : {}),
     };
 }
 
 type ProxyBuilder = (spec: ProxySpec) => pulumi.Output<ProxyOutputs>;
 
-function cdnBuilder(config: StackConfig, zone: DnsZone): ProxyBuilder {
+function cdnBuilder(config: StackConfig, zone: DnsZone): { build: ProxyBuilder; shared?: () => CloudFrontShared | undefined } {
     switch (config.provider) {
         case "aws": {
             // What CloudFront proxies share, created with the first of them: a stack of Segment managed Custom
-            // Domains only (DNS records, no distribution) registers no certificate provider and no random suffix.
-            let shared: { usEast1: ReturnType<typeof certificateProvider>; nameSuffix: pulumi.Output<string>; functions: ViewerRequestFunctions } | undefined;
+            // Domains only (DNS records, no distribution) registers no certificate provider, random suffix or policies.
+            let created:
+                | { usEast1: ReturnType<typeof certificateProvider>; functions: ViewerRequestFunctions; policies: CloudFrontShared }
+                | undefined;
             const cloudFront = () => {
-                if (!shared) {
+                if (!created) {
                     const usEast1 = certificateProvider(certificateRegion);
                     // CloudFront policy names are account-wide: a random suffix, fixed at the first deploy, keeps them apart.
                     const nameSuffix = new random.RandomId("name-suffix", { byteLength: 3 }).hex;
-                    shared = { usEast1, nameSuffix, functions: new ViewerRequestFunctions(nameSuffix) };
+                    created = {
+                        usEast1,
+                        functions: new ViewerRequestFunctions(nameSuffix),
+                        policies: CloudFrontShared.forStack({ nameSuffix, existing: config.cloudfront.sharedPolicies }),
+                    };
                 }
-                return shared;
+                return created;
             };
-            return (spec) => {
-                const { usEast1, nameSuffix, functions } = cloudFront();
+            const build: ProxyBuilder = (spec) => {
+                const { usEast1, functions, policies } = cloudFront();
                 return new CloudFrontProxy(spec.name, {
                     proxy: spec,
                     zone,
                     certificateProvider: usEast1,
                     priceClass: config.cloudfront.priceClass,
                     tags: config.cloudfront.tags,
-                    nameSuffix,
                     viewerRequestFunctions: functions,
+                    shared: policies,
                 }).outputs;
             };
+            return { build, shared: () => created?.policies };
         }
         case "cloudflare":
             if (!config.cloudflare) throw new Error("first-party-proxy:cloudflare is required with provider cloudflare");
             // The builder plans what proxies in one zone share (page rule priorities, one ruleset per phase) up
             // front, so it sees every proxy: re-expanding the config is pure and gives the specs buildStack builds.
-            return cloudflareProxyBuilder({
-                proxies: proxyRequests(config, pulumi.getStack()).map(buildProxySpec),
-                zone,
-                cloudflare: config.cloudflare,
-            });
+            return {
+                build: cloudflareProxyBuilder({
+                    proxies: proxyRequests(config, pulumi.getStack()).map(buildProxySpec),
+                    zone,
+                    cloudflare: config.cloudflare,
+                }),
+            };
     }
 }

@@ -11,6 +11,7 @@ import { distributionArgs } from "./distributionArgs";
 import { PolicySet } from "./policies";
 import { notFoundFunctionCode, rewriteFunctionCode, rewriteTable, viewerRequestFunctionOf } from "./viewerRequestFunction";
 import { ViewerRequestFunctions } from "./viewerRequestFunctions";
+import { CloudFrontShared } from "./shared";
 
 export interface CloudFrontProxyArgs {
     /** The neutral description of the proxy, from `buildProxySpec`. */
@@ -24,9 +25,11 @@ export interface CloudFrontProxyArgs {
     /** Tags for the distributions and certificates. Default: none. */
     readonly tags?: Record<string, string>;
     /**
-     * Appended to names that must be unique in the whole AWS account (cache and origin request policies), so stacks
-     * of the same name in two projects never collide. Default: none (names are prefixed with the stack only).
+     * The stack's shared custom policies and functions (one per distinct content, whatever the number of proxies).
+     * Default: `CloudFrontShared.forStack({ nameSuffix })`, the one registry of this program and default provider.
      */
+    readonly shared?: CloudFrontShared;
+    /** Used only when `shared` is not given: see CloudFrontSharedArgs.nameSuffix. */
     readonly nameSuffix?: pulumi.Input<string>;
     /**
      * The stack's CloudFront Functions, shared by every proxy (one per distinct code). Default: functions created
@@ -39,7 +42,8 @@ const componentType = "first-party-proxy:aws:CloudFrontProxy" satisfies ProxyCom
 
 /**
  * A vendor proxy on CloudFront: per hostname a distribution with one origin per upstream and one behaviour per
- * route, the vendor's cache, origin request and response headers policies, a DNS-validated certificate in
+ * route, the vendor's cache, origin request and response headers policies (managed ones, or the stack's shared
+ * custom ones: see CloudFrontShared), a DNS-validated certificate in
  * us-east-1, and the DNS records pointing the hostname at the distribution. The hostname's record and the vendor's
  * records keep their identity across CDNs (`createHostnameRecord`): switching the stack to Cloudflare updates them.
  */
@@ -100,7 +104,8 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
         functions: ViewerRequestFunctions,
         prefix: string | undefined,
     ): aws.cloudfront.Distribution {
-        const policies = new PolicySet(name, args.nameSuffix, { parent: this });
+        const shared = args.shared ?? CloudFrontShared.forStack({ nameSuffix: args.nameSuffix });
+        const policies = new PolicySet(name, shared, this);
         const functionFor = (route: Route): pulumi.Input<string> | undefined => {
             switch (viewerRequestFunctionOf(route)) {
                 case "notFound":

@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheIntent, CorsIntent, ForwardIntent, Route } from "../model/types";
 import { managedCachePolicy, managedOriginRequestPolicy, managedResponseHeadersPolicy } from "./managedPolicies";
+import { CachePolicyContent, CloudFrontShared, FormerOwner, OriginRequestPolicyContent } from "./shared";
 
 /** The three policy IDs a cache behaviour references; undefined where the behaviour has none. */
 export interface BehaviourPolicies {
@@ -14,18 +14,20 @@ export interface BehaviourPolicies {
 const maxTtlSeconds = 31_536_000;
 
 /**
- * Policies for a site's routes: managed IDs where the vendor's seed names a managed policy, custom policies where
- * it creates one. Identical custom intents share one policy; names are prefixed to be unique per stack.
+ * Policies for one distribution's routes: managed IDs where the vendor's seed names a managed policy, the stack's
+ * shared custom policies (`CloudFrontShared`, one per distinct content) where it needs one. The names earlier
+ * versions gave this distribution's own copies (`<site>-cache-<n>`, `<site>-origin-request-<n>`) become the shared
+ * policy's alias when this distribution is the first to use it, so upgrading keeps that policy.
  */
 export class PolicySet {
-    private readonly cache = new Map<string, aws.cloudfront.CachePolicy>();
-    private readonly originRequest = new Map<string, aws.cloudfront.OriginRequestPolicy>();
+    private readonly cacheKeys: string[] = [];
+    private readonly originRequestKeys: string[] = [];
 
     constructor(
         private readonly namePrefix: string,
-        /** Appended to every policy name; see CloudFrontProxyArgs.nameSuffix. */
-        private readonly nameSuffix: pulumi.Input<string> | undefined,
-        private readonly opts: pulumi.CustomResourceOptions,
+        private readonly shared: CloudFrontShared,
+        /** The proxy component that owned the policies before they were shared. */
+        private readonly formerParent: pulumi.Resource,
     ) {}
 
     forRoute(route: Route): BehaviourPolicies {
@@ -42,33 +44,8 @@ export class PolicySet {
                 return managedCachePolicy.CachingDisabled;
             case "optimized":
                 return managedCachePolicy.CachingOptimized;
-            case "keyed": {
-                const name = `${this.namePrefix}-cache-${this.cache.size + 1}`;
-                const key = JSON.stringify(intent);
-                const policy =
-                    this.cache.get(key) ??
-                    new aws.cloudfront.CachePolicy(
-                        name,
-                        {
-                            name: policyName(name, this.nameSuffix),
-                            comment: `Cache key: ${intent.headers.join(", ")} headers, all query strings, no cookies`,
-                            // Nothing is cached unless the origin says so; Cache-Control may keep it up to a year.
-                            minTtl: 0,
-                            defaultTtl: 0,
-                            maxTtl: maxTtlSeconds,
-                            parametersInCacheKeyAndForwardedToOrigin: {
-                                cookiesConfig: { cookieBehavior: "none" },
-                                headersConfig: { headerBehavior: "whitelist", headers: { items: [...intent.headers] } },
-                                queryStringsConfig: { queryStringBehavior: intent.queryStrings },
-                                enableAcceptEncodingGzip: true,
-                                enableAcceptEncodingBrotli: true,
-                            },
-                        },
-                        this.opts,
-                    );
-                this.cache.set(key, policy);
-                return policy.id;
-            }
+            case "keyed":
+                return this.shared.cachePolicy(cachePolicyContent(intent), this.formerOwner("cache", this.cacheKeys, JSON.stringify(intent)));
         }
     }
 
@@ -82,27 +59,46 @@ export class PolicySet {
                 return managedOriginRequestPolicy.AllViewerExceptHostHeader;
             case "corsCustomOrigin":
                 return managedOriginRequestPolicy.CorsCustomOrigin;
-            case "custom": {
-                const name = `${this.namePrefix}-origin-request-${this.originRequest.size + 1}`;
-                const key = JSON.stringify(intent);
-                const policy =
-                    this.originRequest.get(key) ??
-                    new aws.cloudfront.OriginRequestPolicy(
-                        name,
-                        {
-                            name: policyName(name, this.nameSuffix),
-                            comment: `Forwards ${intent.headers.join(", ")} headers and all query strings, no cookies`,
-                            cookiesConfig: { cookieBehavior: "none" },
-                            headersConfig: { headerBehavior: "whitelist", headers: { items: [...intent.headers] } },
-                            queryStringsConfig: { queryStringBehavior: intent.queryStrings },
-                        },
-                        this.opts,
-                    );
-                this.originRequest.set(key, policy);
-                return policy.id;
-            }
+            case "custom":
+                return this.shared.originRequestPolicy(
+                    originRequestPolicyContent(intent),
+                    this.formerOwner("origin-request", this.originRequestKeys, JSON.stringify(intent)),
+                );
         }
     }
+
+    /** The name this distribution's own copy had: numbered per distinct intent, in route order. */
+    private formerOwner(kind: string, seen: string[], key: string): FormerOwner {
+        if (!seen.includes(key)) seen.push(key);
+        return { parent: this.formerParent, name: `${this.namePrefix}-${kind}-${seen.indexOf(key) + 1}` };
+    }
+}
+
+/** A custom cache policy for a `keyed` intent: nothing cached unless the origin says so, up to a year. */
+export function cachePolicyContent(intent: Extract<CacheIntent, { mode: "keyed" }>): CachePolicyContent {
+    return {
+        comment: `Cache key: ${intent.headers.join(", ")} headers, ${intent.queryStrings} query strings, no cookies`,
+        minTtl: 0,
+        defaultTtl: 0,
+        maxTtl: maxTtlSeconds,
+        parametersInCacheKeyAndForwardedToOrigin: {
+            cookiesConfig: { cookieBehavior: "none" },
+            headersConfig: { headerBehavior: "whitelist", headers: { items: [...intent.headers] } },
+            queryStringsConfig: { queryStringBehavior: intent.queryStrings },
+            enableAcceptEncodingGzip: true,
+            enableAcceptEncodingBrotli: true,
+        },
+    };
+}
+
+/** A custom origin request policy for a `custom` forward intent: the listed headers, never cookies. */
+export function originRequestPolicyContent(intent: Extract<ForwardIntent, { mode: "custom" }>): OriginRequestPolicyContent {
+    return {
+        comment: `Forwards ${intent.headers.join(", ")} headers and ${intent.queryStrings} query strings, no cookies`,
+        cookiesConfig: { cookieBehavior: "none" },
+        headersConfig: { headerBehavior: "whitelist", headers: { items: [...intent.headers] } },
+        queryStringsConfig: { queryStringBehavior: intent.queryStrings },
+    };
 }
 
 function responseHeadersPolicyId(intent: CorsIntent): string | undefined {
@@ -110,12 +106,4 @@ function responseHeadersPolicyId(intent: CorsIntent): string | undefined {
     return intent.securityHeaders
         ? managedResponseHeadersPolicy.CorsWithPreflightAndSecurityHeaders
         : managedResponseHeadersPolicy.CorsWithPreflight;
-}
-
-/** CloudFront policy names: letters, digits, hyphens and underscores, at most 128, unique in the account. */
-function policyName(resourceName: string, suffix: pulumi.Input<string> | undefined): pulumi.Output<string> {
-    return pulumi.output(suffix).apply((sfx) => {
-        const tail = sfx ? `-${sfx}` : "";
-        return `${pulumi.getStack()}-${resourceName}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128 - tail.length) + tail;
-    });
 }

@@ -17,7 +17,7 @@ type ConfigKey = (typeof configKeys)[number];
 const structuredKeys: { readonly [k in Exclude<ConfigKey, "provider">]: string } = {
     dns: "a mapping {provider: route53 | cloudflare | manual, zone: <zone name> | zoneId: <id>}",
     cloudflare: "a mapping {accountId: <32 hex>, mode: worker | pageRule, enterprise: true | false}",
-    cloudfront: "a mapping {priceClass: PriceClass_All | PriceClass_200 | PriceClass_100, tags: {key: value}}",
+    cloudfront: "a mapping {priceClass: PriceClass_All | PriceClass_200 | PriceClass_100, tags: {key: value}, sharedPolicies: {key: id}}",
     proxies: "a list of mappings [{vendor: segment | posthog | amplitude | vtex, domain: <hostname>, ...}]",
 };
 

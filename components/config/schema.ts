@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pathLayouts, pathPrefixPattern } from "../model/publicPaths";
 import { VendorId, VendorRegion } from "../model/types";
 import { vendorPresets } from "../vendors";
+import { sharedKeyPattern } from "../aws/sharedKeys";
 import { hostnameProblem } from "./hostname";
 import { secretPlaceholder } from "./secret";
 
@@ -231,10 +232,28 @@ const tags = z
 
 export const priceClasses = ["PriceClass_All", "PriceClass_200", "PriceClass_100"] as const;
 
+/** A CloudFront policy id (a UUID) or a CloudFront Function's ARN. */
+const sharedResourceId = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|arn:aws:cloudfront::[0-9]{12}:function\/[A-Za-z0-9_-]{1,64})$/;
+
+/**
+ * Shared policies and functions another stack created (its `sharedPolicies` output), by key → id: this stack uses
+ * them instead of creating its own, so several stacks in one account hold one copy of each.
+ */
+const sharedPolicies = z
+    .record(
+        z.string().regex(sharedKeyPattern, "keys are the sharedPolicies output's keys: cache-, origin-request-, response-headers- or function- and 8 hex digits"),
+        z.string().regex(sharedResourceId, "values are CloudFront policy ids (UUIDs) or CloudFront Function ARNs"),
+    )
+    .refine(
+        (r) => Object.entries(r).every(([k, v]) => k.startsWith("function-") === v.startsWith("arn:")),
+        "function- keys take a CloudFront Function ARN, policy keys a policy id",
+    );
+
 export const cloudfrontConfig = z.strictObject({
     priceClass: z.enum(priceClasses).default("PriceClass_All"),
     /** Tags for every taggable AWS resource. */
     tags: tags.default({}),
+    sharedPolicies: sharedPolicies.default({}),
 });
 
 export const providers = ["aws", "cloudflare"] as const;
@@ -244,7 +263,7 @@ export const stackConfigSchema = z.strictObject({
     provider: z.enum(providers),
     dns: dnsConfig,
     cloudflare: cloudflareConfig.optional(),
-    cloudfront: cloudfrontConfig.default({ priceClass: "PriceClass_All", tags: {} }),
+    cloudfront: cloudfrontConfig.default({ priceClass: "PriceClass_All", tags: {}, sharedPolicies: {} }),
     proxies: z
         .array(proxyConfig)
         .min(1, "proxies needs at least one proxy")

@@ -179,8 +179,9 @@ describe("CloudFrontProxy", () => {
                 // Unique per stack, and per account: the stack's random suffix.
                 const suffix = only(ofType(plan, "random:index/randomId:RandomId"), "name suffix");
                 assert.strictEqual((suffix.inputs as any).byteLength, 3);
-                assert.match((cachePolicy.inputs as any).name, /^test-posthog-e-example-com-cache-1-[0-9a-f]{6}$/);
-                assert.match((originRequestPolicy.inputs as any).name, /^test-posthog-e-example-com-origin-request-1-[0-9a-f]{6}$/);
+                // Named by content, shared by every proxy of the stack: <stack>-<kind>-<hash of the content>-<suffix>.
+                assert.match((cachePolicy.inputs as any).name, /^test-cache-[0-9a-f]{8}-[0-9a-f]{6}$/);
+                assert.match((originRequestPolicy.inputs as any).name, /^test-origin-request-[0-9a-f]{8}-[0-9a-f]{6}$/);
 
                 const out = (plan.outputs.proxies as any)["posthog-e-example-com"];
                 assert.deepStrictEqual(out.sdk, { vendor: "posthog", api_host: "https://e.example.com", ui_host: `https://${region}.posthog.com` });

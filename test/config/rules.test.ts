@@ -46,7 +46,7 @@ describe("stack config rules", () => {
     describe("valid configs", () => {
         it("takes the minimal config and applies the defaults", () => {
             const { config, warnings } = parseStackConfig(aws([posthog()]));
-            assert.deepStrictEqual(config.cloudfront, { priceClass: "PriceClass_All", tags: {} });
+            assert.deepStrictEqual(config.cloudfront, { priceClass: "PriceClass_All", tags: {}, sharedPolicies: {} });
             assert.deepStrictEqual(proxyRequests(config, "dev"), [
                 { kind: "cdn", name: "posthog-e-example-com", vendor: "posthog", region: "us", layout: "single", hostnames: { main: "e.example.com" }, paths: { layout: "public", prefix: derivedPathPrefix("dev", "posthog-e-example-com") } },
             ]);

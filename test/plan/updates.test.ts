@@ -276,6 +276,7 @@ describe("safety of updates (offline plans diffed by URN)", () => {
                 "aws:cloudfront/originRequestPolicy:OriginRequestPolicy",
                 "cloudflare:index/dnsRecord:DnsRecord",
                 "first-party-proxy:aws:CloudFrontProxy",
+                "first-party-proxy:aws:CloudFrontShared",
                 "pulumi:providers:aws",
                 "random:index/randomId:RandomId",
             ]);

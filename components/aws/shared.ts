@@ -1,0 +1,175 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SharedKind, sharedKey, sharedKeyPattern } from "./sharedKeys";
+
+/*
+ * What every CloudFront proxy of a stack shares: custom cache, origin request and response headers policies, and
+ * CloudFront Functions. An AWS account holds 20 custom policies of each kind and 100 functions by default (see
+ * components/quotas.ts), so they must be one per distinct content, never one per proxy: 200 PostHog proxies need one
+ * cache policy and one origin request policy, not 200 of each.
+ *
+ * Each shared resource is keyed by its content (`cache-<hash>`, `origin-request-<hash>`, `response-headers-<hash>`,
+ * `function-<hash>`) and created lazily, as a child of the stack's one `CloudFrontShared` component, the first time
+ * a proxy asks for it. A key listed in `cloudfront.sharedPolicies` (an id another stack created, read from its
+ * `sharedPolicies` output) is used as is and nothing is created for it.
+ */
+
+export { canonicalJson, SharedKind, sharedKey, sharedKeyPattern, sharedKinds } from "./sharedKeys";
+
+/** The token of the component that owns a stack's shared CloudFront resources. */
+export const cloudFrontSharedType = "first-party-proxy:aws:CloudFrontShared";
+
+/**
+ * Where a resource lived before it was shared: the proxy component that created it and the name it had there.
+ * The shared resource takes that URN as an alias, so the first proxy's old policy is kept (renamed in place) rather
+ * than replaced; the other proxies' copies are deleted once every distribution points at the shared one.
+ */
+export interface FormerOwner {
+    readonly parent: pulumi.Resource;
+    readonly name: string;
+}
+
+export interface CloudFrontSharedArgs {
+    /**
+     * Appended to the names that must be unique in the whole AWS account (policies, functions), so stacks of the same
+     * name in two projects never collide. Default: none (names are prefixed with the stack only).
+     */
+    readonly nameSuffix?: pulumi.Input<string>;
+    /** Shared resources that already exist (another stack's), by key → CloudFront id: used instead of creating them. */
+    readonly existing?: Readonly<Record<string, string>>;
+}
+
+/** Resource args without the name, which the registry derives from the key. */
+export type CachePolicyContent = Omit<aws.cloudfront.CachePolicyArgs, "name">;
+export type OriginRequestPolicyContent = Omit<aws.cloudfront.OriginRequestPolicyArgs, "name">;
+export type ResponseHeadersPolicyContent = Omit<aws.cloudfront.ResponseHeadersPolicyArgs, "name">;
+
+/**
+ * The stack's shared CloudFront resources (see the top of this file). Get it with `CloudFrontShared.forStack()`, so
+ * that every component of one program — several `FirstPartyProxy` instances included — uses the same one; pass it
+ * to each `CloudFrontProxy` as `shared`.
+ */
+export class CloudFrontShared extends pulumi.ComponentResource {
+    private readonly nameSuffix: pulumi.Input<string> | undefined;
+    private readonly existing: Readonly<Record<string, string>>;
+    private readonly created = new Map<string, { readonly kind: SharedKind; readonly id: pulumi.Output<string> }>();
+
+    constructor(name: string, args: CloudFrontSharedArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super(cloudFrontSharedType, name, {}, opts);
+        this.nameSuffix = args.nameSuffix;
+        this.existing = { ...(args.existing ?? {}) };
+        for (const key of Object.keys(this.existing)) {
+            if (!sharedKeyPattern.test(key)) throw new Error(`${name}: shared resource key "${key}" must look like cache-1a2b3c4d (kind-<8 hex>)`);
+        }
+        this.registerOutputs({});
+    }
+
+    /**
+     * The stack's registry for `provider` (undefined: the default AWS provider), created on first use with `args`;
+     * later calls return the same one whatever args they pass. Keyed per Pulumi run, so that offline plans in one
+     * process (tests, benchmarks) never share it.
+     */
+    static forStack(args: CloudFrontSharedArgs = {}, opts: { provider?: aws.Provider; name?: string; parent?: pulumi.Resource } = {}): CloudFrontShared {
+        const perRun = registryOfRun();
+        const key: object = opts.provider ?? defaultProviderKey;
+        let shared = perRun.get(key);
+        if (!shared) {
+            const name = opts.name ?? (opts.provider ? undefined : "cloudfront-shared");
+            if (name === undefined) throw new Error("CloudFrontShared.forStack: give a name for the registry of an explicit provider");
+            shared = new CloudFrontShared(name, args, { provider: opts.provider, parent: opts.parent });
+            perRun.set(key, shared);
+        }
+        return shared;
+    }
+
+    /** The id of the cache policy with `content`, created on first use. */
+    cachePolicy(content: CachePolicyContent, formerOwner?: FormerOwner): pulumi.Output<string> {
+        return this.getOrCreate("cache", content, formerOwner, (name, args, opts) => new aws.cloudfront.CachePolicy(name, { ...content, ...args }, opts));
+    }
+
+    /** The id of the origin request policy with `content`, created on first use. */
+    originRequestPolicy(content: OriginRequestPolicyContent, formerOwner?: FormerOwner): pulumi.Output<string> {
+        return this.getOrCreate("origin-request", content, formerOwner, (name, args, opts) => new aws.cloudfront.OriginRequestPolicy(name, { ...content, ...args }, opts));
+    }
+
+    /** The id of the response headers policy with `content`, created on first use. */
+    responseHeadersPolicy(content: ResponseHeadersPolicyContent, formerOwner?: FormerOwner): pulumi.Output<string> {
+        return this.getOrCreate("response-headers", content, formerOwner, (name, args, opts) => new aws.cloudfront.ResponseHeadersPolicy(name, { ...content, ...args }, opts));
+    }
+
+    /**
+     * The ARN of the published viewer-request CloudFront Function (cloudfront-js-2.0) running `code`, created on first
+     * use: one function per distinct code, whatever number of behaviours and distributions associate it.
+     */
+    viewerRequestFunction(code: string, comment: string, formerOwner?: FormerOwner): pulumi.Output<string> {
+        return this.getOrCreate(
+            "function",
+            code,
+            formerOwner,
+            (name, args, opts) =>
+                new aws.cloudfront.Function(name, { name: args.name, comment: comment.slice(0, 128), runtime: "cloudfront-js-2.0", code, publish: true }, opts),
+            (f) => (f as aws.cloudfront.Function).arn,
+        );
+    }
+
+    /** Every shared resource this stack created (not the existing ones it reuses), by key → its id (a function's ARN). */
+    createdIds(): pulumi.Output<Record<string, string>> {
+        const entries = [...this.created.entries()];
+        return pulumi.all(entries.map(([, v]) => v.id)).apply((ids) => Object.fromEntries(entries.map(([k], i) => [k, ids[i]])));
+    }
+
+    /** How many resources of `kind` this stack created. */
+    createdCount(kind: SharedKind): number {
+        return [...this.created.values()].filter((v) => v.kind === kind).length;
+    }
+
+    private getOrCreate(
+        kind: SharedKind,
+        content: unknown,
+        formerOwner: FormerOwner | undefined,
+        create: (name: string, args: { name: pulumi.Output<string> }, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource,
+        idOf: (r: pulumi.CustomResource) => pulumi.Output<string> = (r) => r.id,
+    ): pulumi.Output<string> {
+        const key = sharedKey(kind, content);
+        const reused = this.existing[key];
+        if (reused !== undefined) return pulumi.output(reused);
+        const known = this.created.get(key);
+        if (known) return known.id;
+        const resource = create(
+            key,
+            { name: accountUniqueName(key, this.nameSuffix, kind === "function" ? 64 : 128) },
+            { parent: this, aliases: formerOwner ? [{ name: formerOwner.name, parent: formerOwner.parent }] : [] },
+        );
+        const id = idOf(resource);
+        this.created.set(key, { kind, id });
+        return id;
+    }
+}
+
+const defaultProviderKey = {};
+
+/** One registry map per Pulumi run: the resource monitor is the run's identity (a new one per offline plan). */
+const registries = new WeakMap<object, Map<object, CloudFrontShared>>();
+const noMonitor = {};
+
+function registryOfRun(): Map<object, CloudFrontShared> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const monitor: object = require("@pulumi/pulumi/runtime/settings").getMonitor() ?? noMonitor;
+    let perRun = registries.get(monitor);
+    if (!perRun) {
+        perRun = new Map();
+        registries.set(monitor, perRun);
+    }
+    return perRun;
+}
+
+/**
+ * `<stack>-<key>[-<suffix>]`: CloudFront policy names take letters, digits, hyphens and underscores (at most 128),
+ * function names the same (at most 64), and both are unique in the account.
+ */
+function accountUniqueName(key: string, suffix: pulumi.Input<string> | undefined, maxLength: number): pulumi.Output<string> {
+    return pulumi.output(suffix).apply((sfx) => {
+        const tail = sfx ? `-${sfx}` : "";
+        return `${pulumi.getStack()}-${key}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, maxLength - tail.length) + tail;
+    });
+}

@@ -1,0 +1,99 @@
+import * as assert from "assert";
+import { sharedKey } from "../../components/aws/shared";
+import { Plan } from "../../components/plan/mockPlan";
+import { ofType, planConfig, TestConfig } from "../helpers/plan";
+import { planConfigForPolicies } from "../policy/harness";
+
+const T = {
+    shared: "first-party-proxy:aws:CloudFrontShared",
+    distribution: "aws:cloudfront/distribution:Distribution",
+    cachePolicy: "aws:cloudfront/cachePolicy:CachePolicy",
+    originRequestPolicy: "aws:cloudfront/originRequestPolicy:OriginRequestPolicy",
+};
+
+const posthogs = (n: number, region = "us") =>
+    Array.from({ length: n }, (_, i) => ({ vendor: "posthog", region, name: `ph-${i}`, domain: `e${i}.example.com` }));
+
+const stackOf = (proxies: unknown[], cloudfront?: unknown): TestConfig => ({
+    provider: "aws",
+    dns: { provider: "route53", zone: "example.com" },
+    proxies,
+    ...(cloudfront ? { cloudfront } : {}),
+});
+
+/** Every policy id the distributions' behaviours reference, by kind. */
+function referencedIds(plan: Plan): { cache: Set<string>; originRequest: Set<string> } {
+    const cache = new Set<string>();
+    const originRequest = new Set<string>();
+    for (const d of ofType(plan, T.distribution)) {
+        const i = d.inputs as any;
+        for (const b of [...i.orderedCacheBehaviors, i.defaultCacheBehavior]) {
+            cache.add(b.cachePolicyId);
+            if (b.originRequestPolicyId) originRequest.add(b.originRequestPolicyId);
+        }
+    }
+    return { cache, originRequest };
+}
+
+describe("CloudFront policies shared by every proxy of a stack (CloudFrontShared)", () => {
+    let plan: Plan;
+    before(async () => {
+        plan = await planConfig(stackOf(posthogs(200)), "test");
+    });
+
+    it("200 PostHog proxies: 200 distributions, one custom cache policy and one origin request policy, both under CloudFrontShared", () => {
+        assert.strictEqual(ofType(plan, T.distribution).length, 200);
+        const [cache, ...moreCache] = ofType(plan, T.cachePolicy);
+        const [forward, ...moreForward] = ofType(plan, T.originRequestPolicy);
+        assert.deepStrictEqual([moreCache.length, moreForward.length], [0, 0], "one of each");
+        const shared = ofType(plan, T.shared);
+        assert.strictEqual(shared.length, 1);
+        assert.strictEqual(cache.parent, shared[0].urn);
+        assert.strictEqual(forward.parent, shared[0].urn);
+        // Every distribution references the shared ones (and otherwise only managed policies).
+        const { cache: cacheIds, originRequest } = referencedIds(plan);
+        assert.ok(cacheIds.has(cache.id!), "the shared cache policy is used");
+        assert.ok(originRequest.has(forward.id!), "the shared origin request policy is used");
+        for (const d of ofType(plan, T.distribution)) {
+            const ids = [...(d.inputs as any).orderedCacheBehaviors, (d.inputs as any).defaultCacheBehavior].map((b: any) => b.cachePolicyId);
+            assert.ok(ids.includes(cache.id), `${d.name} uses the shared cache policy`);
+        }
+    });
+
+    it("names the policies by content (stack, key, the stack's suffix) and lists them in the sharedPolicies output", () => {
+        const cache = ofType(plan, T.cachePolicy)[0];
+        const key = cache.name;
+        assert.match(key, /^cache-[0-9a-f]{8}$/);
+        assert.match(String((cache.inputs as any).name), new RegExp(`^test-${key}-[0-9a-f]{6}$`));
+        const forward = ofType(plan, T.originRequestPolicy)[0];
+        assert.deepStrictEqual(plan.outputs.sharedPolicies, { [cache.name]: cache.id, [forward.name]: forward.id });
+    });
+
+    it("the key is the content's hash: PostHog US and EU share the policies, the key does not depend on key order", async () => {
+        const mixed = await planConfig(stackOf([...posthogs(3, "us"), ...posthogs(3, "eu").map((p, i) => ({ ...p, name: `eu-${i}`, domain: `eu${i}.example.com` }))]));
+        assert.deepStrictEqual([ofType(mixed, T.cachePolicy).length, ofType(mixed, T.originRequestPolicy).length], [1, 1]);
+        assert.strictEqual(sharedKey("cache", { a: 1, b: [2, 3] }), sharedKey("cache", { b: [2, 3], a: 1 }));
+        assert.notStrictEqual(sharedKey("cache", { a: 1 }), sharedKey("origin-request", { a: 1 }));
+    });
+
+    it("upgrading keeps the first proxy's own policies: the shared ones take their former URNs as aliases", async () => {
+        const policyPlan = await planConfigForPolicies(stackOf(posthogs(3)), "test");
+        const formerUrn = (kind: string, type: string) =>
+            `urn:pulumi:test::first-party-proxy::first-party-proxy:aws:CloudFrontProxy$${type}::ph-0-${kind}-1`;
+        const cache = policyPlan.resources.find((r) => r.type === T.cachePolicy)!;
+        const forward = policyPlan.resources.find((r) => r.type === T.originRequestPolicy)!;
+        assert.deepStrictEqual(policyPlan.options.get(cache.urn)!.aliases, [formerUrn("cache", T.cachePolicy)]);
+        assert.deepStrictEqual(policyPlan.options.get(forward.urn)!.aliases, [formerUrn("origin-request", T.originRequestPolicy)]);
+    });
+
+    it("a stack given another stack's policies by key (cloudfront.sharedPolicies) creates none and references those ids", async () => {
+        const cache = ofType(plan, T.cachePolicy)[0];
+        const forward = ofType(plan, T.originRequestPolicy)[0];
+        const ids = { [cache.name]: "11111111-2222-4333-8444-555555555555", [forward.name]: "66666666-7777-4888-9999-000000000000" };
+        const second = await planConfig(stackOf(posthogs(5), { sharedPolicies: ids }), "second");
+        assert.deepStrictEqual([ofType(second, T.cachePolicy).length, ofType(second, T.originRequestPolicy).length], [0, 0]);
+        const { cache: cacheIds, originRequest } = referencedIds(second);
+        assert.ok(cacheIds.has(ids[cache.name]) && originRequest.has(ids[forward.name]));
+        assert.deepStrictEqual(second.outputs.sharedPolicies, {}, "it created nothing to share");
+    });
+});
