@@ -12,8 +12,9 @@ import { firstMatchPathConditions, quote, ZoneRuleSpec } from "./zoneRules";
  * Preflights stay with the Worker, which answers them without a subrequest; the rules then add the security headers
  * to that answer too.
  *
- * The rules are zone-wide: one per header, each naming every hostname (and path) that wants it. Per-site rules would
- * take six per site, and a Free zone allows ten response header rules.
+ * The rules are zone-wide: one per header, each naming every hostname (and path) that wants it (split into parts when
+ * one expression cannot name them all). Per-site rules would take six per site, and a Free zone allows ten response
+ * header rules.
  */
 
 /** CloudFront's managed SecurityHeadersPolicy, with origin override off: added only where the origin sent none. */
@@ -80,17 +81,11 @@ function sitesCondition(
 
 const hostsText = (sites: { hostCount: number }) => `${sites.hostCount} hostname${sites.hostCount === 1 ? "" : "s"}`;
 
-/** A response header rule over `sites`, refused when its expression is longer than Cloudflare allows. */
+/** A response header rule over `sites` (its expression's length is checked by the caller). */
 function responseHeaderRule(
     sites: NonNullable<ReturnType<typeof sitesCondition>>,
     rule: Pick<ZoneRuleSpec, "ref" | "description" | "expression" | "actionParameters">,
 ): ZoneRuleSpec {
-    if (rule.expression.length > maxExpressionLength) {
-        throw new Error(
-            `the response header rule ${rule.ref} covers ${sites.hostCount} hostnames and needs a ${rule.expression.length}-character expression; ` +
-                `Cloudflare allows ${maxExpressionLength}: split the proxies across zones or stacks`,
-        );
-    }
     return { phase: "http_response_headers_transform", owner: sites.owner, action: "rewrite", ...rule };
 }
 
@@ -98,8 +93,41 @@ function responseHeaderRule(
  * The zone's response header rules for every site with edge CORS: `Access-Control-Allow-Origin` echoing the request's
  * Origin (with `Vary: Origin`) where the response has none, and each security header where absent on the routes that
  * take them. Empty when no route has edge CORS.
+ *
+ * An expression holds at most 4,096 characters, about 200 hostnames: beyond that the sites are split, in order, into
+ * parts that fit, each with its own rules (`<ref>`, then `<ref>-part-2`, ...), so a zone of 1,000 proxies takes six
+ * rules per part rather than one set per proxy. A single site too long for one rule is refused, naming the rule.
  */
 export function edgeResponseHeaderRules(sites: readonly OwnedSite[]): ZoneRuleSpec[] {
+    return partsThatFit(sites).flatMap((part, i) =>
+        i === 0 ? part : part.map((r) => ({ ...r, ref: `${r.ref}${partSuffix}${i + 1}`, description: `${r.description} (part ${i + 1})` })),
+    );
+}
+
+/** What follows a rule's ref in the second and later parts of a zone's response header rules. */
+export const partSuffix = "-part-";
+
+/** The rules of `sites`, split in halves (keeping their order) until every expression fits. */
+function partsThatFit(sites: readonly OwnedSite[]): ZoneRuleSpec[][] {
+    const rules = rulesFor(sites);
+    if (rules.every((r) => r.expression.length <= maxExpressionLength)) return rules.length === 0 ? [] : [rules];
+    if (sites.length === 1) {
+        const long = rules.find((r) => r.expression.length > maxExpressionLength)!;
+        throw new Error(
+            `the response header rule ${long.ref} for ${sites[0].site.hostname} needs a ${long.expression.length}-character expression; ` +
+                `Cloudflare allows ${maxExpressionLength}`,
+        );
+    }
+    const half = Math.ceil(sites.length / 2);
+    return [...partsThatFit(sites.slice(0, half)), ...partsThatFit(sites.slice(half))];
+}
+
+/**
+ * The zone's response header rules for every site with edge CORS: `Access-Control-Allow-Origin` echoing the request's
+ * Origin (with `Vary: Origin`) where the response has none, and each security header where absent on the routes that
+ * take them, for one part of the zone's sites.
+ */
+function rulesFor(sites: readonly OwnedSite[]): ZoneRuleSpec[] {
     const rules: ZoneRuleSpec[] = [];
     const cors = sitesCondition(sites, edgeCors);
     if (cors) {

@@ -197,7 +197,15 @@ export class ZoneRules extends pulumi.ComponentResource {
         super("first-party-proxy:cloudflare:ZoneRules", name, {}, opts);
         const rules = args.rules ?? [];
         const grouped = rulesByPhase(rules);
-        this.expressions = new Map(rules.map((r) => [r.ref, r.expression]));
+        // A zone-wide rule split into parts (`<ref>-part-<n>`) holds what all its parts name.
+        const expressions = new Map<string, string>();
+        for (const r of rules) {
+            const base = r.ref.replace(/-part-\d+$/, "");
+            const held = expressions.get(base);
+            expressions.set(base, held === undefined ? r.expression : `${held} or ${r.expression}`);
+            if (base !== r.ref) expressions.set(r.ref, r.expression);
+        }
+        this.expressions = expressions;
         const rulesets = new Map<ZonePhase, cloudflare.Ruleset>();
         for (const [phase, list] of grouped) {
             rulesets.set(

@@ -98,10 +98,23 @@ describe("edge response header rules (CloudFront's CORS and security headers pol
         assert.deepStrictEqual(edgeResponseHeaderRules([...owned("segment", "s.example.com"), ...owned("vtex", "www.example.com")]), []);
     });
 
-    it("refuses an expression over Cloudflare's length limit, naming the rule and the count", () => {
+    it("splits the zone's sites into parts whose expressions fit Cloudflare's length limit, each proxy finding its hostnames", () => {
         const many = Array.from({ length: 400 }, (_, i) => owned("amplitude", `replay-${i}.example.com`)).flat();
-        assert.throws(() => edgeResponseHeaderRules(many), new RegExp(`edge-cors-allow-origin covers 400 hostnames .* Cloudflare allows ${maxExpressionLength}`));
-        assert.strictEqual(edgeResponseHeaderRules(many.slice(0, 100)).length, 6);
+        const split = edgeResponseHeaderRules(many);
+        assert.ok(split.every((r) => r.expression.length <= maxExpressionLength));
+        const parts = split.filter((r) => r.ref.startsWith("edge-cors-allow-origin"));
+        assert.ok(parts.length >= 2, `${parts.length} parts`);
+        assert.deepStrictEqual(parts.map((r) => r.ref).slice(0, 2), ["edge-cors-allow-origin", "edge-cors-allow-origin-part-2"]);
+        // Every hostname is in exactly one part; six rules (CORS and five security headers) per part.
+        for (const { site } of many) assert.strictEqual(parts.filter((r) => r.expression.includes(`"${site.hostname}"`)).length, 1, site.hostname);
+        assert.strictEqual(split.length, parts.length * 6);
+        assert.strictEqual(edgeResponseHeaderRules(many.slice(0, 100)).length, 6, "100 hostnames fit one part");
+    });
+
+    it("refuses one site whose own expression is over Cloudflare's length limit, naming the rule", () => {
+        const long = owned("amplitude", `${"a".repeat(60)}.${"b".repeat(60)}.example.com`)[0];
+        const paths = { ...long, site: { ...long.site, routes: Array.from({ length: 120 }, (_, i) => ({ ...long.site.routes[0], pathPattern: `/p${i}/*`, ...(i % 2 ? { cors: { mode: "origin" as const } } : {}) })).concat(long.site.routes) } };
+        assert.throws(() => edgeResponseHeaderRules([paths]), new RegExp(`edge-cors-allow-origin for .* needs a \\d+-character expression; Cloudflare allows ${maxExpressionLength}`));
     });
 });
 
