@@ -4,8 +4,12 @@
  *
  *   node -r ts-node/register/transpile-only bench/planOnce.ts 200 aws
  */
+import { proxyRequests } from "../components/config/load";
+import { stackConfigSchema } from "../components/config/schema";
+import { buildProxySpec } from "../components/model/proxySpec";
+import { quotaStatus } from "../components/quotas/check";
 import { planConfig } from "../test/helpers/plan";
-import { CdnProvider, PlanSample, scaleConfig } from "./planScale";
+import { CdnProvider, PlanSample, QuotaSample, scaleConfig } from "./planScale";
 
 async function main(): Promise<void> {
     const n = Number(process.argv[2]);
@@ -14,6 +18,7 @@ async function main(): Promise<void> {
         throw new Error("usage: bench/planOnce.ts <proxies> <aws|cloudflare>");
     }
     const config = scaleConfig(n, provider);
+    const quotas = defaultQuotaUse(n, provider);
     const started = performance.now();
     const plan = await planConfig(config, `bench-${n}`);
     const planMs = performance.now() - started;
@@ -25,8 +30,15 @@ async function main(): Promise<void> {
         // resourceUsage().maxRSS is in KiB.
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
         heapUsedBytes: process.memoryUsage().heapUsed,
+        quotas,
     };
     process.stdout.write(JSON.stringify(sample) + "\n");
+}
+
+/** What the stack takes of each quota, against the providers' defaults (as if no quota had been raised). */
+function defaultQuotaUse(n: number, provider: CdnProvider): QuotaSample[] {
+    const config = stackConfigSchema.parse(scaleConfig(n, provider, {}));
+    return quotaStatus(config, proxyRequests(config, "test").map(buildProxySpec)).map((s) => ({ id: s.id, count: s.count, defaultLimit: s.limit }));
 }
 
 main().then(

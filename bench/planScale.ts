@@ -1,9 +1,11 @@
 /*
  * Program scale: how long the offline plan (the whole program under Pulumi's mocks) takes and how much memory it
- * needs for stacks of 1 to 200 proxies, on each CDN. Each size runs in a fresh child process
+ * needs for stacks of 1 to 1,000 proxies, on each CDN, with the resources per proxy and what each size takes of the
+ * providers' quotas. Each size runs in a fresh child process
  * (bench/planOnce.ts), so that module loading, JIT warm-up and the heap start from zero every time.
  */
 import path from "node:path";
+import { quotaIds } from "../components/quotas/limits";
 import { TestConfig } from "../test/helpers/plan";
 import { startChild, stopChild } from "./children";
 
@@ -12,11 +14,16 @@ export type CdnProvider = "aws" | "cloudflare";
 export const benchZone = "example.com";
 const accountId = "0123456789abcdef0123456789abcdef";
 
+/** Every quota raised far beyond any size here, as an account that asked for more would have them. */
+export const raisedQuotas = Object.fromEntries(quotaIds.map((id) => [id, 1_000_000]));
+
 /**
  * The config of a stack with `n` proxies: a rotation of PostHog (US and EU), Segment on one host, Amplitude, Segment
- * on two hosts and VTEX, every hostname in one zone, with neutral labels (no ad-blocker warnings).
+ * on two hosts and VTEX, every hostname in one zone, with neutral labels (no ad-blocker warnings). `quotas` says
+ * what the account allows: the providers' defaults (`{}`, which refuses the larger sizes, naming the quota) or
+ * `raisedQuotas` (to time the plan itself at every size).
  */
-export function scaleConfig(n: number, provider: CdnProvider): TestConfig {
+export function scaleConfig(n: number, provider: CdnProvider, quotas: Record<string, number> = raisedQuotas): TestConfig {
     const host = (label: string, i: number) => `${label}${i}.${benchZone}`;
     const proxies = Array.from({ length: n }, (_, i) => {
         switch (i % 5) {
@@ -33,8 +40,15 @@ export function scaleConfig(n: number, provider: CdnProvider): TestConfig {
         }
     });
     return provider === "aws"
-        ? { provider, dns: { provider: "route53", zone: benchZone }, proxies }
-        : { provider, dns: { provider: "cloudflare", zone: benchZone }, cloudflare: { accountId, mode: "worker" }, proxies };
+        ? { provider, dns: { provider: "route53", zone: benchZone }, proxies, quotas }
+        : { provider, dns: { provider: "cloudflare", zone: benchZone }, cloudflare: { accountId, mode: "worker" }, proxies, quotas };
+}
+
+/** What a stack takes of one quota, against the provider's default. */
+export interface QuotaSample {
+    readonly id: string;
+    readonly count: number;
+    readonly defaultLimit: number;
 }
 
 /** What one child reports (bench/planOnce.ts prints it as one JSON line). */
@@ -48,6 +62,8 @@ export interface PlanSample {
     /** Peak resident memory of the whole child process. */
     readonly maxRssBytes: number;
     readonly heapUsedBytes: number;
+    /** Each quota of the CDN: what the stack takes, and the default (over it: a default account refuses the stack). */
+    readonly quotas: readonly QuotaSample[];
 }
 
 export type PlanOutcome =

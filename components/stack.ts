@@ -7,6 +7,7 @@ import { CloudFrontShared } from "./aws/shared";
 import { cloudflareProxyBuilder } from "./cloudflare/builder";
 import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
+import { availableOf } from "./quotas/check";
 import { SegmentCustomDomain } from "./dns/segmentCustomDomain";
 import { DnsZone, lookupZone } from "./dns/zone";
 import { buildProxySpec } from "./model/proxySpec";
@@ -95,6 +96,7 @@ function cdnBuilder(config: StackConfig, zone: DnsZone): { build: ProxyBuilder; 
                     proxies: proxyRequests(config, pulumi.getStack()).map(buildProxySpec),
                     zone,
                     cloudflare: config.cloudflare,
+                    pageRuleLimit: availableOf(config, "pageRules"),
                 }),
             };
     }

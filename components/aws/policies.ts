@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CacheIntent, CorsIntent, ForwardIntent, Route } from "../model/types";
 import { managedCachePolicy, managedOriginRequestPolicy, managedResponseHeadersPolicy } from "./managedPolicies";
-import { CachePolicyContent, CloudFrontShared, FormerOwner, OriginRequestPolicyContent } from "./shared";
+import { CachePolicyContent, CloudFrontShared, FormerOwner, OriginRequestPolicyContent, sharedKey } from "./shared";
 
 /** The three policy IDs a cache behaviour references; undefined where the behaviour has none. */
 export interface BehaviourPolicies {
@@ -72,6 +72,17 @@ export class PolicySet {
         if (!seen.includes(key)) seen.push(key);
         return { parent: this.formerParent, name: `${this.namePrefix}-${kind}-${seen.indexOf(key) + 1}` };
     }
+}
+
+/**
+ * The keys of the shared custom resources `route` needs (see CloudFrontShared): what the quota check counts, derived
+ * from the same content the policies are created from.
+ */
+export function sharedResourceKeys(route: Route): string[] {
+    const keys: string[] = [];
+    if (route.cache.mode === "keyed") keys.push(sharedKey("cache", cachePolicyContent(route.cache)));
+    if (route.forward.mode === "custom") keys.push(sharedKey("origin-request", originRequestPolicyContent(route.forward)));
+    return keys;
 }
 
 /** A custom cache policy for a `keyed` intent: nothing cached unless the origin says so, up to a year. */

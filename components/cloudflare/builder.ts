@@ -8,7 +8,7 @@ import { edgeResponseHeaderRules } from "./edgeHeaderRules";
 import { enterprisePageRuleLimit, planPageRules } from "./pageRules";
 import { PageRuleProxy, pageRuleProxyZoneRules } from "./pageRuleProxy";
 import { WorkerProxy } from "./workerProxy";
-import { ZoneRules } from "./zoneRules";
+import { ZoneRules, ZoneRuleSpec } from "./zoneRules";
 
 /** `first-party-proxy:cloudflare`, defaults applied. */
 export type CloudflareConfig = NonNullable<StackConfig["cloudflare"]>;
@@ -22,6 +22,25 @@ export type CloudflareProxyKind = "worker" | "pageRule" | "dns";
  */
 export function cloudflareProxyKind(proxy: ProxySpec, mode: CloudflareConfig["mode"]): CloudflareProxyKind {
     return proxy.sites.some((s) => s.origins.some((o) => o.host === "viewer")) ? "dns" : mode;
+}
+
+/**
+ * Every zone rule the proxies need, whatever serves each one: the proxied-DNS and page-rule proxies' own rules, and
+ * the zone-wide CORS and security response header rules (one per header). Pure: the quota check counts them too.
+ */
+export function plannedZoneRules(proxies: readonly ProxySpec[], mode: CloudflareConfig["mode"]): ZoneRuleSpec[] {
+    const withSites = proxies.filter((p) => p.sites.length > 0);
+    const perProxy = withSites.flatMap((p) => {
+        switch (cloudflareProxyKind(p, mode)) {
+            case "dns":
+                return cnameProxyZoneRules(p);
+            case "pageRule":
+                return pageRuleProxyZoneRules(p);
+            default:
+                return [];
+        }
+    });
+    return [...perProxy, ...edgeResponseHeaderRules(withSites.flatMap((p) => p.sites.map((site) => ({ owner: p.name, site }))))];
 }
 
 export interface CloudflareBuilderArgs {
@@ -60,18 +79,7 @@ export function cloudflareProxyBuilder(args: CloudflareBuilderArgs): (proxy: Pro
         proxies.filter((p) => kinds.get(p.name) === "pageRule"),
         args.pageRuleLimit ?? enterprisePageRuleLimit,
     );
-    const perProxy = proxies.flatMap((p) => {
-        switch (kinds.get(p.name)) {
-            case "dns":
-                return cnameProxyZoneRules(p);
-            case "pageRule":
-                return pageRuleProxyZoneRules(p);
-            default:
-                return [];
-        }
-    });
-    // CORS and security response headers are zone-wide rules, one per header, whatever serves each proxy.
-    const rules = [...perProxy, ...edgeResponseHeaderRules(proxies.flatMap((p) => p.sites.map((site) => ({ owner: p.name, site }))))];
+    const rules = plannedZoneRules(proxies, cloudflare.mode);
     // One ZoneRules per zone, created before the proxies: Cloudflare keeps one entry-point ruleset per phase.
     const zoneRules = rules.length > 0 ? new ZoneRules("cloudflare-zone-rules", { zoneId: zone.zoneId, rules }) : undefined;
 

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { buildProxySpec, ProxyRequest } from "../model/proxySpec";
 import { derivedPathPrefix, PathLayout, PathPlan } from "../model/publicPaths";
+import { ProxySpec } from "../model/types";
+import { quotaProblem, quotaStatus } from "../quotas/check";
 import { VendorId, vendorIds } from "../model/types";
 import { defaultProxyName } from "./names";
 import { allowedKeys, defaultRegion, ProxyConfig, proxySchemas, StackConfig, stackConfigSchema } from "./schema";
@@ -10,15 +12,16 @@ import { keepsViewerHost, stackRuleIssues, stackWarnings } from "./stackRules";
 
 export const project = "first-party-proxy";
 /** The project's config keys, in the order they are documented. */
-export const configKeys = ["provider", "dns", "cloudflare", "cloudfront", "proxies"] as const;
+export const configKeys = ["provider", "dns", "cloudflare", "cloudfront", "proxies", "quotas"] as const;
 type ConfigKey = (typeof configKeys)[number];
 
 /** What a structured key holds, for the message when its value is not structured. */
 const structuredKeys: { readonly [k in Exclude<ConfigKey, "provider">]: string } = {
     dns: "a mapping {provider: route53 | cloudflare | manual, zone: <zone name> | zoneId: <id>}",
-    cloudflare: "a mapping {accountId: <32 hex>, mode: worker | pageRule, enterprise: true | false}",
+    cloudflare: "a mapping {accountId: <32 hex>, mode: worker | pageRule, enterprise: true | false, plan: free | pro | business | enterprise, workersPlan: free | paid}",
     cloudfront: "a mapping {priceClass: PriceClass_All | PriceClass_200 | PriceClass_100, tags: {key: value}, sharedPolicies: {key: id}}",
     proxies: "a list of mappings [{vendor: segment | posthog | amplitude | vtex, domain: <hostname>, ...}]",
+    quotas: "a mapping {<quota>: <the account's limit> | {limit: <n>, used: <n held outside this stack>}}",
 };
 
 /** What a required key is, for the message when it is missing. */
@@ -80,32 +83,39 @@ export function parseStackConfig(raw: Record<string, unknown>): LoadedConfig {
     return { config: parsed.data, warnings: stackWarnings(raw) };
 }
 
-/** Page rules a zone may hold (Cloudflare's Enterprise limit). */
-export const maxPageRulesPerZone = 125;
-
 /**
- * Rules on what a valid config expands to: in pageRule mode every route of every proxy (but those served as proxied
- * DNS) becomes one page rule in the zone, and a zone holds at most 125.
+ * Rules on what a valid config expands to: every provider quota the stack can hit (components/quotas), checked
+ * against the planned resources before any is registered. Page rules keep their own message: one per route.
  */
 function plannedIssues(config: StackConfig): ConfigIssue[] {
-    if (config.provider !== "cloudflare" || config.cloudflare?.mode !== "pageRule") return [];
-    // Page rules are counted per route, which the path layout does not change: any stack name counts the same.
-    const counts = proxyRequests(config, "plan")
-        .map(buildProxySpec)
+    // What is counted does not depend on the stack's name (it only names the public path prefixes): any name will do.
+    const specs = proxyRequests(config, "plan").map(buildProxySpec);
+    const statuses = quotaStatus(config, specs);
+    const issues: ConfigIssue[] = [];
+    for (const status of statuses) {
+        const problem = quotaProblem(status);
+        if (!problem) continue;
+        if (status.id === "pageRules") {
+            issues.push({ key: keyOf(["proxies"]), message: pageRulesMessage(specs, status.limit, status.limitFrom) + `. ${problem}` });
+        } else {
+            issues.push({ key: keyOf(["quotas", status.id]), message: problem });
+        }
+    }
+    return issues;
+}
+
+/** In page-rule mode every route of every proxy (but those served as proxied DNS) is one page rule. */
+function pageRulesMessage(specs: readonly ProxySpec[], limit: number, limitFrom: string): string {
+    const counts = specs
         .filter((spec) => spec.sites.length > 0 && !keepsViewerHost(spec.vendor))
         // The edge's own 404 outside a public prefix needs no page rule.
         .map((spec) => ({ name: spec.name, rules: spec.sites.reduce((n, s) => n + s.routes.filter((r) => r.answer === undefined).length, 0) }));
     const total = counts.reduce((n, c) => n + c.rules, 0);
-    if (total <= maxPageRulesPerZone) return [];
-    return [
-        {
-            key: keyOf(["proxies"]),
-            message:
-                `in mode pageRule the zone needs ${total} page rules, more than the ${maxPageRulesPerZone} Cloudflare allows ` +
-                `(one per route: ${counts.slice(0, 8).map((c) => `${c.name} ${c.rules}`).join(", ")}${counts.length > 8 ? ", ..." : ""}); ` +
-                `use cloudflare.mode worker, or split the proxies across zones`,
-        },
-    ];
+    return (
+        `in mode pageRule the zone needs ${total} page rules, more than the ${limit} Cloudflare allows (${limitFrom}) ` +
+        `(one per route: ${counts.slice(0, 8).map((c) => `${c.name} ${c.rules}`).join(", ")}${counts.length > 8 ? ", ..." : ""}); ` +
+        `use cloudflare.mode worker, or split the proxies across zones`
+    );
 }
 
 /** Reads and validates the stack's config from the Pulumi engine (or the mocks' PULUMI_CONFIG). */
@@ -294,7 +304,7 @@ function unrecognizedKeyMessage(key: string, path: readonly PropertyKey[], raw: 
         }
     }
     const place = path.length === 1 ? String(path[0]) : "";
-    const allowed = place in allowedKeys ? allowedKeys[place as "dns" | "cloudflare" | "cloudfront"] : path.length === 0 ? allowedKeys.root : undefined;
+    const allowed = place in allowedKeys ? allowedKeys[place as "dns" | "cloudflare" | "cloudfront" | "quotas"] : path.length === 0 ? allowedKeys.root : undefined;
     return allowed ? unknownKeyMessage(key, allowed, place || "the project") : "unknown key";
 }
 

@@ -3,6 +3,7 @@ import { pathLayouts, pathPrefixPattern } from "../model/publicPaths";
 import { VendorId, VendorRegion } from "../model/types";
 import { vendorPresets } from "../vendors";
 import { sharedKeyPattern } from "../aws/sharedKeys";
+import { cloudflarePlans, QuotaId, quotaIds, workersPlans } from "../quotas/limits";
 import { hostnameProblem } from "./hostname";
 import { secretPlaceholder } from "./secret";
 
@@ -202,7 +203,25 @@ export const cloudflareConfig = z.strictObject({
     mode: z.enum(cloudflareModes).default("worker"),
     /** Page Rule Host header and resolve overrides need an Enterprise zone: set true to acknowledge it. */
     enterprise: z.boolean().default(false),
+    /** The zone's plan, for the rule quotas' defaults. Default: enterprise with `enterprise: true`, free otherwise. */
+    plan: z.enum(cloudflarePlans).optional(),
+    /** The account's Workers plan, for the Workers quota's default (100 on free, 500 on paid). Default: free. */
+    workersPlan: z.enum(workersPlans).optional(),
 });
+
+/** A quota as the account has it: its limit, or `{limit, used}` with what the account already holds outside this stack. */
+const quotaSetting = z.union([
+    z.number().int("a quota is a whole number").positive("a quota is at least 1"),
+    z.strictObject({
+        limit: z.number().int("a quota is a whole number").positive("a quota is at least 1").optional(),
+        used: z.number().int("used is a whole number").nonnegative("used is 0 or more").optional(),
+    }),
+]);
+
+/** `quotas:`: per quota, the account's limit when it was raised (and what it already uses elsewhere). */
+export const quotasConfig = z.strictObject(
+    Object.fromEntries(quotaIds.map((id) => [id, quotaSetting.optional()])) as { [id in QuotaId]: z.ZodOptional<typeof quotaSetting> },
+);
 
 /** AWS tag rules: 1-128 character keys, values up to 256, letters, digits, spaces and `_ . : / = + - @`. */
 const tagText = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -257,7 +276,8 @@ export const cloudfrontConfig = z.strictObject({
 });
 
 export const providers = ["aws", "cloudflare"] as const;
-export const maxProxies = 200;
+/** Proxies per stack: 1,000 plan in seconds (bench/planScale.ts); the provider quotas are checked separately. */
+export const maxProxies = 1000;
 
 export const stackConfigSchema = z.strictObject({
     provider: z.enum(providers),
@@ -268,6 +288,7 @@ export const stackConfigSchema = z.strictObject({
         .array(proxyConfig)
         .min(1, "proxies needs at least one proxy")
         .max(maxProxies, `at most ${maxProxies} proxies per stack; split them across stacks`),
+    quotas: quotasConfig.default({}),
 });
 
 /** The keys each mapping of the config takes, for messages about keys that are not among them. */
@@ -276,6 +297,7 @@ export const allowedKeys = {
     dns: Object.keys(dnsConfig.shape),
     cloudflare: Object.keys(cloudflareConfig.shape),
     cloudfront: Object.keys(cloudfrontConfig.shape),
+    quotas: Object.keys(quotasConfig.shape),
     proxy: Object.fromEntries(Object.entries(proxySchemas).map(([v, s]) => [v, Object.keys(s.shape)])) as {
         readonly [v in VendorId]: string[];
     },

@@ -72,9 +72,9 @@ describe("bench: nginx config", () => {
 describe("bench: program-scale configs", () => {
     for (const provider of ["aws", "cloudflare"] as const) {
         it(`are valid ${provider} stacks without warnings, every hostname distinct and in the zone`, () => {
-            const config = scaleConfig(200, provider);
+            const config = scaleConfig(1000, provider);
             const { config: parsed, warnings } = parseStackConfig(config);
-            assert.strictEqual(parsed.proxies.length, 200);
+            assert.strictEqual(parsed.proxies.length, 1000);
             assert.deepStrictEqual(warnings, []);
             const hosts = (config.proxies as Record<string, string>[]).flatMap((p) => [p.domain, p.cdnDomain, p.apiDomain].filter(Boolean));
             assert.strictEqual(new Set(hosts).size, hosts.length);
@@ -82,6 +82,12 @@ describe("bench: program-scale configs", () => {
             assert.deepStrictEqual(new Set(parsed.proxies.map((p) => p.vendor)), new Set(["posthog", "segment", "amplitude", "vtex"]));
         });
     }
+
+    it("with the providers' default quotas, 1,000 proxies are refused naming the quotas they exceed", () => {
+        assert.throws(() => parseStackConfig(scaleConfig(1000, "aws", {})), /quotas\.cloudfrontDistributions: CloudFront distributions per AWS account: the stack needs 1200, more than the 500 allowed/);
+        assert.throws(() => parseStackConfig(scaleConfig(1000, "cloudflare", {})), /quotas\.workersScripts: Workers per Cloudflare account: the stack needs 1000, more than the 100 allowed/);
+        assert.doesNotThrow(() => parseStackConfig(scaleConfig(50, "aws", {})), "50 fit the defaults");
+    });
 
     it("measures growth as plan time per proxy at the largest size over that at 10", () => {
         const ok = (proxies: number, planMs: number): PlanOutcome => ({
@@ -93,6 +99,7 @@ describe("bench: program-scale configs", () => {
             planMs,
             maxRssBytes: 0,
             heapUsedBytes: 0,
+            quotas: [],
         });
         assert.strictEqual(growthRatio([ok(1, 50), ok(10, 1000), ok(200, 40_000)]), 2);
         assert.strictEqual(growthRatio([ok(1, 50)]), undefined);

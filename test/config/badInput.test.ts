@@ -120,10 +120,10 @@ const cases: Case[] = [
 
     // Huge lists and long strings
     {
-        title: "250 proxies",
-        config: { ...ok, proxies: Array.from({ length: 250 }, (_, i) => ({ vendor: "posthog", domain: `e${i}.example.com` })) },
+        title: "1,001 proxies",
+        config: { ...ok, proxies: Array.from({ length: 1001 }, (_, i) => ({ vendor: "posthog", domain: `e${i}.example.com` })) },
         key: "proxies",
-        says: /at most 200 proxies per stack.*got 250 entries/,
+        says: /at most 1000 proxies per stack.*got 1001 entries/,
     },
     { title: "a 10,000-character name", config: withProxy({ vendor: "posthog", name: long(10_000), domain: "e.example.com" }), key: "proxies[0].name", says: /1-40 lower-case letters.*\(got "a{70,}\.\.\.\)$/ },
     { title: "a 10,000-character zone id", config: { ...ok, dns: { provider: "route53", zoneId: long(10_000) } }, key: "dns.zoneId", says: /at most 64 characters/ },

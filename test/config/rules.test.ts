@@ -299,9 +299,9 @@ describe("stack config rules", () => {
             assert.match(text, /cloudfront\.tags\.team: got \(a value too deeply nested to show\); expected string/);
         });
 
-        it("more than 200 proxies", () => {
-            const many = Array.from({ length: 201 }, (_, i) => posthog(`e${i}.example.com`));
-            assert.match(problemAt(aws(many), "proxies"), /at most 200 proxies per stack.*got 201 entries/);
+        it("more than 1,000 proxies", () => {
+            const many = Array.from({ length: 1001 }, (_, i) => posthog(`e${i}.example.com`));
+            assert.match(problemAt(aws(many), "proxies"), /at most 1000 proxies per stack.*got 1001 entries/);
         });
 
         it("the message lists at most 60 problems and counts the rest", () => {

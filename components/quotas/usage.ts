@@ -1,0 +1,93 @@
+import { sharedResourceKeys } from "../aws/policies";
+import { notFoundFunctionCode, rewriteFunctionCode, rewriteTable, viewerRequestFunctionOf } from "../aws/viewerRequestFunction";
+import { cloudflareProxyKind, plannedZoneRules } from "../cloudflare/builder";
+import { ZonePhase } from "../cloudflare/zoneRules";
+import { StackConfig } from "../config/schema";
+import { ProxySpec, Site } from "../model/types";
+import { QuotaId } from "./limits";
+
+/** How much of one quota the stack's plan takes; for per-distribution (per-zone...) quotas, its largest holder. */
+export interface QuotaUse {
+    readonly id: QuotaId;
+    readonly count: number;
+    /** Who holds `count` when the quota is per distribution or certificate: the proxy (and site) it belongs to. */
+    readonly holder?: string;
+}
+
+/** The zone rule phases, each counted against its own per-plan quota. */
+const phaseQuota: { readonly [p in ZonePhase]: QuotaId } = {
+    http_request_dynamic_redirect: "redirectRules",
+    http_config_settings: "configurationRules",
+    http_request_cache_settings: "cacheRules",
+    http_response_headers_transform: "responseHeaderRules",
+    http_request_transform: "urlRewriteRules",
+};
+
+/**
+ * The code of the CloudFront Function each route of a site runs, if any, as CloudFrontProxy derives it: the stack
+ * creates one function per distinct code (ViewerRequestFunctions), so distinct codes are what the quota counts.
+ */
+export function viewerRequestFunctionCodes(site: Site, prefix: string | undefined): string[] {
+    let rewrite: string | undefined;
+    return site.routes.flatMap((route) => {
+        switch (viewerRequestFunctionOf(route)) {
+            case "notFound":
+                return [notFoundFunctionCode()];
+            case "rewrite":
+                rewrite ??= rewriteFunctionCode(rewriteTable(site, prefix ?? ""));
+                return [rewrite];
+            case undefined:
+                return [];
+        }
+    });
+}
+
+/** What the stack's proxies take of each quota on its CDN, computed from the plan's specs before any resource exists. */
+export function plannedQuotaUse(config: StackConfig, specs: readonly ProxySpec[]): QuotaUse[] {
+    const proxies = specs.filter((s) => s.sites.length > 0);
+    return config.provider === "aws" ? cloudFrontUse(config, proxies) : cloudflareUse(config, proxies);
+}
+
+function largest(values: readonly { holder: string; count: number }[], id: QuotaId): QuotaUse {
+    const top = values.reduce<{ holder: string; count: number } | undefined>((a, v) => (!a || v.count > a.count ? v : a), undefined);
+    return { id, count: top?.count ?? 0, holder: top?.holder };
+}
+
+function cloudFrontUse(config: StackConfig, proxies: readonly ProxySpec[]): QuotaUse[] {
+    const sites = proxies.flatMap((p) =>
+        p.sites.map((site) => ({ holder: p.sites.length === 1 ? p.name : `${p.name} (${site.role})`, site, prefix: p.paths.prefix })),
+    );
+    const existing = new Set(Object.keys(config.cloudfront.sharedPolicies));
+    const keys = new Set(sites.flatMap(({ site }) => site.routes.flatMap(sharedResourceKeys)).filter((k) => !existing.has(k)));
+    const functions = new Set(sites.flatMap(({ site, prefix }) => viewerRequestFunctionCodes(site, prefix)));
+    const ofKind = (kind: string) => [...keys].filter((k) => k.startsWith(`${kind}-`)).length;
+    // One certificate per distribution, naming the site's hostname (and the distribution's aliases).
+    const namesPerSite = sites.map(({ holder, site }) => ({ holder, count: [site.hostname].length }));
+    return [
+        { id: "cloudfrontDistributions", count: sites.length },
+        // Every route is a behaviour, the default one included.
+        largest(sites.map(({ holder, site }) => ({ holder, count: site.routes.length })), "cloudfrontCacheBehaviorsPerDistribution"),
+        largest(namesPerSite, "cloudfrontAlternateDomainNamesPerDistribution"),
+        { id: "cloudfrontCachePolicies", count: ofKind("cache") },
+        { id: "cloudfrontOriginRequestPolicies", count: ofKind("origin-request") },
+        { id: "cloudfrontResponseHeadersPolicies", count: ofKind("response-headers") },
+        { id: "cloudfrontFunctions", count: functions.size },
+        { id: "acmCertificates", count: sites.length },
+        largest(namesPerSite, "acmDomainNamesPerCertificate"),
+    ];
+}
+
+function cloudflareUse(config: StackConfig, proxies: readonly ProxySpec[]): QuotaUse[] {
+    const mode = config.cloudflare?.mode ?? "worker";
+    const sitesOf = (kind: string) => proxies.filter((p) => cloudflareProxyKind(p, mode) === kind).flatMap((p) => p.sites);
+    // One Worker script and one route per site served by a Worker; one page rule per route in page-rule mode.
+    const workerSites = sitesOf("worker").length;
+    const rules = plannedZoneRules(proxies, mode);
+    return [
+        { id: "workersScripts", count: workerSites },
+        { id: "workersRoutesPerZone", count: workerSites },
+        // The edge's own 404 outside a public prefix needs no page rule.
+        { id: "pageRules", count: sitesOf("pageRule").reduce((n, s) => n + s.routes.filter((r) => r.answer === undefined).length, 0) },
+        ...(Object.entries(phaseQuota) as [ZonePhase, QuotaId][]).map(([phase, id]) => ({ id, count: rules.filter((r) => r.phase === phase).length })),
+    ];
+}
