@@ -19,7 +19,7 @@ export interface StackOutputs {
     readonly proxies: pulumi.Output<Record<string, ProxyOutputs>>;
     readonly warnings: readonly string[];
     /**
-     * CloudFront only: the shared policies and functions this stack created, by key → id (a function's ARN). Another
+     * CloudFront only: the shared custom policies this stack created, by key → id. Another
      * stack in the same account lists them under `cloudfront.sharedPolicies` to use them instead of its own copies.
      */
     readonly sharedPolicies?: pulumi.Output<Record<string, string>>;

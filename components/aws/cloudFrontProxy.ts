@@ -25,7 +25,7 @@ export interface CloudFrontProxyArgs {
     /** Tags for the distributions and certificates. Default: none. */
     readonly tags?: Record<string, string>;
     /**
-     * The stack's shared custom policies and functions (one per distinct content, whatever the number of proxies).
+     * The stack's shared custom policies (one per distinct content, whatever the number of proxies).
      * Default: `CloudFrontShared.forStack({ nameSuffix })`, the one registry of this program and default provider.
      */
     readonly shared?: CloudFrontShared;

@@ -3,13 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { SharedKind, sharedKey, sharedKeyPattern } from "./sharedKeys";
 
 /*
- * What every CloudFront proxy of a stack shares: custom cache, origin request and response headers policies, and
- * CloudFront Functions. An AWS account holds 20 custom policies of each kind and 100 functions by default (see
- * components/quotas.ts), so they must be one per distinct content, never one per proxy: 200 PostHog proxies need one
- * cache policy and one origin request policy, not 200 of each.
+ * What every CloudFront proxy of a stack shares: custom cache, origin request and response headers policies. An AWS
+ * account holds 20 custom policies of each kind by default (components/quotas/limits.ts), so they must be one per
+ * distinct content, never one per proxy: 200 PostHog proxies need one cache policy and one origin request policy,
+ * not 200 of each. (CloudFront Functions are shared the same way, one per distinct code, by ViewerRequestFunctions.)
  *
- * Each shared resource is keyed by its content (`cache-<hash>`, `origin-request-<hash>`, `response-headers-<hash>`,
- * `function-<hash>`) and created lazily, as a child of the stack's one `CloudFrontShared` component, the first time
+ * Each shared resource is keyed by its content (`cache-<hash>`, `origin-request-<hash>`, `response-headers-<hash>`)
+ * and created lazily, as a child of the stack's one `CloudFrontShared` component, the first time
  * a proxy asks for it. A key listed in `cloudfront.sharedPolicies` (an id another stack created, read from its
  * `sharedPolicies` output) is used as is and nothing is created for it.
  */
@@ -31,11 +31,11 @@ export interface FormerOwner {
 
 export interface CloudFrontSharedArgs {
     /**
-     * Appended to the names that must be unique in the whole AWS account (policies, functions), so stacks of the same
+     * Appended to the names that must be unique in the whole AWS account (policies), so stacks of the same
      * name in two projects never collide. Default: none (names are prefixed with the stack only).
      */
     readonly nameSuffix?: pulumi.Input<string>;
-    /** Shared resources that already exist (another stack's), by key → CloudFront id: used instead of creating them. */
+    /** Shared policies that already exist (another stack's), by key → CloudFront id: used instead of creating them. */
     readonly existing?: Readonly<Record<string, string>>;
 }
 
@@ -97,22 +97,7 @@ export class CloudFrontShared extends pulumi.ComponentResource {
         return this.getOrCreate("response-headers", content, formerOwner, (name, args, opts) => new aws.cloudfront.ResponseHeadersPolicy(name, { ...content, ...args }, opts));
     }
 
-    /**
-     * The ARN of the published viewer-request CloudFront Function (cloudfront-js-2.0) running `code`, created on first
-     * use: one function per distinct code, whatever number of behaviours and distributions associate it.
-     */
-    viewerRequestFunction(code: string, comment: string, formerOwner?: FormerOwner): pulumi.Output<string> {
-        return this.getOrCreate(
-            "function",
-            code,
-            formerOwner,
-            (name, args, opts) =>
-                new aws.cloudfront.Function(name, { name: args.name, comment: comment.slice(0, 128), runtime: "cloudfront-js-2.0", code, publish: true }, opts),
-            (f) => (f as aws.cloudfront.Function).arn,
-        );
-    }
-
-    /** Every shared resource this stack created (not the existing ones it reuses), by key → its id (a function's ARN). */
+    /** Every shared resource this stack created (not the existing ones it reuses), by key → its id. */
     createdIds(): pulumi.Output<Record<string, string>> {
         const entries = [...this.created.entries()];
         return pulumi.all(entries.map(([, v]) => v.id)).apply((ids) => Object.fromEntries(entries.map(([k], i) => [k, ids[i]])));
@@ -128,7 +113,6 @@ export class CloudFrontShared extends pulumi.ComponentResource {
         content: unknown,
         formerOwner: FormerOwner | undefined,
         create: (name: string, args: { name: pulumi.Output<string> }, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource,
-        idOf: (r: pulumi.CustomResource) => pulumi.Output<string> = (r) => r.id,
     ): pulumi.Output<string> {
         const key = sharedKey(kind, content);
         const reused = this.existing[key];
@@ -137,10 +121,10 @@ export class CloudFrontShared extends pulumi.ComponentResource {
         if (known) return known.id;
         const resource = create(
             key,
-            { name: accountUniqueName(key, this.nameSuffix, kind === "function" ? 64 : 128) },
+            { name: accountUniqueName(key, this.nameSuffix) },
             { parent: this, aliases: formerOwner ? [{ name: formerOwner.name, parent: formerOwner.parent }] : [] },
         );
-        const id = idOf(resource);
+        const id = resource.id;
         this.created.set(key, { kind, id });
         return id;
     }
@@ -163,11 +147,8 @@ function registryOfRun(): Map<object, CloudFrontShared> {
     return perRun;
 }
 
-/**
- * `<stack>-<key>[-<suffix>]`: CloudFront policy names take letters, digits, hyphens and underscores (at most 128),
- * function names the same (at most 64), and both are unique in the account.
- */
-function accountUniqueName(key: string, suffix: pulumi.Input<string> | undefined, maxLength: number): pulumi.Output<string> {
+/** `<stack>-<key>[-<suffix>]`: CloudFront policy names take letters, digits, hyphens and underscores, at most 128, unique in the account. */
+function accountUniqueName(key: string, suffix: pulumi.Input<string> | undefined, maxLength = 128): pulumi.Output<string> {
     return pulumi.output(suffix).apply((sfx) => {
         const tail = sfx ? `-${sfx}` : "";
         return `${pulumi.getStack()}-${key}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, maxLength - tail.length) + tail;

@@ -251,22 +251,17 @@ const tags = z
 
 export const priceClasses = ["PriceClass_All", "PriceClass_200", "PriceClass_100"] as const;
 
-/** A CloudFront policy id (a UUID) or a CloudFront Function's ARN. */
-const sharedResourceId = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|arn:aws:cloudfront::[0-9]{12}:function\/[A-Za-z0-9_-]{1,64})$/;
+/** A CloudFront policy id (a UUID). */
+const policyId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Shared policies and functions another stack created (its `sharedPolicies` output), by key → id: this stack uses
  * them instead of creating its own, so several stacks in one account hold one copy of each.
  */
-const sharedPolicies = z
-    .record(
-        z.string().regex(sharedKeyPattern, "keys are the sharedPolicies output's keys: cache-, origin-request-, response-headers- or function- and 8 hex digits"),
-        z.string().regex(sharedResourceId, "values are CloudFront policy ids (UUIDs) or CloudFront Function ARNs"),
-    )
-    .refine(
-        (r) => Object.entries(r).every(([k, v]) => k.startsWith("function-") === v.startsWith("arn:")),
-        "function- keys take a CloudFront Function ARN, policy keys a policy id",
-    );
+const sharedPolicies = z.record(
+    z.string().regex(sharedKeyPattern, "keys are the sharedPolicies output's keys: cache-, origin-request- or response-headers- and 8 hex digits"),
+    z.string().regex(policyId, "values are CloudFront policy ids (UUIDs)"),
+);
 
 export const cloudfrontConfig = z.strictObject({
     priceClass: z.enum(priceClasses).default("PriceClass_All"),
