@@ -1,6 +1,6 @@
 /*
  * `npm run bench`: proxy overhead (direct, nginx, bare Worker, our Worker per vendor, Miniflare), streaming of a
- * large body, steady-state instruction counts of the Workers (callgrind), program scale (offline plan of 1-200
+ * large body, steady-state instruction counts of the Workers (callgrind), program scale (offline plan of 1-1,000
  * proxies per CDN) and the test suite's wall time; writes bench/results.md. Everything runs against 127.0.0.1, within
  * a 5-minute budget (the instruction counts and the test suite aside), and every child process is stopped on the way
  * out, error or not.
@@ -49,7 +49,7 @@ const workRoot = path.join(projectDir, "bench", ".work");
 const budgetMs = 5 * 60 * 1000;
 const testSuiteLimitMs = 5 * 60 * 1000;
 const streamBytes = 64 * 2 ** 20;
-const planSizes = [1, 10, 50, 200] as const;
+const planSizes = [1, 10, 100, 200, 500, 1000] as const;
 
 interface Options {
     readonly rounds: number;
@@ -315,7 +315,7 @@ async function streamingCheck(origin: OriginProcess, nginxBin: string | undefine
     return results;
 }
 
-/** Plans 1-200 proxies per CDN, each in a fresh process; Cloudflare is detected by planning it (the program refuses it until it exists). */
+/** Plans 1-1,000 proxies per CDN, each in a fresh process; Cloudflare is detected by planning it (the program refuses it until it exists). */
 async function programScale(deadline: number, problems: string[]): Promise<ScaleSummary[]> {
     log("bench: program scale");
     const summaries: ScaleSummary[] = [];
