@@ -21,7 +21,7 @@
  * - "Cache Rules · Cloudflare Cache docs", https://developers.cloudflare.com/cache/how-to/cache-rules/: 10 / 25 / 50 /
  *   125 rules.
  * - "Redirects · Cloudflare Rules docs", https://developers.cloudflare.com/rules/url-forwarding/ (Single Redirects are
- *   per zone and depend on the zone plan): taken as 10 / 25 / 50 / 125, the same as Cache Rules.
+ *   per zone and depend on the zone plan): taken as 10 / 25 / 50 / 300, the same as Configuration Rules.
  */
 
 export const cloudflarePlans = ["free", "pro", "business", "enterprise"] as const;
@@ -161,7 +161,7 @@ export const quotaDefinitions = {
         provider: "cloudflare",
         title: "Single Redirect rules per zone (phase http_request_dynamic_redirect)",
         per: "zone",
-        defaultLimit: byZonePlan(10, 25, 50, 125),
+        defaultLimit: byZonePlan(10, 25, 50, 300),
         source: { title: "Redirects - Cloudflare Rules docs", url: "https://developers.cloudflare.com/rules/url-forwarding/" },
         raise: raiseByPlan,
     },

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { PlannedResource } from "../../components/plan/mockPlan";
 import { readStackSettings } from "../../components/plan/stackSettings";
 import { everyVendor, routeTables, T } from "../cloudflare/fixtures";
+import { scaleConfig } from "../../bench/planScale";
 import { TestConfig } from "../helpers/plan";
 import { planConfigForPolicies as planConfig, planForPolicies, planShipped, PolicyPlan as Plan, shippedStacks } from "../policy/harness";
 
@@ -339,6 +340,58 @@ describe("safety of updates (offline plans diffed by URN)", () => {
                 assert.ok(Object.keys(diff.moved).length > 0, what);
             }
         });
+    });
+
+    describe("a stack of 200 proxies: adding or removing one touches only that proxy (and the shared resources it is named in)", () => {
+        // The plan-scale bench's rotation (PostHog US/EU, Segment on one and two hosts, Amplitude, VTEX), quotas raised.
+        const base = (provider: "aws" | "cloudflare") => scaleConfig(200, provider);
+        const withProxies = (config: TestConfig, proxies: unknown[]): TestConfig => ({ ...config, proxies });
+        const extra = { vendor: "posthog", region: "eu", name: "added", domain: "added.example.com" };
+
+        for (const provider of ["aws", "cloudflare"] as const) {
+            describe(provider === "aws" ? "CloudFront" : "Cloudflare Workers", function () {
+                // Three plans of 200 proxies: seconds alone, minutes on a machine shared with other work.
+                this.timeout(600_000);
+                let basePlan: Plan;
+                before(async () => {
+                    basePlan = await planConfig(base(provider), "updates");
+                });
+                // Only a proxy's own component and its children; the zone's rulesets on Cloudflare, which name hostnames.
+                const own = (p: Plan, urns: string[], proxy: string) => urns.filter((u) => {
+                    const r = p.resources.find((x) => x.urn === u)!;
+                    return r.name === proxy || r.name.startsWith(`${proxy}-`);
+                });
+
+                it("adding one PostHog proxy creates its resources and changes nothing else but the zone rules naming its hostname", async () => {
+                    const config = base(provider);
+                    const after = await planConfig(withProxies(config, [...(config.proxies as unknown[]), extra]), "updates");
+                    const diff = diffPlans(basePlan, after);
+                    assert.deepStrictEqual(diff.removed, []);
+                    assert.ok(diff.added.length > 0);
+                    assert.deepStrictEqual(diff.added, own(after, diff.added, "added"), "every created resource is the new proxy's");
+                    const changed = Object.keys(diff.changed).map(short);
+                    if (provider === "aws") assert.deepStrictEqual(changed, [], "no other resource changes: the shared policies already exist");
+                    else assert.ok(changed.every((u) => u.startsWith("cloudflare:index/ruleset:Ruleset::")), changed.join(", "));
+                    assert.deepStrictEqual(Object.keys(diff.moved), []);
+                });
+
+                it("removing one proxy from the middle deletes its resources and changes nothing else but the zone rules naming its hostname", async () => {
+                    const config = base(provider);
+                    const proxies = config.proxies as unknown[];
+                    // Proxy 100 is PostHog (the rotation's first), the first user of nothing shared.
+                    const gone = proxies[100] as { domain: string };
+                    const after = await planConfig(withProxies(config, proxies.filter((_, i) => i !== 100)), "updates");
+                    const diff = diffPlans(basePlan, after);
+                    assert.deepStrictEqual(diff.added, []);
+                    const goneName = `posthog-${gone.domain.replace(/\./g, "-")}`;
+                    assert.ok(diff.removed.length > 0);
+                    assert.deepStrictEqual(diff.removed, own(basePlan, diff.removed, goneName), "every deleted resource is the removed proxy's");
+                    const changed = Object.keys(diff.changed).map(short);
+                    if (provider === "aws") assert.deepStrictEqual(changed, []);
+                    else assert.ok(changed.every((u) => u.startsWith("cloudflare:index/ruleset:Ruleset::")), changed.join(", "));
+                });
+            });
+        }
     });
 
     describe("zones are only ever looked up", () => {
