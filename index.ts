@@ -1,4 +1,7 @@
-import { buildStack } from "./components/stack";
-
-// Stack outputs: `proxies` (per proxy: URLs, SDK settings and snippet, DNS records, notes) and `warnings`.
-export = buildStack();
+/**
+ * first-party-proxy as a library: import it from your own Pulumi program. Importing it creates nothing and reads no
+ * config; the stack program of this repository is program/index.ts.
+ */
+export { buildStack, StackOutputs } from "./components/stack";
+export { ConfigError, ConfigIssue, LoadedConfig, parseStackConfig, readStackConfig } from "./components/config/load";
+export { ProxyOutputs } from "./components/outputs";

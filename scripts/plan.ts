@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
 
     // What the user reads or copies marks values only a deploy knows; ids stay as references.
-    const raw = await planProgram(config, () => require("../index"), { project, stack });
+    const raw = await planProgram(config, () => require("../program"), { project, stack });
     const plan = presentPlan(raw);
     if (opts.json) {
         process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
