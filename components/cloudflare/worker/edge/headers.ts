@@ -15,7 +15,7 @@ const droppedRequestHeaders: ReadonlySet<string> = new Set([
     "content-length",
     // Forged client claims: addresses a vendor could take for the client's (X-Forwarded-For is set from
     // CF-Connecting-IP instead), hosts it could take for the one asked, and method overrides some frameworks honour.
-    // CloudFront's policies for these vendors forward none of them.
+    // None of them is a header a vendor's SDK sends.
     "x-real-ip", "true-client-ip", "x-client-ip", "x-cluster-client-ip", "client-ip", "x-originating-ip", "x-remote-ip",
     "x-remote-addr", "fastly-client-ip", "x-host", "x-original-host", "x-http-method-override", "x-http-method",
     "x-method-override",
