@@ -1,7 +1,7 @@
 /*
- * CloudFront's path-pattern matching, used for planning, for the equivalence tests, and embedded verbatim in the
- * generated Worker (by Function.prototype.toString), so that both CDNs route by the same code. Keep these two
- * functions self-contained: no imports, no helpers from outside their own bodies.
+ * CloudFront's path-pattern matching, used for planning and tests, and bundled by esbuild into the Worker (and the
+ * same routes decide CloudFront's behaviours), so that both CDNs route by the same code. It runs at the edge: keep it
+ * free of imports.
  */
 
 /**
