@@ -12,6 +12,7 @@ import { PolicySet } from "./policies";
 import { notFoundFunctionCode, rewriteFunctionCode, rewriteTable, viewerRequestFunctionOf } from "./viewerRequestFunction";
 import { ViewerRequestFunctions } from "./viewerRequestFunctions";
 import { CloudFrontShared } from "./shared";
+import { requireClientIpHonoured } from "../model/clientIp";
 
 export interface CloudFrontProxyArgs {
     /** The neutral description of the proxy, from `buildProxySpec`. */
@@ -52,6 +53,8 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
     public readonly outputs: pulumi.Output<ProxyOutputs>;
 
     constructor(name: string, args: CloudFrontProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Refused before the component registers: CloudFront/Cloudflare would send the full address anyway.
+        requireClientIpHonoured(name, args.proxy, "aws");
         super(componentType, name, {}, opts);
         const { proxy, zone } = args;
         const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };

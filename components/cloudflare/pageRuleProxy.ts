@@ -11,6 +11,7 @@ import { siteResourceName } from "./names";
 import { planPageRules, PlannedPageRule, validatePageRules } from "./pageRules";
 import { rewrittenRoutes, urlRewriteRules } from "./urlRewriteRules";
 import { httpsRedirectRules, requireZoneRules, ZoneRules, ZoneRuleSpec, zoneRulesNotes } from "./zoneRules";
+import { requireClientIpHonoured } from "../model/clientIp";
 
 /**
  * The zone rules a PageRuleProxy needs: HTTP→HTTPS redirects. A page rule's "Always Use HTTPS" cannot be combined
@@ -54,6 +55,8 @@ export class PageRuleProxy extends pulumi.ComponentResource {
     public readonly outputs: pulumi.Output<ProxyOutputs>;
 
     constructor(name: string, args: PageRuleProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Refused before the component registers: CloudFront/Cloudflare would send the full address anyway.
+        requireClientIpHonoured(name, args.proxy, "pageRule");
         super(componentType, name, {}, opts);
         const { proxy, zone } = args;
         const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };

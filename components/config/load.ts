@@ -40,6 +40,7 @@ const keyHints: { readonly [v in VendorId]?: Record<string, string> } = {
         paths: "a VTEX proxy serves the whole store, so its paths are the store's own",
         pathPrefix: "a VTEX proxy serves the whole store, so its paths are the store's own",
         sharedHost: "a VTEX proxy is the store's hostname itself",
+        clientIp: "a VTEX store is proxied by DNS (the viewer's Host), and the store needs the shopper's address",
     },
 };
 
@@ -187,6 +188,7 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
                 layout: "split",
                 hostnames: { cdn: p.cdnDomain!, api: p.apiDomain! },
                 paths: pathPlan(p, name, stack),
+                ...(p.clientIp ? { clientIp: p.clientIp } : {}),
             };
         }
     }
@@ -203,6 +205,7 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
         hostnames: { main: p.domain! },
         paths: pathPlan(p, name, stack),
         ...(p.sharedHost ? { sharedHost: true } : {}),
+        ...(p.clientIp ? { clientIp: p.clientIp } : {}),
     };
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pathLayouts, pathPrefixPattern } from "../model/publicPaths";
-import { VendorId, VendorRegion } from "../model/types";
+import { clientIpModes, VendorId, VendorRegion } from "../model/types";
 import { vendorPresets } from "../vendors";
 import { sharedKeyPattern } from "../aws/sharedKeys";
 import { cloudflarePlans, QuotaId, quotaIds, workersPlans } from "../quotas/limits";
@@ -46,6 +46,12 @@ const pathKeys = {
     sharedHost: z.boolean().optional(),
 };
 
+/**
+ * What of the viewer's address reaches the vendor: `forward` (default), `anonymize` (/24 or /48), `drop`. CDNs that
+ * cannot honour a setting are refused it across keys (stackRules.ts clientIpIssues).
+ */
+export const clientIpKey = { clientIp: z.enum(clientIpModes).optional() };
+
 const segmentProxy = z
     .strictObject({
         vendor: z.literal("segment"),
@@ -62,6 +68,7 @@ const segmentProxy = z
         cdnTarget: hostname.optional(),
         apiTarget: hostname.optional(),
         ...pathKeys,
+        ...clientIpKey,
     })
     .superRefine((p, ctx) => {
         const need = (key: keyof typeof p, why: string) => {
@@ -74,6 +81,7 @@ const segmentProxy = z
             for (const k of ["paths", "pathPrefix", "sharedHost"] as const) {
                 forbid(k, `with managed: ${p.managed} (Segment serves its own paths on the managed domains)`);
             }
+            forbid("clientIp", `with managed: ${p.managed} (Segment's own servers receive the viewer's requests; no proxy of this stack is in the way)`);
             forbid("region", `with managed: ${p.managed} (Segment runs the endpoints; the region is your workspace's)`);
         }
         if (p.managed === "delegation") {
@@ -128,7 +136,7 @@ const segmentProxy = z
     });
 
 const singleHostProxy = <V extends "posthog" | "amplitude" | "mixpanel">(vendor: V) =>
-    z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region: regionOf(vendor), domain: hostname, ...pathKeys });
+    z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region: regionOf(vendor), domain: hostname, ...pathKeys, ...clientIpKey });
 
 const vtexProxy = z.strictObject({
     vendor: z.literal("vtex"),

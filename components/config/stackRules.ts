@@ -1,3 +1,4 @@
+import { clientIpLimits } from "../model/clientIp";
 import { VendorId, vendorIds } from "../model/types";
 import { vendorPresets } from "../vendors";
 import { adBlockedLabel, hostnameProblem, isInZone } from "./hostname";
@@ -32,7 +33,32 @@ export const maxConfigDepth = 16;
  * They read the raw config leniently so that they report alongside the schema's per-field problems.
  */
 export function stackRuleIssues(raw: Raw): RuleIssue[] {
-    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw), ...sharedHostIssues(raw)];
+    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw), ...sharedHostIssues(raw), ...clientIpIssues(raw)];
+}
+
+/** `clientIp: anonymize | drop` where the CDN sends the full address anyway; `drop` where the vendor needs the address. */
+function clientIpIssues(raw: Raw): RuleIssue[] {
+    const issues: RuleIssue[] = [];
+    const cloudflare = isObject(raw.cloudflare) ? raw.cloudflare : {};
+    for (const [proxy, i] of proxiesOf(raw)) {
+        const mode = own(proxy, "clientIp");
+        if (mode !== "anonymize" && mode !== "drop") continue;
+        const path = ["proxies", i, "clientIp"];
+        const vendor = own(proxy, "vendor");
+        const needs = vendorIds.includes(vendor as VendorId) ? vendorPresets[vendor as VendorId].clientIpRequired : undefined;
+        if (mode === "drop" && needs) {
+            issues.push({ path, message: `clientIp: drop is not available for ${vendor}: ${needs}; use clientIp: forward or anonymize` });
+        }
+        if (raw.provider === "aws") {
+            issues.push({
+                path,
+                message: `clientIp: ${mode} is not available with provider aws: ${clientIpLimits.aws}; use clientIp: forward, or provider cloudflare with cloudflare.mode worker, whose Worker sends the vendor only what clientIp allows`,
+            });
+        } else if (raw.provider === "cloudflare" && (own(cloudflare, "mode") ?? "worker") === "pageRule") {
+            issues.push({ path, message: `clientIp: ${mode} needs cloudflare.mode worker: ${clientIpLimits.pageRule}` });
+        }
+    }
+    return issues;
 }
 
 /**

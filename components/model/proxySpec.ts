@@ -1,7 +1,8 @@
 import { vendorPresets } from "../vendors";
+import { clientIpNotes } from "./clientIp";
 import { PathPlan, publicRoutes } from "./publicPaths";
 import { amplitudeSdk, mixpanelSdk, plausibleSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
-import { ExtraDnsRecord, Origin, ProxySpec, SdkSettings, Site, VendorId, VendorRegion } from "./types";
+import { ClientIpMode, ExtraDnsRecord, Origin, ProxySpec, SdkSettings, Site, VendorId, VendorRegion } from "./types";
 
 /** What a validated config entry asks for, before the vendor's preset is applied. */
 export type ProxyRequest =
@@ -21,6 +22,8 @@ export type ProxyRequest =
            * (a Workers route on `<host><prefix>/*`), never the host's DNS or certificate.
            */
           readonly sharedHost?: boolean;
+          /** What of the viewer's address the origins that use it are sent. Default: `forward`. */
+          readonly clientIp?: ClientIpMode;
       }
     | {
           readonly kind: "segmentDelegation";
@@ -71,7 +74,8 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
 
 /** Segment's managed Custom Domain: Segment runs the endpoints, so the proxy is only DNS records. */
 function segmentManaged(name: string, records: ExtraDnsRecord[], sdk: SdkSettings, todo: string[]): ProxySpec {
-    return { name, vendor: "segment", region: "us", sites: [], extraDnsRecords: records, sdk, notes: [], todo, paths: vendorPaths, sharedHost: false };
+    // Segment's own servers see the viewer: nothing of this stack is in the way to forward or withhold an address.
+    return { name, vendor: "segment", region: "us", sites: [], extraDnsRecords: records, sdk, notes: [], todo, paths: vendorPaths, sharedHost: false, clientIp: "forward" };
 }
 
 const vendorPaths: PathPlan = { layout: "vendor" };
@@ -86,6 +90,7 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
     if (!endpoints) throw new Error(`${preset.displayName} has no ${request.region} region`);
     const paths = request.paths ?? vendorPaths;
     const renames = preset.publicRenames ?? [];
+    const clientIp = request.clientIp ?? "forward";
     const templates = preset.layouts[request.layout];
     if (!templates) throw new Error(`${preset.displayName} has no "${request.layout}" layout`);
 
@@ -95,7 +100,12 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
         const used = new Set(template.routes.map((r) => r.originId));
         const origins: Origin[] = Object.entries(preset.origins)
             .filter(([id]) => used.has(id))
-            .map(([id, origin]) => ({ id, domain: endpoints[id].replace("{host}", hostname), ...origin }));
+            .map(([id, origin]) => ({
+                id,
+                domain: endpoints[id].replace("{host}", hostname),
+                ...origin,
+                clientIp: origin.forwardClientIp ? clientIp : "drop",
+            }));
         return { role: template.role, hostname, origins, routes: publicRoutes(template.routes, paths, renames) };
     });
 
@@ -106,10 +116,11 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
         sites,
         extraDnsRecords: request.vendor === "vtex" ? sites.map((s) => vtexTxtRecord(s.hostname)) : [],
         sdk: sdkFor(request.vendor, request.region, sites, paths),
-        notes: preset.notes,
+        notes: [...preset.notes, ...clientIpNotes({ clientIp })],
         todo: preset.todo ?? [],
         paths,
         sharedHost: request.sharedHost ?? false,
+        clientIp,
     };
 }
 

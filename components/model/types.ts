@@ -9,6 +9,15 @@ export type VendorId = (typeof vendorIds)[number];
 export const vendorRegions = ["us", "eu"] as const;
 export type VendorRegion = (typeof vendorRegions)[number];
 
+/**
+ * What of the viewer's address a proxy sends to the origins that use it (`clientIp` in the config).
+ * - `forward`: the address itself, as the only X-Forwarded-For entry (the vendors' own proxy guides).
+ * - `anonymize`: IPv4 cut to its /24 (a.b.c.0), IPv6 to its /48 (x:y:z::), before the request leaves the edge.
+ * - `drop`: no address at all.
+ */
+export const clientIpModes = ["forward", "anonymize", "drop"] as const;
+export type ClientIpMode = (typeof clientIpModes)[number];
+
 /** HTTP methods a route accepts. `all` is GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE. */
 export type MethodSet = "all" | "read";
 export const methodsOf: Record<MethodSet, readonly string[]> = {
@@ -31,6 +40,11 @@ export interface Origin {
     readonly host: "origin" | "viewer";
     /** Whether the origin uses the client's IP (geolocation), sent first in X-Forwarded-For. */
     readonly forwardClientIp: boolean;
+    /**
+     * What of the client's address this origin is sent: the proxy's `clientIp` where the origin uses it, `drop`
+     * where it does not (a CDN that cannot withhold it is refused the setting before anything is built).
+     */
+    readonly clientIp: ClientIpMode;
     /** Whether the viewer's cookies reach this origin. Only VTEX needs them. */
     readonly cookies: "strip" | "forward";
 }
@@ -159,6 +173,8 @@ export interface ProxySpec {
     readonly paths: PathPlan;
     /** The hostname is the user's own site: only its path prefix is the proxy's (Cloudflare Workers route). */
     readonly sharedHost: boolean;
+    /** What of the viewer's address reaches the vendor (the origins that use it carry it as `clientIp`). */
+    readonly clientIp: ClientIpMode;
 }
 
 export type SdkSettings =

@@ -3,7 +3,7 @@ import { Origin, Route, VendorId, VendorRegion } from "../model/types";
 import { VendorDocument } from "./documents";
 
 /** An origin as a preset declares it: its hostname comes from the region's endpoint table. */
-export type OriginTemplate = Omit<Origin, "id" | "domain">;
+export type OriginTemplate = Omit<Origin, "id" | "domain" | "clientIp">;
 
 /** A site as a preset declares it; the hostname comes from the user's config. */
 export interface SiteTemplate {
@@ -30,6 +30,11 @@ export interface VendorPreset<OriginId extends string = string> {
      * Only paths whose public URL the SDK takes from our outputs can be renamed (the loader script's src).
      */
     readonly publicRenames?: readonly PublicRename[];
+    /**
+     * Why the vendor's origins cannot do without the client's address (its proxy guide says it drops events without
+     * it): `clientIp: drop` is then refused with this reason. Absent: the vendor works without it (less geolocation).
+     */
+    readonly clientIpRequired?: string;
     /** Notes shown in the stack outputs (DNS caveats, limits). */
     readonly notes: readonly string[];
     /** Steps the user takes outside the stack (support requests, go-live checks): the outputs' `todo`. */

@@ -15,8 +15,10 @@ export const defaultOriginTimeoutSeconds = 30;
 export interface WorkerOrigin {
     /** `<protocol>://<domain>`: the only authority the Worker ever fetches from for this origin. */
     readonly baseUrl: string;
-    /** Send the client's IP (`CF-Connecting-IP`) as the only `X-Forwarded-For` address. */
+    /** Send the client's IP (`CF-Connecting-IP`) as the only `X-Forwarded-For` address. False with `clientIp: drop`. */
     readonly forwardClientIp: boolean;
+    /** `clientIp: anonymize`: send its /24 (IPv4) or /48 (IPv6) network instead (edge/clientIp.ts). */
+    readonly anonymizeClientIp: boolean;
     /** Drop the viewer's `Cookie` header toward this origin. */
     readonly stripCookies: boolean;
 }
@@ -74,7 +76,8 @@ export function workerSettings(site: Site): WorkerSettings {
         }
         origins[origin.id] = {
             baseUrl,
-            forwardClientIp: origin.forwardClientIp,
+            forwardClientIp: origin.clientIp !== "drop",
+            anonymizeClientIp: origin.clientIp === "anonymize",
             stripCookies: origin.cookies === "strip",
         };
     }

@@ -8,8 +8,8 @@ describe("workerSettings", () => {
         assert.deepEqual(workerSettings(vendorSite("posthog", "eu", "e.example.com")), {
             hostname: "e.example.com",
             origins: {
-                main: { baseUrl: "https://eu.i.posthog.com", forwardClientIp: true, stripCookies: true },
-                assets: { baseUrl: "https://eu-assets.i.posthog.com", forwardClientIp: false, stripCookies: true },
+                main: { baseUrl: "https://eu.i.posthog.com", forwardClientIp: true, anonymizeClientIp: false, stripCookies: true },
+                assets: { baseUrl: "https://eu-assets.i.posthog.com", forwardClientIp: false, anonymizeClientIp: false, stripCookies: true },
             },
             routes: [
                 {
@@ -66,7 +66,7 @@ describe("workerSettings", () => {
                 ["*", "api", "disabled", "origin"],
             ],
         );
-        assert.deepEqual(settings.origins.cdn, { baseUrl: "https://cdn.segment.com", forwardClientIp: false, stripCookies: true });
+        assert.deepEqual(settings.origins.cdn, { baseUrl: "https://cdn.segment.com", forwardClientIp: false, anonymizeClientIp: false, stripCookies: true });
     });
 
     it("keeps cookies and plain HTTP where the route table says so", () => {
@@ -74,6 +74,7 @@ describe("workerSettings", () => {
         assert.deepEqual(settings.origins.acme, {
             baseUrl: "http://shop.example.com.cdn.vtex.com",
             forwardClientIp: true,
+            anonymizeClientIp: false,
             stripCookies: false,
         });
         assert.equal(settings.routes[0].redirectHttp, false);

@@ -1,5 +1,5 @@
 import { buildProxySpec } from "../../../components/model/proxySpec";
-import { Site, VendorId, VendorRegion } from "../../../components/model/types";
+import { ClientIpMode, Site, VendorId, VendorRegion } from "../../../components/model/types";
 import { vtex } from "../../../components/vendors";
 
 /** The site with `role` (default: the layout's first) of a vendor's preset, as a config entry would expand it. */
@@ -29,7 +29,13 @@ export function cookieForwardingSite(hostname: string): Site {
     return {
         role: template.role,
         hostname,
-        origins: Object.entries(vtex.origins).map(([id, origin]) => ({ id, domain: originDomain, ...origin, host: "origin" })),
+        origins: Object.entries(vtex.origins).map(([id, origin]) => ({ id, domain: originDomain, ...origin, host: "origin", clientIp: "forward" })),
         routes: template.routes,
     };
+}
+
+/** A vendor's single-host site with `clientIp` set, as a config entry with that key would expand it. */
+export function vendorSiteWithClientIp(vendor: VendorId, region: VendorRegion, hostname: string, clientIp: ClientIpMode): Site {
+    const spec = buildProxySpec({ kind: "cdn", name: "test", vendor, region, layout: "single", hostnames: { main: hostname }, clientIp });
+    return spec.sites[0];
 }

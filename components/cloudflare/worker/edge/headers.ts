@@ -1,6 +1,7 @@
 /*
  * The request headers sent upstream.
  */
+import { anonymizeClientIp } from "./clientIp";
 
 /**
  * Connection-scoped headers (RFC 9110 7.6.1), and request headers that must not reach a vendor: the viewer's Host,
@@ -61,6 +62,8 @@ function collectUpstreamHeader(this: HeaderScan, value: string, name: string): v
 /** What scanRequestHeaders needs to know of the origin. */
 export interface HeaderPolicy {
     readonly forwardClientIp: boolean;
+    /** Send the client's /24 (IPv4) or /48 (IPv6) network instead of its address. */
+    readonly anonymizeClientIp: boolean;
     readonly stripCookies: boolean;
 }
 
@@ -83,6 +86,10 @@ export function scanRequestHeaders(incoming: Headers, origin: HeaderPolicy): Hea
     // Headers the client named as connection-scoped.
     if (scan.connection) for (const token of scan.connection.split(",")) delete headers[token.trim()];
     // PostHog geolocates the first X-Forwarded-For address: the client's, never an edge's.
-    if (origin.forwardClientIp && scan.clientIp) headers["x-forwarded-for"] = scan.clientIp;
+    // With clientIp: anonymize, only the network leaves the edge; an address that does not parse is not sent at all.
+    if (origin.forwardClientIp && scan.clientIp) {
+        const sent = origin.anonymizeClientIp ? anonymizeClientIp(scan.clientIp) : scan.clientIp;
+        if (sent !== undefined) headers["x-forwarded-for"] = sent;
+    }
     return scan;
 }
