@@ -7,6 +7,7 @@ import { CloudFrontShared } from "./aws/shared";
 import { cloudflareProxyBuilder } from "./cloudflare/builder";
 import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
+import { PostHogManagedProxy } from "./dns/posthogManagedProxy";
 import { availableOf } from "./quotas/check";
 import { SegmentCustomDomain } from "./dns/segmentCustomDomain";
 import { DnsZone, lookupZone } from "./dns/zone";
@@ -38,9 +39,11 @@ export function buildStack(loaded: LoadedConfig = readStackConfig()): StackOutpu
     const zone = lookupZone(config.dns);
     const { build, shared } = cdnBuilder(config, zone);
     const outputs = specs.map((spec) =>
-        spec.sites.length === 0
-            ? new SegmentCustomDomain(spec.name, { proxy: spec, zone }).outputs
-            : build(spec),
+        spec.sites.length > 0
+            ? build(spec)
+            : spec.vendor === "posthog"
+              ? new PostHogManagedProxy(spec.name, { proxy: spec, zone }).outputs
+              : new SegmentCustomDomain(spec.name, { proxy: spec, zone }).outputs,
     );
     const sharedPolicies = shared?.();
     return {

@@ -193,6 +193,9 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
         }
     }
     const name = p.name ?? defaultProxyName(p.vendor, p.domain!);
+    if (p.vendor === "posthog" && p.managed) {
+        return { kind: "posthogManaged", name, region: p.region ?? defaultRegion, domain: p.domain, target: p.target! };
+    }
     if (p.vendor === "vtex") {
         return { kind: "cdn", name, vendor: "vtex", region: defaultRegion, layout: "single", hostnames: { store: p.domain } };
     }
@@ -205,7 +208,7 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
         hostnames: { main: p.domain! },
         paths: pathPlan(p, name, stack),
         ...(p.sharedHost ? { sharedHost: true } : {}),
-        ...(p.clientIp ? { clientIp: p.clientIp } : {}),
+        ...("clientIp" in p && p.clientIp ? { clientIp: p.clientIp } : {}),
     };
 }
 

@@ -135,7 +135,7 @@ const segmentProxy = z
         }
     });
 
-const singleHostProxy = <V extends "posthog" | "amplitude" | "mixpanel">(vendor: V) =>
+const singleHostProxy = <V extends "amplitude" | "mixpanel">(vendor: V) =>
     z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region: regionOf(vendor), domain: hostname, ...pathKeys, ...clientIpKey });
 
 const vtexProxy = z.strictObject({
@@ -148,10 +148,62 @@ const vtexProxy = z.strictObject({
 /** Plausible has one host (plausible.io): no region to choose. */
 const plausibleProxy = z.strictObject({ vendor: z.literal("plausible"), name: proxyName.optional(), domain: hostname, ...pathKeys });
 
+/** PostHog's ingestion and assets hosts: a managed proxy's CNAME goes to the target PostHog generates, never to these. */
+const posthogServiceHosts = Object.values(vendorPresets.posthog.endpoints).flatMap((e) => Object.values(e ?? {}) as string[]);
+
+/**
+ * PostHog: a proxy of this stack, or (`managed: true`) PostHog's managed reverse proxy (PostHog's "Deploy a reverse
+ * proxy" guide): PostHog runs the edge and its certificate, the stack creates only the DNS-only CNAME to `target`.
+ */
+const posthogProxy = z
+    .strictObject({
+        vendor: z.literal("posthog"),
+        name: proxyName.optional(),
+        region: regionOf("posthog"),
+        domain: hostname,
+        ...pathKeys,
+        ...clientIpKey,
+        /** PostHog's managed reverse proxy instead of a CDN: only the CNAME PostHog asks for. */
+        managed: z.literal(true).optional(),
+        /** The proxy domain PostHog generated for `domain`, e.g. 4854cf84789d8596ad01.proxy-us.posthog.com. */
+        target: hostname.optional(),
+    })
+    .superRefine((p, ctx) => {
+        if (p.managed !== true) {
+            if (p.target !== undefined) {
+                ctx.addIssue({ code: "custom", path: ["target"], message: "target is not allowed without managed: true (it is the CNAME target of PostHog's managed reverse proxy)" });
+            }
+            return;
+        }
+        for (const k of ["paths", "pathPrefix", "sharedHost"] as const) {
+            if (p[k] !== undefined) {
+                ctx.addIssue({ code: "custom", path: [k], message: `${k} is not allowed with managed: true (PostHog's managed proxy serves PostHog's own paths on domain)` });
+            }
+        }
+        if (p.clientIp !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["clientIp"], message: "clientIp is not allowed with managed: true (PostHog's managed proxy runs on PostHog's edge; no proxy of this stack is in the way)" });
+        }
+        if (p.target === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["target"],
+                message: "target is required with managed: true: the proxy domain PostHog shows in its organization proxy settings for domain (e.g. 4854cf84789d8596ad01.proxy-us.posthog.com)",
+            });
+        } else if (posthogServiceHosts.includes(p.target.toLowerCase())) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["target"],
+                message: `target ${p.target} is PostHog's ingestion or assets host, which serves no certificate for your domain: give the proxy domain PostHog generated for ${p.domain} (e.g. 4854cf84789d8596ad01.proxy-us.posthog.com)`,
+            });
+        } else if (p.target.toLowerCase() === p.domain.toLowerCase()) {
+            ctx.addIssue({ code: "custom", path: ["target"], message: "target must be the proxy domain PostHog generated, not domain itself" });
+        }
+    });
+
 /** One schema per vendor, keyed by the union type: the compiler refuses a vendor without one. */
 export const proxySchemas = {
     segment: segmentProxy,
-    posthog: singleHostProxy("posthog"),
+    posthog: posthogProxy,
     amplitude: singleHostProxy("amplitude"),
     vtex: vtexProxy,
     mixpanel: singleHostProxy("mixpanel"),

@@ -32,6 +32,14 @@ export type ProxyRequest =
           readonly nameServers: readonly string[];
       }
     | {
+          /** PostHog's managed reverse proxy: PostHog runs the edge for `domain`, which CNAMEs to `target`. */
+          readonly kind: "posthogManaged";
+          readonly name: string;
+          readonly region: VendorRegion;
+          readonly domain: string;
+          readonly target: string;
+      }
+    | {
           readonly kind: "segmentCname";
           readonly name: string;
           readonly cdnDomain: string;
@@ -59,6 +67,8 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
                 { vendor: "segment" },
                 ["Segment verifies the delegation, then gives you two custom domains (CDN and Tracking API) and a new snippet: paste that snippet into your site."],
             );
+        case "posthogManaged":
+            return posthogManaged(request);
         case "segmentCname":
             return segmentManaged(
                 request.name,
@@ -70,6 +80,33 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
                 ["Reply to your Segment Custom Domain support request once the records exist: Segment verifies them, then the Segment app gives your sources a new snippet to paste."],
             );
     }
+}
+
+/**
+ * PostHog's managed reverse proxy (PostHog's "Deploy a reverse proxy" guide, steps 1-4): PostHog provisions the
+ * certificate and serves PostHog's own paths on `domain`, once `domain` is a CNAME to the target PostHog generated.
+ * The record must stay DNS-only (no Cloudflare proxying), which extra records are.
+ */
+function posthogManaged(request: Extract<ProxyRequest, { kind: "posthogManaged" }>): ProxySpec {
+    return {
+        name: request.name,
+        vendor: "posthog",
+        region: request.region,
+        sites: [],
+        extraDnsRecords: [cname(request.domain, request.target, "PostHog managed reverse proxy (DNS only: PostHog issues the certificate)")],
+        sdk: posthogSdk(request.domain, request.region),
+        notes: [
+            "PostHog runs this proxy: its status in PostHog's organization proxy settings goes waiting, issuing, live (2-30 minutes after the record resolves).",
+            "CAA records on the domain or a parent must allow pki.goog, letsencrypt.org or ssl.com, or PostHog cannot issue the certificate.",
+        ],
+        todo: [
+            `Create the managed proxy for ${request.domain} in PostHog (organization settings, Proxy, New managed proxy) if it does not exist yet; its target must be ${request.target}.`,
+            `Wait for the proxy's status to read live in PostHog, then run verify (it checks the CNAME, CAA, certificate and a live response as PostHog's Diagnose does).`,
+        ],
+        paths: vendorPaths,
+        sharedHost: false,
+        clientIp: "forward",
+    };
 }
 
 /** Segment's managed Custom Domain: Segment runs the endpoints, so the proxy is only DNS records. */

@@ -15,7 +15,8 @@ function byCdn(cdn: CdnKind, advice: PerCdn): string {
     return `CloudFront: ${advice.cloudfront} Cloudflare: ${advice.cloudflare}`;
 }
 
-const managedSegment = "Segment runs this Custom Domain: check the NS/CNAME records Segment gave you, then contact Segment support.";
+const managedSegment =
+    "The vendor runs this managed domain: check the NS/CNAME records it gave you, then Segment: contact Segment support; PostHog: run Diagnose on the proxy in PostHog's organization proxy settings.";
 
 export const fixes = {
     /** The origin refused the request as if it got the proxy's Host (Segment 403, PostHog 401/403, Amplitude 403). */

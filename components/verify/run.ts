@@ -4,6 +4,7 @@ import { Connection, hostnameOf, send } from "./http";
 import { mixpanelChecks } from "./mixpanel";
 import { plausibleChecks } from "./plausible";
 import { posthogChecks } from "./posthog";
+import { DnsLookup, posthogManagedDnsRows, systemDns } from "./posthogManaged";
 import { segmentChecks } from "./segment";
 import { evaluateTls, inspectTls, TlsReport } from "./tls";
 import { Check, CheckEnv, ProbeOptions, ProbeResponse, ProxyTarget, ReportRow, targetHosts } from "./types";
@@ -31,13 +32,18 @@ export function checksFor(target: ProxyTarget, options: ProbeOptions): Check[] {
  * Verifies each proxy: a TLS handshake per hostname, then every check's requests (in parallel), then the pure
  * evaluations. HTTPS checks of a hostname whose TLS handshake failed are skipped: the tls row says why.
  */
-export async function verifyTargets(targets: readonly ProxyTarget[], options: ProbeOptions, connection: Connection): Promise<ReportRow[]> {
+export async function verifyTargets(
+    targets: readonly ProxyTarget[],
+    options: ProbeOptions,
+    connection: Connection,
+    dns: DnsLookup = systemDns(),
+): Promise<ReportRow[]> {
     const rows: ReportRow[] = [];
-    for (const target of targets) rows.push(...(await verifyTarget(target, options, connection)));
+    for (const target of targets) rows.push(...(await verifyTarget(target, options, connection, dns)));
     return rows;
 }
 
-async function verifyTarget(target: ProxyTarget, options: ProbeOptions, connection: Connection): Promise<ReportRow[]> {
+async function verifyTarget(target: ProxyTarget, options: ProbeOptions, connection: Connection, dns: DnsLookup): Promise<ReportRow[]> {
     const hosts = targetHosts(target);
     const tls = new Map<string, TlsReport>(await Promise.all(hosts.map(async (h) => [h, await inspectTls(h, connection)] as const)));
     const reachable = (request: { url: string }) => {
@@ -59,7 +65,13 @@ async function verifyTarget(target: ProxyTarget, options: ProbeOptions, connecti
         responsesFrom,
     };
 
-    const rows: ReportRow[] = hosts.map((host) => ({ proxy: target.name, host, ...evaluateTls(host, tls.get(host)!, env.cdn) }));
+    const rows: ReportRow[] = [];
+    // PostHog's managed reverse proxy: the DNS checks of PostHog's Diagnose come first (a wrong CNAME explains the rest).
+    if (target.vendor === "posthog" && target.managedTarget) {
+        const dnsRows = await posthogManagedDnsRows(hostnameOf(target.host), target.managedTarget, dns);
+        rows.push(...dnsRows.map((row) => ({ proxy: target.name, host: target.host, ...row })));
+    }
+    rows.push(...hosts.map((host) => ({ proxy: target.name, host, ...evaluateTls(host, tls.get(host)!, env.cdn) })));
     checks.forEach((check, i) => {
         const responses = answers[i];
         const outcome = responses

@@ -52,10 +52,16 @@ function targetFromProxyOutputs(name: string, outputs: Partial<ProxyOutputs>): P
             }
             return { name, vendor, region, cdn, cdnHost, apiHost };
         }
-        case "posthog":
+        case "posthog": {
+            const host = hostOf(sdk.api_host) ?? hostOf(firstUrl);
+            if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
+            // PostHog's managed reverse proxy: the outputs' one CNAME names the target PostHog generated.
+            const managed = cdn === "managed" ? outputs.dnsRecords?.find((r) => r.type === "CNAME" && r.name === host.split(":")[0]) : undefined;
+            return managed ? { name, vendor, region, cdn, host, managedTarget: managed.value } : { name, vendor, region, cdn, host };
+        }
         case "amplitude":
         case "vtex": {
-            const host = hostOf(sdk.api_host ?? sdk.configServerUrl ?? sdk.storeUrl) ?? hostOf(firstUrl);
+            const host = hostOf(sdk.configServerUrl ?? sdk.storeUrl) ?? hostOf(firstUrl);
             if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
             return { name, vendor, region, cdn, host };
         }

@@ -33,7 +33,12 @@ export type ProxyTarget = {
     readonly cdn: CdnKind;
 } & (
     | { readonly vendor: "segment"; readonly cdnHost: string; readonly apiHost: string }
-    | { readonly vendor: "posthog"; readonly host: string }
+    | {
+          readonly vendor: "posthog";
+          readonly host: string;
+          /** PostHog's managed reverse proxy: the target PostHog generated, which `host` must CNAME to. */
+          readonly managedTarget?: string;
+      }
     | { readonly vendor: "amplitude"; readonly host: string }
     | { readonly vendor: "vtex"; readonly host: string }
     /** `base`: the path prefix the proxy serves the vendor's paths under (`/k7`), empty for the vendor's own paths. */
