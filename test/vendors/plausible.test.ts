@@ -26,7 +26,7 @@ describe("Plausible preset (Proxying Plausible through CloudFront)", () => {
     it("sends the script and the event API to plausible.io with its own Host, the client IP and User-Agent, no cookies", () => {
         const site = specOf({ vendor: "plausible", domain: "p.example.com", paths: "vendor" }).sites[0];
         assert.deepStrictEqual(site.origins, [
-            { id: "main", domain: "plausible.io", protocol: "https", host: "origin", forwardClientIp: true, cookies: "strip" },
+            { id: "main", domain: "plausible.io", protocol: "https", host: "origin", forwardClientIp: true, clientIp: "forward", cookies: "strip" },
         ]);
         const [script, rest] = site.routes;
         assert.deepStrictEqual([script.pathPattern, script.methods, script.cache], ["/js/*", "read", { mode: "optimized" }]);
