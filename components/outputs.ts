@@ -21,7 +21,8 @@ export interface DnsRecordOutput {
 /** What every proxy component exports, whichever CDN built it: the stack output users read after `pulumi up`. */
 export interface ProxyOutputs {
     readonly vendor: string;
-    readonly region: string;
+    /** The vendor region the proxy sends to; absent where there is no choice (VTEX, Segment's managed domains). */
+    readonly region?: string;
     /** `cloudfront`, `cloudflare-worker`, `cloudflare-page-rule`, `cloudflare-dns` or `dns-only`. */
     readonly cdn: string;
     readonly urls: string[];
@@ -49,7 +50,8 @@ export function proxyOutputs(
 ): pulumi.Output<ProxyOutputs> {
     return pulumi.all([pulumi.all(dnsRecords), pulumi.all(cdnTargets)]).apply(([records, targets]) => ({
         vendor: proxy.vendor,
-        region: proxy.region,
+        // Only where the user chose one: VTEX has no regions, and a managed domain's is the vendor workspace's.
+        ...(proxy.regional ? { region: proxy.region } : {}),
         cdn,
         urls: proxy.sites.map((s) => `https://${s.hostname}`),
         sdk: proxy.sdk,

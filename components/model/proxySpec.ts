@@ -92,6 +92,7 @@ function posthogManaged(request: Extract<ProxyRequest, { kind: "posthogManaged" 
         name: request.name,
         vendor: "posthog",
         region: request.region,
+        regional: true,
         sites: [],
         extraDnsRecords: [cname(request.domain, request.target, "PostHog managed reverse proxy (DNS only: PostHog issues the certificate)")],
         sdk: posthogSdk(request.domain, request.region),
@@ -112,7 +113,7 @@ function posthogManaged(request: Extract<ProxyRequest, { kind: "posthogManaged" 
 /** Segment's managed Custom Domain: Segment runs the endpoints, so the proxy is only DNS records. */
 function segmentManaged(name: string, records: ExtraDnsRecord[], sdk: SdkSettings, todo: string[]): ProxySpec {
     // Segment's own servers see the viewer: nothing of this stack is in the way to forward or withhold an address.
-    return { name, vendor: "segment", region: "us", sites: [], extraDnsRecords: records, sdk, notes: [], todo, paths: vendorPaths, sharedHost: false, clientIp: "forward" };
+    return { name, vendor: "segment", region: "us", regional: false, sites: [], extraDnsRecords: records, sdk, notes: [], todo, paths: vendorPaths, sharedHost: false, clientIp: "forward" };
 }
 
 const vendorPaths: PathPlan = { layout: "vendor" };
@@ -150,6 +151,7 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
         name: request.name,
         vendor: request.vendor,
         region: request.region,
+        regional: Object.keys(preset.endpoints).length > 1,
         sites,
         extraDnsRecords: request.vendor === "vtex" ? sites.map((s) => vtexTxtRecord(s.hostname)) : [],
         sdk: sdkFor(request.vendor, request.region, sites, paths),

@@ -160,6 +160,8 @@ export interface ProxySpec {
     readonly name: string;
     readonly vendor: VendorId;
     readonly region: VendorRegion;
+    /** Whether the vendor offers regions to choose from (VTEX and Segment's managed domains do not). */
+    readonly regional: boolean;
     /** Sites served by a CDN. Empty for Segment's managed Custom Domain, which needs only DNS records. */
     readonly sites: readonly Site[];
     readonly extraDnsRecords: readonly ExtraDnsRecord[];

@@ -184,6 +184,7 @@ describe("CloudFrontProxy", () => {
                 assert.match((originRequestPolicy.inputs as any).name, /^test-origin-request-[0-9a-f]{8}-[0-9a-f]{6}$/);
 
                 const out = (plan.outputs.proxies as any)["posthog-e-example-com"];
+                assert.strictEqual(out.region, region);
                 assert.deepStrictEqual(out.sdk, { vendor: "posthog", api_host: "https://e.example.com", ui_host: `https://${region}.posthog.com` });
                 assert.match(out.snippet, /posthog\.init\(.*api_host: "https:\/\/e\.example\.com"/);
             });
@@ -338,6 +339,7 @@ describe("CloudFrontProxy", () => {
             const txt = only(ofType(plan, T.record).filter((r) => (r.inputs as any).type === "TXT"), "TXT record").inputs as any;
             assert.deepStrictEqual([txt.name, txt.records], ["_www.mystore.com", ["www.mystore.com.cdn.vtex.com"]]);
             const out = (plan.outputs.proxies as any)["vtex-www-mystore-com"];
+            assert.ok(!("region" in out), "VTEX has no regions: the outputs name none");
             assert.ok(out.todo.some((n: string) => n.includes("CNAMEAlreadyExists")));
             assert.ok(out.notes.some((n: string) => n.includes("CAA")));
         });
