@@ -1,25 +1,8 @@
 import * as assert from "assert";
-import { ConfigError, parseStackConfig } from "../../components/config/load";
+import { awsStack as aws, cloudflareStack as cloudflare, configProblems as problems } from "../helpers/config";
 import { ofType, planConfig } from "../helpers/plan";
 
-const aws = (proxies: unknown[]) => ({ provider: "aws", dns: { provider: "route53", zone: "example.com" }, proxies });
-const cloudflare = (proxies: unknown[]) => ({
-    provider: "cloudflare",
-    dns: { provider: "cloudflare", zone: "example.com" },
-    cloudflare: { accountId: "0123456789abcdef0123456789abcdef" },
-    proxies,
-});
 const managed = { vendor: "posthog", domain: "e.example.com", managed: true, target: "4854cf84789d8596ad01.proxy-us.posthog.com" };
-
-function problems(raw: Record<string, unknown>): string[] {
-    try {
-        parseStackConfig(raw);
-    } catch (e) {
-        if (e instanceof ConfigError) return e.issues.map((i) => `${i.key}: ${i.message}`);
-        throw e;
-    }
-    return [];
-}
 
 describe("config: PostHog's managed reverse proxy (managed: true)", () => {
     it("needs the target PostHog generated, and refuses PostHog's own service hosts as one", () => {

@@ -1,26 +1,10 @@
 import * as assert from "assert";
-import { ConfigError, parseStackConfig, proxyRequests } from "../../components/config/load";
+import { parseStackConfig, proxyRequests } from "../../components/config/load";
 import { derivedPathPrefix } from "../../components/model/publicPaths";
+import { awsStack as aws, cloudflareStack as cloudflare, configProblems as problems } from "../helpers/config";
 import { ofType, planConfig, planRefused } from "../helpers/plan";
 
-const accountId = "0123456789abcdef0123456789abcdef";
-const cloudflare = (proxies: unknown[], mode = "worker") => ({
-    provider: "cloudflare",
-    dns: { provider: "cloudflare", zone: "example.com" },
-    cloudflare: { accountId, mode, ...(mode === "pageRule" ? { enterprise: true } : {}) },
-    proxies,
-});
-const aws = (proxies: unknown[]) => ({ provider: "aws", dns: { provider: "route53", zone: "example.com" }, proxies });
 
-function problems(raw: Record<string, unknown>): string[] {
-    try {
-        parseStackConfig(raw);
-    } catch (e) {
-        if (e instanceof ConfigError) return e.issues.map((i) => `${i.key}: ${i.message}`);
-        throw e;
-    }
-    return [];
-}
 
 describe("config: paths, pathPrefix and sharedHost", () => {
     it("defaults to public paths under a prefix derived from the stack and proxy name; paths: vendor keeps the root", () => {
