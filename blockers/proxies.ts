@@ -9,6 +9,7 @@
 import http from "node:http";
 import vm from "node:vm";
 import { Plan, PlannedResource } from "../components/plan/mockPlan";
+import { patternRegex } from "../test/helpers/cloudFrontEdge";
 import { startPlannedWorkers } from "../test/helpers/plannedWorkers";
 import { Answer } from "./fakeVendors";
 
@@ -80,13 +81,6 @@ export async function startWorkerProxies(plan: Plan, upstream: string): Promise<
 
 // ---------------------------------------------------------------------------------------------------------------
 // CloudFront
-
-/** CloudFront path pattern → anchored, case-sensitive RegExp: `*` any run, `?` one character, the rest literal. */
-function patternRegex(pattern: string): RegExp {
-    const p = pattern.startsWith("/") || pattern.startsWith("*") ? pattern : `/${pattern}`;
-    const body = [...p].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("");
-    return new RegExp(`^${body}$`, "s");
-}
 
 /** The query string as CloudFront Functions see it: name → {value} (or {value, multiValue} when repeated). */
 function queryObject(search: URLSearchParams): Record<string, { value: string; multiValue?: { value: string }[] }> {

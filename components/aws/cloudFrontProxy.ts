@@ -9,7 +9,7 @@ import { createValidatedCertificate } from "./certificate";
 import { certificateProvider, certificateRegion } from "./certificateProvider";
 import { distributionArgs } from "./distributionArgs";
 import { PolicySet } from "./policies";
-import { notFoundFunctionCode, rewriteFunctionCode, rewriteTable, viewerRequestFunctionOf } from "./viewerRequestFunction";
+import { siteViewerRequestFunctions } from "./viewerRequestFunction";
 import { ViewerRequestFunctions } from "./viewerRequestFunctions";
 import { CloudFrontShared } from "./shared";
 import { requireClientIpHonoured } from "../model/clientIp";
@@ -109,18 +109,10 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
     ): aws.cloudfront.Distribution {
         const shared = args.shared ?? CloudFrontShared.forStack({ nameSuffix: args.nameSuffix });
         const policies = new PolicySet(name, shared, this);
+        const codes = siteViewerRequestFunctions(site, prefix);
         const functionFor = (route: Route): pulumi.Input<string> | undefined => {
-            switch (viewerRequestFunctionOf(route)) {
-                case "notFound":
-                    return functions.arnFor(notFoundFunctionCode(), "first-party-proxy: 404 outside a proxy's path prefix");
-                case "rewrite":
-                    return functions.arnFor(
-                        rewriteFunctionCode(rewriteTable(site, prefix ?? "")),
-                        "first-party-proxy: rewrites a proxy's public paths to the vendor's",
-                    );
-                case undefined:
-                    return undefined;
-            }
+            const fn = codes[site.routes.indexOf(route)];
+            return fn === undefined ? undefined : functions.arnFor(fn.code, fn.comment);
         };
         return new aws.cloudfront.Distribution(
             `${name}-distribution`,

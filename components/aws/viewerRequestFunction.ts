@@ -80,3 +80,31 @@ export function viewerRequestFunctionOf(route: Route): "rewrite" | "notFound" | 
     if (route.answer === "notFound") return "notFound";
     return route.rewrite !== undefined ? "rewrite" : undefined;
 }
+
+/** A CloudFront Function's code, and the comment it is created with. */
+export interface ViewerRequestFunctionCode {
+    readonly code: string;
+    readonly comment: string;
+}
+
+/**
+ * For each route of a site, in order, the function its behaviour runs on viewer request (undefined: none). The stack
+ * creates one function per distinct code (ViewerRequestFunctions), and the quota check counts these same codes.
+ */
+export function siteViewerRequestFunctions(site: Site, prefix: string | undefined): (ViewerRequestFunctionCode | undefined)[] {
+    let rewrite: ViewerRequestFunctionCode | undefined;
+    return site.routes.map((route) => {
+        switch (viewerRequestFunctionOf(route)) {
+            case "notFound":
+                return { code: notFoundFunctionCode(), comment: "first-party-proxy: 404 outside a proxy's path prefix" };
+            case "rewrite":
+                rewrite ??= {
+                    code: rewriteFunctionCode(rewriteTable(site, prefix ?? "")),
+                    comment: "first-party-proxy: rewrites a proxy's public paths to the vendor's",
+                };
+                return rewrite;
+            case undefined:
+                return undefined;
+        }
+    });
+}

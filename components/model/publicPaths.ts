@@ -72,14 +72,16 @@ export function publicRoutes(vendorRoutes: readonly Route[], plan: PathPlan, ren
     const fallback = vendorRoutes[vendorRoutes.length - 1];
     // The edge answers everything else itself: no CORS or other header rules of the vendor's apply there (on a
     // shared host, those paths are the user's site).
-    routes.push({ ...fallback, pathPattern: "*", cors: { mode: "origin" }, rewrite: undefined, answer: "notFound" });
-    return routes.map(withoutUndefined);
+    routes.push({ ...fallback, pathPattern: "*", cors: { mode: "origin" }, answer: "notFound" });
+    return routes;
 }
 
 /** A route served at `publicLiteral*` whose requests reach the vendor at `vendorLiteral...`. */
 function rewritten(route: Route, publicLiteral: string, vendorLiteral: string): Route {
+    const served = { ...route, pathPattern: `${publicLiteral}*` };
+    if (publicLiteral === vendorLiteral) return served;
     const rewrite: PathRewrite = { from: publicLiteral, to: vendorLiteral };
-    return { ...route, pathPattern: `${publicLiteral}*`, rewrite: rewrite.from === rewrite.to ? undefined : rewrite };
+    return { ...served, rewrite };
 }
 
 /**
@@ -93,13 +95,6 @@ export function literalPrefix(pattern: string): string {
 
 function firstMatching(patterns: readonly string[], vendorPrefix: string): number {
     return patterns.findIndex((p) => vendorPrefix.startsWith(literalPrefix(p)));
-}
-
-function withoutUndefined(route: Route): Route {
-    const copy: { -readonly [K in keyof Route]?: Route[K] } = { ...route };
-    if (copy.rewrite === undefined) delete copy.rewrite;
-    if (copy.answer === undefined) delete copy.answer;
-    return copy as Route;
 }
 
 /** The public URL base a vendor path is served at: `https://host/prefix` (no trailing slash). */

@@ -1,5 +1,5 @@
 import { sharedResourceKeys } from "../aws/policies";
-import { notFoundFunctionCode, rewriteFunctionCode, rewriteTable, viewerRequestFunctionOf } from "../aws/viewerRequestFunction";
+import { siteViewerRequestFunctions } from "../aws/viewerRequestFunction";
 import { cloudflareProxyKind, plannedZoneRules } from "../cloudflare/builder";
 import { ZonePhase } from "../cloudflare/zoneRules";
 import { StackConfig } from "../config/schema";
@@ -28,18 +28,7 @@ const phaseQuota: { readonly [p in ZonePhase]: QuotaId } = {
  * creates one function per distinct code (ViewerRequestFunctions), so distinct codes are what the quota counts.
  */
 export function viewerRequestFunctionCodes(site: Site, prefix: string | undefined): string[] {
-    let rewrite: string | undefined;
-    return site.routes.flatMap((route) => {
-        switch (viewerRequestFunctionOf(route)) {
-            case "notFound":
-                return [notFoundFunctionCode()];
-            case "rewrite":
-                rewrite ??= rewriteFunctionCode(rewriteTable(site, prefix ?? ""));
-                return [rewrite];
-            case undefined:
-                return [];
-        }
-    });
+    return siteViewerRequestFunctions(site, prefix).flatMap((fn) => (fn === undefined ? [] : [fn.code]));
 }
 
 /** What the stack's proxies take of each quota on its CDN, computed from the plan's specs before any resource exists. */
