@@ -5,3 +5,5 @@
 export { buildStack, StackOutputs } from "./components/stack";
 export { ConfigError, ConfigIssue, LoadedConfig, parseStackConfig, readStackConfig } from "./components/config/load";
 export { ProxyOutputs } from "./components/outputs";
+export { cloudFrontSiteRoutes, CloudFrontSiteRoutesArgs, CloudFrontSiteRoutesArgsError } from "./components/aws/siteRoutes";
+export type { CloudFrontSiteRoutes } from "./components/aws/siteRoutes";

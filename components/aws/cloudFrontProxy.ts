@@ -64,7 +64,7 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
 
         if (proxy.sharedHost) {
             throw new Error(
-                `${proxy.name}: sharedHost is not available on CloudFront (the hostname's own distribution would need the proxy's behaviours); give the proxy its own hostname`,
+                `${proxy.name}: sharedHost is not available on CloudFront (the hostname's own distribution would need the proxy's behaviours); give the proxy its own hostname, or spread cloudFrontSiteRoutes into the site's own distribution`,
             );
         }
         const functions = args.viewerRequestFunctions ?? new ViewerRequestFunctions(args.nameSuffix, { parent: this });

@@ -19,7 +19,7 @@ export const viewerMinimumProtocol = "TLSv1.2_2021";
 /** The distribution for one site: one origin per upstream, one behaviour per route, the last route as default. */
 export function distributionArgs(site: Site, settings: DistributionSettings): aws.cloudfront.DistributionArgs {
     const behaviours = site.routes.map((route) =>
-        behaviour(route, settings.policiesFor(route), settings.viewerRequestFunctionFor(route)),
+        cacheBehaviour(route, settings.policiesFor(route), settings.viewerRequestFunctionFor(route)),
     );
     const defaultBehaviour = behaviours.pop()!;
     const { pathPattern: _default, ...defaultCacheBehavior } = defaultBehaviour;
@@ -27,7 +27,7 @@ export function distributionArgs(site: Site, settings: DistributionSettings): aw
         enabled: true,
         comment: settings.comment,
         aliases: [site.hostname],
-        origins: site.origins.map(origin),
+        origins: site.origins.map(distributionOrigin),
         // CloudFront evaluates ordered behaviours first to last, then the default: the route table's order.
         orderedCacheBehaviors: behaviours,
         defaultCacheBehavior,
@@ -44,7 +44,8 @@ export function distributionArgs(site: Site, settings: DistributionSettings): aw
     };
 }
 
-function origin(o: Origin): aws.types.input.cloudfront.DistributionOrigin {
+/** A site's upstream as a distribution origin: HTTPS (or HTTP where the route table says so), TLS 1.2 at least. */
+export function distributionOrigin(o: Origin): aws.types.input.cloudfront.DistributionOrigin {
     return {
         originId: o.id,
         domainName: o.domain,
@@ -57,7 +58,8 @@ function origin(o: Origin): aws.types.input.cloudfront.DistributionOrigin {
     };
 }
 
-function behaviour(
+/** A route as a cache behaviour: its pattern, origin, methods, policies and viewer-request function (if any). */
+export function cacheBehaviour(
     route: Route,
     policies: BehaviourPolicies,
     functionArn: pulumi.Input<string> | undefined,

@@ -78,7 +78,7 @@ function sharedHostIssues(raw: Raw): RuleIssue[] {
             issues.push({
                 path,
                 message:
-                    "sharedHost is not available with provider aws: the site's own CloudFront distribution would need the proxy's behaviours, which this stack does not own; give the proxy its own hostname (e.g. e.example.com), or use provider cloudflare",
+                    "sharedHost is not available with provider aws: the site's own CloudFront distribution would need the proxy's behaviours, which this stack does not own; give the proxy its own hostname (e.g. e.example.com), use provider cloudflare, or spread cloudFrontSiteRoutes (this package's library) into your site's distribution in your own Pulumi program",
             });
         } else if (raw.provider === "cloudflare" && (own(cloudflare, "mode") ?? "worker") !== "worker") {
             issues.push({ path, message: "sharedHost needs cloudflare.mode worker (a Workers route on the prefix); page rules would take over the whole hostname" });

@@ -76,6 +76,26 @@ export function publicRoutes(vendorRoutes: readonly Route[], plan: PathPlan, ren
     return routes;
 }
 
+/**
+ * A site's routes where its hostname is the user's own site and the proxy takes only its prefix there (a shared host):
+ * the public routes without the final catch-all, which on a shared host is the site's own (its default behaviour or
+ * Worker-less paths). Every vendor's routes end with its catch-all served as `<prefix>/*`, so every path under the
+ * prefix still reaches the vendor exactly as on a proxy of its own hostname, and no path outside it is taken.
+ */
+export function sharedHostRoutes(routes: readonly Route[], prefix: string): Route[] {
+    const last = routes[routes.length - 1];
+    if (last?.pathPattern !== "*" || last.answer !== "notFound") {
+        throw new Error(`a shared host needs a public layout's routes (ending with the edge's own 404 for *), got ${routes.map((r) => r.pathPattern).join(", ")}`);
+    }
+    const own = routes.slice(0, -1);
+    const outside = own.find((r) => !r.pathPattern.startsWith(`${prefix}/`));
+    if (outside) throw new Error(`route ${outside.pathPattern} is outside the prefix ${prefix}: on a shared host it would take the site's own paths`);
+    if (own[own.length - 1]?.pathPattern !== `${prefix}/*`) {
+        throw new Error(`the routes under ${prefix} end with ${own[own.length - 1]?.pathPattern}, not ${prefix}/*: a path under the prefix would fall through to the site`);
+    }
+    return own;
+}
+
 /** A route served at `publicLiteral*` whose requests reach the vendor at `vendorLiteral...`. */
 function rewritten(route: Route, publicLiteral: string, vendorLiteral: string): Route {
     const served = { ...route, pathPattern: `${publicLiteral}*` };

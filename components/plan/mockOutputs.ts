@@ -82,6 +82,17 @@ function mockState(type: string, name: string, inputs: Record<string, any>): { i
             const fnName = String(inputs.name ?? name);
             return { id: fnName, state: { ...inputs, arn: `arn:aws:cloudfront::${account}:function/${fnName}`, etag: `E${h.slice(0, 12).toUpperCase()}`, status: "UNASSOCIATED" } };
         }
+        case "aws:s3/bucket:Bucket": {
+            // A site's bucket (a user program's default origin): named by the provider unless the program names it.
+            const bucket = String(inputs.bucket ?? `${name}-${h.slice(0, 7)}`);
+            const region = String(inputs.region ?? "us-east-1");
+            const generated = inputs.bucket === undefined ? [bucket] : [];
+            return {
+                id: bucket,
+                state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region },
+                unknown: generated,
+            };
+        }
         case "random:index/randomId:RandomId": {
             const hex = stableHash(`random:${name}`, 2 * Number(inputs.byteLength ?? 8));
             const bytes = Buffer.from(hex, "hex");

@@ -46,7 +46,8 @@ export function cloudFrontRequest(plan: Plan, distribution: PlannedResource, pat
     const association = (behaviour.functionAssociations ?? []).find((a: any) => a.eventType === "viewer-request");
     if (!association) return `${origin}${path}${query}`;
     const name = String(association.functionArn).split("/").pop();
-    const fn = plan.resources.find((r) => r.type === "aws:cloudfront/function:Function" && (r.inputs as any).name === name);
+    // Named by its `name` input, or (a user's function Pulumi names) by its id, which the mocks make its name.
+    const fn = plan.resources.find((r) => r.type === "aws:cloudfront/function:Function" && ((r.inputs as any).name ?? r.id) === name);
     if (!fn) throw new Error(`${i.aliases[0]} ${behaviour.pathPattern}: function ${name} is not in the plan`);
     const result = runFunction((fn.inputs as any).code, viewerRequestEvent(path, query.replace(/^\?/, ""), i.aliases[0]));
     if (result.statusCode) return String(result.statusCode);

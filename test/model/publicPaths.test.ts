@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { selectRouteIndex } from "../../components/model/pathPattern";
 import { rewritePath } from "../../components/model/pathRewrite";
 import { buildProxySpec } from "../../components/model/proxySpec";
-import { derivedPathPrefix, literalPrefix, pathPrefixPattern, PathPlan, publicRoutes } from "../../components/model/publicPaths";
+import { derivedPathPrefix, literalPrefix, pathPrefixPattern, PathPlan, publicRoutes, sharedHostRoutes } from "../../components/model/publicPaths";
 import { ProxySpec, Site, VendorId, vendorIds, vendorRegions } from "../../components/model/types";
 import { vendorPresets } from "../../components/vendors";
 
@@ -146,6 +146,27 @@ describe("public paths", () => {
                 assert.strictEqual(through(sdk.apiEndpoint), "plausible.io/api/event");
             }
         }
+    });
+
+    it("on a shared host, every layout under a prefix keeps its routes but the catch-all, and ends with the prefix's own", () => {
+        for (const plan of [{ layout: "public", prefix: "/k7" }, { layout: "vendor", prefix: "/a/b-c" }] as const) {
+            for (const { vendor, layout, spec } of everySite(plan)) {
+                for (const site of spec.sites) {
+                    const shared = sharedHostRoutes(site.routes, plan.prefix);
+                    assert.deepStrictEqual(shared, site.routes.slice(0, -1), `${vendor}/${layout}`);
+                    assert.strictEqual(shared[shared.length - 1].pathPattern, `${plan.prefix}/*`, `${vendor}/${layout}: every path under the prefix is the vendor's`);
+                }
+            }
+        }
+    });
+
+    it("refuses, on a shared host, routes that would take the site's own paths or leave some under the prefix to it", () => {
+        const posthog = vendorPresets.posthog.layouts.single[0].routes;
+        assert.throws(() => sharedHostRoutes(posthog, "/k7"), /a shared host needs a public layout's routes \(ending with the edge's own 404 for \*\), got \/static\/\*, \/array\/\*, \*/);
+        const routes = publicRoutes(posthog, { layout: "public", prefix: "/k7" }, []);
+        assert.throws(() => sharedHostRoutes(routes, "/k"), /route \/k7\/static\/\* is outside the prefix \/k: on a shared host it would take the site's own paths/);
+        const withoutCatchAll = [...routes.slice(0, -2), routes[routes.length - 1]];
+        assert.throws(() => sharedHostRoutes(withoutCatchAll, "/k7"), /the routes under \/k7 end with \/k7\/array\/\*, not \/k7\/\*: a path under the prefix would fall through to the site/);
     });
 
     it("lets publicRoutes keep the vendor's routes when there is nothing to rewrite", () => {
