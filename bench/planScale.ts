@@ -32,7 +32,7 @@ export function scaleConfig(n: number, provider: CdnProvider, quotas: Record<str
             case 1:
                 return { vendor: "segment", domain: host("s", i) };
             case 2:
-                return { vendor: "amplitude", domain: host("r", i) };
+                return { vendor: "amplitude", domain: host("r", i), products: ["sessionReplay"] };
             case 3:
                 return { vendor: "segment", cdnDomain: host("c", i), apiDomain: host("a", i) };
             default:

@@ -67,14 +67,18 @@ const inline = (pkg: string, file: string) => fs.readFileSync(path.join(path.dir
 
 /**
  * Amplitude's Browser SDK 2 and its Session Replay plugin (Amplitude's docs, "Session Replay Plugin"), bundled into
- * the page as npm users do, the plugin given `trackServerUrl` and `configServerUrl` from the output.
+ * the page as npm users do: the SDK given `serverUrl`, `remoteConfig.serverUrl` (and `serverZone`) and the plugin
+ * `trackServerUrl` and `configServerUrl` from the output, with `enableDiagnostics: false` as the output's snippet says.
  */
 function amplitudePage(sdk: Extract<SdkSettings, { vendor: "amplitude" }>): string {
+    const analytics = sdk.serverUrl
+        ? { serverUrl: sdk.serverUrl, remoteConfig: { serverUrl: sdk.remoteConfigServerUrl }, ...(sdk.serverZone ? { serverZone: sdk.serverZone } : {}), enableDiagnostics: false }
+        : {};
     return `<script>${inline("@amplitude/analytics-browser", "lib/scripts/amplitude-min.js")}</script>
 <script>${inline("@amplitude/plugin-session-replay-browser", "lib/scripts/plugin-session-replay-browser-min.js")}</script>
 <script>
 amplitude.add(sessionReplay.plugin({ sampleRate: 1, trackServerUrl: ${lit(sdk.trackServerUrl)}, configServerUrl: ${lit(sdk.configServerUrl)} }));
-amplitude.init(${lit(keys.amplitude)}, { flushIntervalMillis: 500, autocapture: { elementInteractions: true } });
+amplitude.init(${lit(keys.amplitude)}, { ...${lit(analytics)}, flushIntervalMillis: 500, autocapture: { elementInteractions: true } });
 amplitude.track("blockers_test", { source: "npm run blockers" });
 ${activity}
 setTimeout(() => amplitude.flush(), 3500);

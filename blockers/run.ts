@@ -38,7 +38,7 @@ type Cdn = (typeof allCdns)[number];
 const proxyConfigs: Record<AnchorVendor, Record<string, unknown>> = {
     segment: { vendor: "segment", domain: "s.example.com" },
     posthog: { vendor: "posthog", domain: "e.example.com" },
-    amplitude: { vendor: "amplitude", domain: "r.example.com" },
+    amplitude: { vendor: "amplitude", domain: "r.example.com", products: ["analytics", "sessionReplay"] },
 };
 
 const zone = "example.com";
@@ -55,7 +55,7 @@ function stackConfig(cdn: Cdn, proxies: readonly Record<string, unknown>[]): Rec
 }
 
 /** Same origin on Cloudflare: the proxy on the page's own hostname under a prefix (one proxy per hostname). */
-const sameOrigin = (vendor: AnchorVendor) => ({ vendor, domain: new URL(pageUrl).hostname, pathPrefix: "/k7", sharedHost: true });
+const sameOrigin = (vendor: AnchorVendor) => ({ ...proxyConfigs[vendor], domain: new URL(pageUrl).hostname, pathPrefix: "/k7", sharedHost: true });
 
 /** The stacks each CDN is planned as: both layouts with every vendor, and on Workers one same-origin stack per vendor. */
 function stacksOf(cdn: Cdn, vendors: readonly AnchorVendor[]): { layout: string; proxies: Record<string, unknown>[]; vendors: readonly AnchorVendor[] }[] {
@@ -67,17 +67,17 @@ function stacksOf(cdn: Cdn, vendors: readonly AnchorVendor[]): { layout: string;
 /** Rows that must lose nothing: the default layout and the same-origin mode. */
 const mustPass = (layout: string) => layout === "default" || layout.startsWith("same origin");
 
-/** Every hostname the fake vendors answer as: the presets' endpoints, plus Amplitude's analytics API (not proxied here). */
+/** Every hostname the fake vendors answer as: the presets' endpoints. */
 function vendorHostnames(): Set<string> {
-    const hosts = new Set<string>(["api2.amplitude.com", "api.eu.amplitude.com"]);
+    const hosts = new Set<string>();
     for (const v of allVendors) for (const endpoints of Object.values(vendorPresets[v].endpoints)) for (const h of Object.values(endpoints ?? {})) hosts.add(h);
     return hosts;
 }
 
 /**
  * In a proxied row, requests straight to a vendor's host bypass the proxy: the SDK, set up as the outputs say, still
- * talks to the vendor (Amplitude's Browser SDK does: the proxy serves Session Replay only). They are shown and
- * counted apart; the row fails on blocked requests to the proxy and on undelivered events or recordings.
+ * talks to the vendor. They are shown and counted apart; the row fails on blocked requests to the proxy and on
+ * undelivered events or recordings.
  */
 function bypassesProxy(proxy: ProxyUnderTest | undefined, host: string, vendorHosts: ReadonlySet<string>): boolean {
     return proxy !== undefined && !proxy.hostnames.includes(host) && vendorHosts.has(host);
@@ -95,10 +95,11 @@ function deliveries(vendor: AnchorVendor, delivered: readonly Delivery[]): { eve
                 events: d.some((x) => /\.i\.posthog\.com$/.test(x.host) && /^\/(e|i\/v0\/e|batch)\/?$/.test(p(x))),
                 recordings: d.some((x) => /\.i\.posthog\.com$/.test(x.host) && /^\/s\/?$/.test(p(x))),
             };
-        case "amplitude": {
-            const replay = d.some((x) => /^api-sr\./.test(x.host) && p(x) === "/sessions/v2/track");
-            return { events: replay, recordings: replay };
-        }
+        case "amplitude":
+            return {
+                events: d.some((x) => /^api(2|\.eu)\.amplitude\.com$/.test(x.host) && p(x) === "/2/httpapi"),
+                recordings: d.some((x) => /^api-sr\./.test(x.host) && p(x) === "/sessions/v2/track"),
+            };
     }
 }
 

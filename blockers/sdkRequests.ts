@@ -5,7 +5,8 @@
  * - Segment analytics.js: the snippet's script, `<cdnURL>/v1/projects/<key>/settings`, events to `https://<apiHost>/t`.
  * - PostHog posthog-js: the snippet's `<api_host>/static/array.js` (or `snippetSrc`), `<api_host>/flags/?v=2`,
  *   events to `<api_host>/e/`, recordings to `<api_host>/s/`.
- * - Amplitude Session Replay: its remote config at `configServerUrl`, recordings to `trackServerUrl`.
+ * - Amplitude: the Browser SDK's remote config at `<remoteConfigServerUrl>/<key>`, events to `serverUrl` (or
+ *   `batchServerUrl`); the Session Replay plugin's config at `configServerUrl`, recordings to `trackServerUrl`.
  */
 import { SdkSettings, VendorRegion } from "../components/model/types";
 import { vendorPresets } from "../components/vendors";
@@ -43,8 +44,19 @@ export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
         }
         case "amplitude":
             return [
-                { what: "replay config", url: sdk.configServerUrl, type: "xmlhttprequest" },
-                { what: "recording", url: sdk.trackServerUrl, type: "xmlhttprequest" },
+                ...(sdk.serverUrl
+                    ? [
+                          { what: "remote config", url: `${sdk.remoteConfigServerUrl}/${keys.amplitude}?config_group=browser`, type: "xmlhttprequest" as const },
+                          { what: "event", url: sdk.serverUrl, type: "xmlhttprequest" as const },
+                          { what: "batch", url: sdk.batchServerUrl!, type: "xmlhttprequest" as const },
+                      ]
+                    : []),
+                ...(sdk.trackServerUrl
+                    ? [
+                          { what: "replay config", url: sdk.configServerUrl!, type: "xmlhttprequest" as const },
+                          { what: "recording", url: sdk.trackServerUrl, type: "xmlhttprequest" as const },
+                      ]
+                    : []),
             ];
         case "vtex":
             return [];
@@ -86,9 +98,12 @@ export function vendorHostSdk(vendor: AnchorVendor, region: VendorRegion = "us")
         case "amplitude":
             return {
                 vendor,
+                serverUrl: `https://${e.api}/2/httpapi`,
+                batchServerUrl: `https://${e.api}/batch`,
+                remoteConfigServerUrl: `https://${e.config}/config`,
                 trackServerUrl: `https://${e.track}/sessions/v2/track`,
                 configServerUrl: `https://${e.config}/config`,
-                cspConnectSrc: `https://${e.track} https://${e.config}`,
+                cspConnectSrc: `https://${e.api} https://${e.track} https://${e.config}`,
             };
     }
 }

@@ -23,7 +23,8 @@ export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel" |
 export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex">]: readonly string[] } = {
     segment: ["cdn.segment.com", "api.segment.io", "events.eu1.segmentapis.com"],
     posthog: ["us.i.posthog.com", "eu.i.posthog.com", "us-assets.i.posthog.com", "eu-assets.i.posthog.com"],
-    amplitude: ["api-sr.amplitude.com", "api-sr.eu.amplitude.com", "sr-client-cfg.amplitude.com", "sr-client-cfg.eu.amplitude.com"],
+    // Session Replay (Self-Host Session Replay SDKs) and the Browser SDK's HTTP V2 and Batch APIs (Proxy Analytics SDK requests).
+    amplitude: ["api-sr.amplitude.com", "api-sr.eu.amplitude.com", "sr-client-cfg.amplitude.com", "sr-client-cfg.eu.amplitude.com", "api2.amplitude.com", "api.eu.amplitude.com"],
     // Mixpanel's tracking-proxy and EU Data Residency: the library's CDN and the browser SDK's ingestion API hosts.
     mixpanel: ["cdn.mxpnl.com", "api-js.mixpanel.com", "api-eu.mixpanel.com"],
     // Plausible's CloudFront proxy guide: one origin for the script and the event API.

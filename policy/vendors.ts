@@ -75,7 +75,7 @@ export const vtexKeepsHost: ResourceValidationPolicy = {
 export const amplitudeNeverCached: ResourceValidationPolicy = {
     name: "amplitude-never-cached",
     description:
-        "Nothing on the way to Amplitude is cached (session replay data and its remote config): CachingDisabled on CloudFront, cache bypass on Cloudflare page rules, uncached subrequests in Workers.",
+        "Nothing on the way to Amplitude is cached (session replay data, analytics events and their remote config): CachingDisabled on CloudFront, cache bypass on Cloudflare page rules, uncached subrequests in Workers.",
     enforcementLevel: "mandatory",
     validateResource: [
         validateResourceOfType(aws.cloudfront.Distribution, (d, _, reportViolation) => {

@@ -8,6 +8,7 @@ import { VendorId, vendorIds } from "../model/types";
 import { defaultProxyName } from "./names";
 import { allowedKeys, defaultRegion, ProxyConfig, proxySchemas, StackConfig, stackConfigSchema } from "./schema";
 import { secretPlaceholder } from "./secret";
+import { amplitudeLayout } from "../vendors/amplitude";
 import { keepsViewerHost, stackRuleIssues, stackWarnings } from "./stackRules";
 
 export const project = "first-party-proxy";
@@ -204,7 +205,7 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
         name,
         vendor: p.vendor,
         region: ("region" in p ? p.region : undefined) ?? defaultRegion,
-        layout: "single",
+        layout: p.vendor === "amplitude" ? amplitudeLayout(p.products ?? ["sessionReplay"]) : "single",
         hostnames: { main: p.domain! },
         paths: pathPlan(p, name, stack),
         ...(p.sharedHost ? { sharedHost: true } : {}),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pathLayouts, pathPrefixPattern } from "../model/publicPaths";
 import { clientIpModes, VendorId, VendorRegion } from "../model/types";
 import { vendorPresets } from "../vendors";
+import { amplitudeProducts } from "../vendors/amplitude";
 import { sharedKeyPattern } from "../aws/sharedKeys";
 import { cloudflarePlans, QuotaId, quotaIds, workersPlans } from "../quotas/limits";
 import { hostnameProblem } from "./hostname";
@@ -135,8 +136,27 @@ const segmentProxy = z
         }
     });
 
-const singleHostProxy = <V extends "amplitude" | "mixpanel">(vendor: V) =>
+const singleHostProxy = <V extends "mixpanel">(vendor: V) =>
     z.strictObject({ vendor: z.literal(vendor), name: proxyName.optional(), region: regionOf(vendor), domain: hostname, ...pathKeys, ...clientIpKey });
+
+/**
+ * Amplitude: `products` says what of Amplitude's browser SDKs the hostname serves: `analytics` (the Browser SDK's
+ * events, batch and remote config), `sessionReplay` (the Session Replay plugin), or both. Without it, Session Replay
+ * alone, as amplitude proxies were before Analytics (stackRules.ts warns).
+ */
+const amplitudeProxy = z.strictObject({
+    vendor: z.literal("amplitude"),
+    name: proxyName.optional(),
+    region: regionOf("amplitude"),
+    domain: hostname,
+    products: z
+        .array(z.enum(amplitudeProducts))
+        .min(1, `products needs at least one of ${amplitudeProducts.join(", ")}`)
+        .refine((p) => new Set(p).size === p.length, "products lists a product twice")
+        .optional(),
+    ...pathKeys,
+    ...clientIpKey,
+});
 
 const vtexProxy = z.strictObject({
     vendor: z.literal("vtex"),
@@ -204,7 +224,7 @@ const posthogProxy = z
 export const proxySchemas = {
     segment: segmentProxy,
     posthog: posthogProxy,
-    amplitude: singleHostProxy("amplitude"),
+    amplitude: amplitudeProxy,
     vtex: vtexProxy,
     mixpanel: singleHostProxy("mixpanel"),
     plausible: plausibleProxy,

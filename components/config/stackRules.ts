@@ -287,5 +287,13 @@ export function stackWarnings(raw: Raw): string[] {
             }
         }
     }
+    const replayOnly = proxiesOf(raw).filter(([p]) => own(p, "vendor") === "amplitude" && own(p, "products") === undefined).map(([, i]) => `first-party-proxy:proxies[${i}].products`);
+    if (replayOnly.length > 0) {
+        // One warning for all of them: a large stack from before Analytics has many.
+        const listed = replayOnly.length > 5 ? `${replayOnly.slice(0, 5).join(", ")} and ${replayOnly.length - 5} more` : replayOnly.join(", ");
+        warnings.push(
+            `${listed}: not set, so ${replayOnly.length === 1 ? "this proxy serves" : "these proxies serve"} Amplitude Session Replay only (as before Analytics) and the Browser SDK still sends its events and remote config to Amplitude's own hosts, which ad blockers block; set products: [analytics, sessionReplay] (or [analytics]) to proxy them too, or [sessionReplay] to keep Session Replay alone without this warning`,
+        );
+    }
     return warnings;
 }

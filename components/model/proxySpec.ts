@@ -1,4 +1,5 @@
 import { vendorPresets } from "../vendors";
+import { amplitudeProductsOf } from "../vendors/amplitude";
 import { clientIpNotes } from "./clientIp";
 import { PathPlan, publicRoutes } from "./publicPaths";
 import { amplitudeSdk, mixpanelSdk, plausibleSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
@@ -154,7 +155,7 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
         regional: Object.keys(preset.endpoints).length > 1,
         sites,
         extraDnsRecords: request.vendor === "vtex" ? sites.map((s) => vtexTxtRecord(s.hostname)) : [],
-        sdk: sdkFor(request.vendor, request.region, sites, paths),
+        sdk: sdkFor(request.vendor, request.region, sites, paths, request.layout),
         notes: [...preset.notes, ...clientIpNotes({ clientIp })],
         todo: preset.todo ?? [],
         paths,
@@ -173,7 +174,7 @@ function vtexTxtRecord(hostname: string): ExtraDnsRecord {
     };
 }
 
-function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], paths: PathPlan): SdkSettings {
+function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], paths: PathPlan, layout: string): SdkSettings {
     const host = (role: string) => sites.find((s) => s.role === role)!.hostname;
     const renames = vendorPresets[vendor].publicRenames ?? [];
     switch (vendor) {
@@ -184,7 +185,7 @@ function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], 
         case "posthog":
             return posthogSdk(sites[0].hostname, region, paths);
         case "amplitude":
-            return amplitudeSdk(sites[0].hostname, paths);
+            return amplitudeSdk(sites[0].hostname, paths, amplitudeProductsOf(layout), region);
         case "vtex":
             return vtexSdk(sites[0].hostname);
         case "mixpanel":

@@ -25,12 +25,19 @@ export function posthogSdk(host: string, region: VendorRegion, paths?: PathPlan)
     return { vendor: "posthog", api_host: publicBase(host, paths), ui_host: `https://${region}.posthog.com` };
 }
 
-/** Amplitude Session Replay: the upload and remote config URLs, and the CSP origin the page must allow. */
-export function amplitudeSdk(host: string, paths?: PathPlan): SdkSettings {
+/**
+ * Amplitude: for Session Replay the plugin's upload and remote config URLs; for Analytics the Browser SDK's
+ * `serverUrl` (HTTP V2 API, or the Batch API with `useBatch`), `remoteConfig.serverUrl` and, in the EU, `serverZone`
+ * ("Proxy Analytics SDK requests"). One hostname serves them all; `cspConnectSrc` is the origin the page must allow.
+ */
+export function amplitudeSdk(host: string, paths: PathPlan | undefined, products: { readonly analytics: boolean; readonly sessionReplay: boolean }, region: VendorRegion = "us"): SdkSettings {
+    const url = (vendorPath: string) => `https://${host}${publicPathOf(vendorPath, paths, [])}`;
     return {
         vendor: "amplitude",
-        trackServerUrl: `https://${host}${publicPathOf("/sessions/v2/track", paths, [])}`,
-        configServerUrl: `https://${host}${publicPathOf("/config", paths, [])}`,
+        ...(products.analytics
+            ? { serverUrl: url("/2/httpapi"), batchServerUrl: url("/batch"), remoteConfigServerUrl: url("/config"), ...(region === "eu" ? { serverZone: "EU" as const } : {}) }
+            : {}),
+        ...(products.sessionReplay ? { trackServerUrl: url("/sessions/v2/track"), configServerUrl: url("/config") } : {}),
         cspConnectSrc: `https://${host}`,
     };
 }
@@ -77,14 +84,7 @@ export function sdkSnippet(sdk: SdkSettings): string {
                 `posthog.init("<ph_project_token>", { api_host: "${sdk.api_host}", ui_host: "${sdk.ui_host}" })`,
             ].join("\n");
         case "amplitude":
-            return [
-                `// npm: import { sessionReplayPlugin } from "@amplitude/plugin-session-replay-browser"`,
-                `amplitude.add(sessionReplayPlugin({`,
-                `  trackServerUrl: "${sdk.trackServerUrl}",`,
-                `  configServerUrl: "${sdk.configServerUrl}",`,
-                `}))`,
-                `// Content-Security-Policy: connect-src 'self' ${sdk.cspConnectSrc}; worker-src 'self' blob:`,
-            ].join("\n");
+            return amplitudeSnippet(sdk);
         case "vtex":
             return `Store served at ${sdk.storeUrl}; no SDK change.`;
         case "mixpanel":
@@ -101,6 +101,36 @@ export function sdkSnippet(sdk: SdkSettings): string {
                 `// npm (@plausible-analytics/tracker): init({ domain: "<your site>", endpoint: "${sdk.apiEndpoint}" })`,
             ].join("\n");
     }
+}
+
+/** Amplitude's Browser SDK 2 (npm) with the proxy's URLs, and the Session Replay plugin where the proxy serves it. */
+function amplitudeSnippet(sdk: Extract<SdkSettings, { vendor: "amplitude" }>): string {
+    const lines: string[] = [];
+    if (sdk.serverUrl) {
+        lines.push(
+            `// npm: import * as amplitude from "@amplitude/analytics-browser"`,
+            `amplitude.init("<API_KEY>", {`,
+            `  serverUrl: "${sdk.serverUrl}", // with useBatch: true, "${sdk.batchServerUrl}"`,
+            `  remoteConfig: { serverUrl: "${sdk.remoteConfigServerUrl}" },`,
+            ...(sdk.serverZone ? [`  serverZone: "${sdk.serverZone}",`] : []),
+            `  // SDK health metrics go to Amplitude's own host (no setting moves them): ask for none.`,
+            `  enableDiagnostics: false,`,
+            `})`,
+        );
+    } else {
+        lines.push(`// This proxy serves Session Replay only: amplitude.init() still sends events and remote config to Amplitude directly.`);
+    }
+    if (sdk.trackServerUrl) {
+        lines.push(
+            `// npm: import { sessionReplayPlugin } from "@amplitude/plugin-session-replay-browser"`,
+            `amplitude.add(sessionReplayPlugin({`,
+            `  trackServerUrl: "${sdk.trackServerUrl}",`,
+            `  configServerUrl: "${sdk.configServerUrl}",`,
+            `}))`,
+        );
+    }
+    lines.push(`// Content-Security-Policy: connect-src 'self' ${sdk.cspConnectSrc}${sdk.trackServerUrl ? "; worker-src 'self' blob:" : ""}`);
+    return lines.join("\n");
 }
 
 /**

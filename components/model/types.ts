@@ -184,8 +184,16 @@ export type SdkSettings =
     | { readonly vendor: "posthog"; readonly api_host: string; readonly ui_host: string }
     | {
           readonly vendor: "amplitude";
-          readonly trackServerUrl: string;
-          readonly configServerUrl: string;
+          /** Analytics: the Browser SDK's `serverUrl` (HTTP V2 API) and, for `useBatch: true`, the Batch API URL instead. */
+          readonly serverUrl?: string;
+          readonly batchServerUrl?: string;
+          /** Analytics: the Browser SDK's `remoteConfig.serverUrl`. */
+          readonly remoteConfigServerUrl?: string;
+          /** Analytics in Amplitude's EU data center: the Browser SDK's `serverZone`. */
+          readonly serverZone?: "EU";
+          /** Session Replay: the plugin's `trackServerUrl` and `configServerUrl`. */
+          readonly trackServerUrl?: string;
+          readonly configServerUrl?: string;
           readonly cspConnectSrc: string;
       }
     | { readonly vendor: "vtex"; readonly storeUrl: string }

@@ -24,6 +24,14 @@ export const vendorDocuments = {
         title: "Amplitude: Self-Host Session Replay SDKs",
         url: "https://amplitude.com/docs/session-replay/session-replay-self-hosting",
     },
+    amplitudeAnalyticsProxy: {
+        title: "Amplitude: Proxy Analytics SDK requests",
+        url: "https://amplitude.com/docs/sdks/analytics/proxy-requests",
+    },
+    amplitudeRemoteConfigProxy: {
+        title: "Amplitude: Browser SDK 2, Proxy remote config requests",
+        url: "https://amplitude.com/docs/sdks/analytics/browser/browser-sdk-2#proxy-remote-config-requests",
+    },
     vtexReverseProxy: {
         title: "VTEX: Insert reverse proxy in front of VTEX services",
         url: "https://help.vtex.com/en/docs/tutorials/insert-reverse-proxy-in-front-of-vtex-services",

@@ -18,8 +18,8 @@ export interface SiteTemplate {
 export interface VendorPreset<OriginId extends string = string> {
     readonly id: VendorId;
     readonly displayName: string;
-    /** The vendor's public document this preset follows (title and URL). */
-    readonly source: VendorDocument;
+    /** The vendor's public document this preset follows (title and URL), or its documents when it follows several. */
+    readonly source: VendorDocument | readonly VendorDocument[];
     /** Upstream hostnames per region the vendor offers. */
     readonly endpoints: { readonly [r in VendorRegion]?: { readonly [o in OriginId]: string } };
     readonly origins: { readonly [o in OriginId]: OriginTemplate };

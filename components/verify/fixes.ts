@@ -227,6 +227,10 @@ export const fixes = {
         });
     },
 
+    amplitudeApiRoute(): string {
+        return "Route /2/httpapi* and /batch* to api2.amplitude.com (or api.eu.amplitude.com) with its own Host (products: [analytics] in the proxy's config) and set the Browser SDK's serverUrl to the serverUrl output (Amplitude's Proxy Analytics SDK requests).";
+    },
+
     amplitudeConfigRoute(): string {
         return "Route /config* to sr-client-cfg.amplitude.com (or sr-client-cfg.eu.amplitude.com) and check configServerUrl points at <host>/config (Amplitude's Self-Host Session Replay guide, configuration changes don't apply).";
     },

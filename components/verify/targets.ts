@@ -59,9 +59,16 @@ function targetFromProxyOutputs(name: string, outputs: Partial<ProxyOutputs>): P
             const managed = cdn === "managed" ? outputs.dnsRecords?.find((r) => r.type === "CNAME" && r.name === host.split(":")[0]) : undefined;
             return managed ? { name, vendor, region, cdn, host, managedTarget: managed.value } : { name, vendor, region, cdn, host };
         }
-        case "amplitude":
+        case "amplitude": {
+            const configUrl = sdk.configServerUrl ?? sdk.remoteConfigServerUrl;
+            const host = hostOf(configUrl) ?? hostOf(firstUrl);
+            if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
+            const analytics = sdk.serverUrl !== undefined;
+            // Outputs from before Analytics name only the Session Replay URLs.
+            return { name, vendor, region, cdn, host, base: pathOf(configUrl).replace(/\/config$/, ""), analytics, sessionReplay: sdk.trackServerUrl !== undefined || !analytics };
+        }
         case "vtex": {
-            const host = hostOf(sdk.configServerUrl ?? sdk.storeUrl) ?? hostOf(firstUrl);
+            const host = hostOf(sdk.storeUrl) ?? hostOf(firstUrl);
             if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
             return { name, vendor, region, cdn, host };
         }
@@ -122,6 +129,8 @@ export function targetFromUrls(options: UrlTargetOptions): ProxyTarget {
         return { name, vendor, region, cdn, cdnHost, apiHost };
     }
     if (vendor === "mixpanel") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url) };
+    // A proxy built elsewhere: Amplitude's own paths under the URL's path, both products probed.
+    if (vendor === "amplitude") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url), analytics: true, sessionReplay: true };
     if (vendor === "plausible") {
         // The vendor's own paths under the URL's path (a proxy built elsewhere serves Plausible's names).
         const base = pathOf(options.url);

@@ -39,7 +39,11 @@ export type ProxyTarget = {
           /** PostHog's managed reverse proxy: the target PostHog generated, which `host` must CNAME to. */
           readonly managedTarget?: string;
       }
-    | { readonly vendor: "amplitude"; readonly host: string }
+    /**
+     * `base`: the path prefix the proxy serves Amplitude's paths under (`/k7`), empty for Amplitude's own paths; which
+     * products it serves (the outputs name `serverUrl` for Analytics, `trackServerUrl` for Session Replay).
+     */
+    | { readonly vendor: "amplitude"; readonly host: string; readonly base: string; readonly analytics: boolean; readonly sessionReplay: boolean }
     | { readonly vendor: "vtex"; readonly host: string }
     /** `base`: the path prefix the proxy serves the vendor's paths under (`/k7`), empty for the vendor's own paths. */
     | { readonly vendor: "mixpanel"; readonly host: string; readonly base: string }

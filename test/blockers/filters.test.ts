@@ -23,7 +23,7 @@ const page = "https://www.example.com/";
 const proxies: TestConfig[] = [
     { vendor: "segment", domain: "s.example.com" },
     { vendor: "posthog", domain: "e.example.com" },
-    { vendor: "amplitude", domain: "r.example.com" },
+    { vendor: "amplitude", domain: "r.example.com", products: ["analytics", "sessionReplay"] },
 ];
 
 const stacks: Record<string, (proxies: TestConfig[]) => TestConfig> = {
@@ -133,7 +133,13 @@ describe(`uBlock Origin's engine with the filters of its default lists that hit 
         const expected: Record<AnchorVendor, Record<string, string>> = {
             segment: { "analytics.js": "||segment.com^$3p", settings: "@@||cdn.segment.com/v1/projects/", event: "||segment.io^$3p" },
             posthog: { "array.js": "||i.posthog.com^", flags: "||i.posthog.com^", event: "||i.posthog.com^", recording: "||i.posthog.com^" },
-            amplitude: { "replay config": "||amplitude.com^$3p", recording: "||amplitude.com^$3p" },
+            amplitude: {
+                "remote config": "||amplitude.com^$3p",
+                event: "||amplitude.com^$3p",
+                batch: "||amplitude.com^$3p",
+                "replay config": "||amplitude.com^$3p",
+                recording: "||amplitude.com^$3p",
+            },
         };
         for (const vendor of Object.keys(expected) as AnchorVendor[]) {
             it(`${vendor}: every request but an excepted one is blocked by the vendor's hostname filter`, () => {

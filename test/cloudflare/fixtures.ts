@@ -32,6 +32,8 @@ export const everyVendor: TestConfig[] = withVendorPaths([
     { vendor: "posthog", region: "eu", domain: "e-eu.example.com" },
     { vendor: "amplitude", region: "us", domain: "r.example.com" },
     { vendor: "amplitude", region: "eu", domain: "r-eu.example.com" },
+    { vendor: "amplitude", region: "us", name: "amplitude-all", domain: "a.example.com", products: ["analytics", "sessionReplay"] },
+    { vendor: "amplitude", region: "eu", name: "amplitude-analytics-eu", domain: "a-eu.example.com", products: ["analytics"] },
     { vendor: "vtex", domain: "www.example.com" },
     { vendor: "mixpanel", region: "us", domain: "m.example.com" },
     { vendor: "mixpanel", region: "eu", domain: "m-eu.example.com" },
@@ -55,6 +57,16 @@ export const routeTables: Record<string, [string, string][]> = {
     "r-eu.example.com": [
         ["/config*", "sr-client-cfg.eu.amplitude.com"],
         ["*", "api-sr.eu.amplitude.com"],
+    ],
+    "a.example.com": [
+        ["/2/httpapi*", "api2.amplitude.com"],
+        ["/batch*", "api2.amplitude.com"],
+        ["/config*", "sr-client-cfg.amplitude.com"],
+        ["*", "api-sr.amplitude.com"],
+    ],
+    "a-eu.example.com": [
+        ["/config*", "sr-client-cfg.eu.amplitude.com"],
+        ["*", "api.eu.amplitude.com"],
     ],
     "m.example.com": [
         ["/libs/*", "cdn.mxpnl.com"],

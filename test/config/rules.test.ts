@@ -115,7 +115,7 @@ describe("stack config rules", () => {
         });
 
         it("ad-blocked names are a warning, not an error", () => {
-            const { warnings } = parseStackConfig(aws([posthog("ph.example.com"), { vendor: "amplitude", domain: "analytics.example.com" }]));
+            const { warnings } = parseStackConfig(aws([posthog("ph.example.com"), { vendor: "amplitude", domain: "analytics.example.com", products: ["analytics"] }]));
             assert.strictEqual(warnings.length, 2);
             assert.match(warnings[0], /proxies\[0\]\.domain: ph\.example\.com has the label "ph", which ad blockers match/);
         });

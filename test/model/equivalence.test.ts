@@ -31,6 +31,11 @@ const paths = [
     "/config/v1/remote",
     "/conf",
     "/sessions/v2/track",
+    "/2/httpapi",
+    "/2/httpapix",
+    "/2/http",
+    "/batch",
+    "/batchy/x",
     "/analytics.js/v1/k/analytics.min.js",
     "/analytics.js",
     "/v1/projects/k/settings",
@@ -63,6 +68,15 @@ const spotChecks: [host: string, path: string, origin: string][] = [
     ["r.example.com", "/configuration", "sr-client-cfg.amplitude.com"],
     ["r.example.com", "/sessions/v2/track", "api-sr.amplitude.com"],
     ["r-eu.example.com", "/sessions/v2/track", "api-sr.eu.amplitude.com"],
+    ["r.example.com", "/2/httpapi", "api-sr.amplitude.com"],
+    ["a.example.com", "/2/httpapi", "api2.amplitude.com"],
+    ["a.example.com", "/batch", "api2.amplitude.com"],
+    ["a.example.com", "/2/http", "api-sr.amplitude.com"],
+    ["a.example.com", "/config", "sr-client-cfg.amplitude.com"],
+    ["a.example.com", "/sessions/v2/track", "api-sr.amplitude.com"],
+    ["a-eu.example.com", "/2/httpapi", "api.eu.amplitude.com"],
+    ["a-eu.example.com", "/batch", "api.eu.amplitude.com"],
+    ["a-eu.example.com", "/config/KEY", "sr-client-cfg.eu.amplitude.com"],
     ["s.example.com", "/analytics.js/v1/k/analytics.min.js", "cdn.segment.com"],
     ["s.example.com", "/analytics-next/bundles/x.js", "cdn.segment.com"],
     ["s.example.com", "/next-integrations/a.js", "cdn.segment.com"],
@@ -134,7 +148,7 @@ describe("CloudFront and Cloudflare route every path to the same origin (from th
         const onPageRules = ofType(pageRule, T.record).filter((r) => inputs(r).proxied).map((r) => inputs(r).name);
         assert.deepStrictEqual([...onWorkers].sort(), [...hostnames()].sort());
         assert.deepStrictEqual([...onPageRules].sort(), [...hostnames()].sort());
-        assert.strictEqual(hostnames().length, 14);
+        assert.strictEqual(hostnames().length, 16);
     });
 
     it("the spot checks hold on CloudFront (the table is not wrong on both sides)", () => {

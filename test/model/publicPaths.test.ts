@@ -132,8 +132,16 @@ describe("public paths", () => {
                 assert.match(through(`${sdk.api_host}/e/`), /^(us|eu)\.i\.posthog\.com\/e\/$/);
                 assert.match(through(`${sdk.api_host}/flags/`), /^(us|eu)\.i\.posthog\.com\/flags\/$/);
             } else if (sdk.vendor === "amplitude") {
-                assert.match(through(sdk.trackServerUrl), /^api-sr(\.eu)?\.amplitude\.com\/sessions\/v2\/track$/);
-                assert.match(through(sdk.configServerUrl), /^sr-client-cfg(\.eu)?\.amplitude\.com\/config$/);
+                assert.ok(sdk.serverUrl !== undefined || sdk.trackServerUrl !== undefined, "Analytics, Session Replay or both");
+                if (sdk.trackServerUrl !== undefined) {
+                    assert.match(through(sdk.trackServerUrl), /^api-sr(\.eu)?\.amplitude\.com\/sessions\/v2\/track$/);
+                    assert.match(through(`${sdk.configServerUrl}/KEY?config_group=browser`), /^sr-client-cfg(\.eu)?\.amplitude\.com\/config\/KEY$/);
+                }
+                if (sdk.serverUrl !== undefined) {
+                    assert.match(through(sdk.serverUrl), /^api(2|\.eu)\.amplitude\.com\/2\/httpapi$/);
+                    assert.match(through(sdk.batchServerUrl!), /^api(2|\.eu)\.amplitude\.com\/batch$/);
+                    assert.match(through(`${sdk.remoteConfigServerUrl}/KEY?config_group=browser`), /^sr-client-cfg(\.eu)?\.amplitude\.com\/config\/KEY$/);
+                }
             } else if (sdk.vendor === "mixpanel") {
                 assert.strictEqual(through(sdk.libUrl), "cdn.mxpnl.com/libs/mixpanel-2-latest.min.js");
                 for (const path of ["/track/", "/engage/", "/groups/", "/decide", "/flags", "/record/"]) {

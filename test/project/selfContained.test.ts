@@ -43,8 +43,12 @@ describe("the repository stands alone", () => {
     it("every vendor preset cites its public document by title and https URL, and the README lists them all", () => {
         const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
         for (const preset of Object.values(vendorPresets)) {
-            assert.ok(preset.source.title.length > 0, `${preset.id} source title`);
-            assert.match(preset.source.url, /^https:\/\/[a-z0-9.-]+\/\S+$/, `${preset.id} source URL`);
+            const documents = [preset.source].flat();
+            assert.ok(documents.length > 0, `${preset.id} cites a document`);
+            for (const source of documents) {
+                assert.ok(source.title.length > 0, `${preset.id} source title`);
+                assert.match(source.url, /^https:\/\/[a-z0-9.-]+\/\S+$/, `${preset.id} source URL`);
+            }
         }
         for (const doc of Object.values(vendorDocuments)) assert.ok(readme.includes(`](${doc.url})`), `README links ${doc.title}`);
     });
