@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { combine } from "./combine";
 import { sdkSnippet } from "./model/sdk";
 import { ProxySpec, SdkSettings } from "./model/types";
 
@@ -44,27 +45,30 @@ export interface ProxyOutputs {
 export function proxyOutputs(
     proxy: ProxySpec,
     cdn: string,
-    dnsRecords: pulumi.Input<DnsRecordOutput[]>[],
-    cdnTargets: pulumi.Input<string>[],
+    dnsRecords: readonly pulumi.Input<DnsRecordOutput[]>[],
+    cdnTargets: readonly pulumi.Input<string>[],
     extraNotes: readonly string[] = [],
 ): pulumi.Output<ProxyOutputs> {
-    return pulumi.all([pulumi.all(dnsRecords), pulumi.all(cdnTargets)]).apply(([records, targets]) => ({
-        vendor: proxy.vendor,
-        // Only where the user chose one: VTEX has no regions, and a managed domain's is the vendor workspace's.
-        ...(proxy.regional ? { region: proxy.region } : {}),
-        cdn,
-        urls: proxy.sites.map((s) => `https://${s.hostname}`),
-        sdk: proxy.sdk,
-        snippet: sdkSnippet(proxy.sdk),
-        dnsRecords: records.flat(),
-        cdnTargets: targets,
-        notes: [...proxy.notes, ...extraNotes],
-        todo: [
-            ...records
-                .flat()
-                .filter((r) => r.createdBy === "you")
-                .map((r) => `Create the DNS record ${r.name} ${r.type} ${r.value} (${r.purpose}).`),
-            ...(proxy.todo ?? []),
-        ],
-    }));
+    // One combination of everything a deploy decides (records' targets, distribution names), not one per kind.
+    const outputs = combine<DnsRecordOutput[] | string, ProxyOutputs>([...dnsRecords, ...cdnTargets], (values) => {
+        const records = (values.slice(0, dnsRecords.length) as DnsRecordOutput[][]).flat();
+        return {
+            vendor: proxy.vendor,
+            // Only where the user chose one: VTEX has no regions, and a managed domain's is the vendor workspace's.
+            ...(proxy.regional ? { region: proxy.region } : {}),
+            cdn,
+            urls: proxy.sites.map((s) => `https://${s.hostname}`),
+            sdk: proxy.sdk,
+            snippet: sdkSnippet(proxy.sdk),
+            dnsRecords: records,
+            cdnTargets: values.slice(dnsRecords.length) as string[],
+            notes: [...proxy.notes, ...extraNotes],
+            todo: [
+                ...records.filter((r) => r.createdBy === "you").map((r) => `Create the DNS record ${r.name} ${r.type} ${r.value} (${r.purpose}).`),
+                ...(proxy.todo ?? []),
+            ],
+        };
+    });
+    // pulumi.output would copy an Output it is given: only plain outputs need wrapping.
+    return pulumi.Output.isInstance(outputs) ? (outputs as pulumi.Output<ProxyOutputs>) : pulumi.output(outputs);
 }

@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { combine } from "../combine";
 import { createDnsRecord, PlannedRecord } from "../dns/record";
 import { DnsZone } from "../dns/zone";
 
 export interface ValidatedCertificate {
     /** ARN of the certificate, available once ACM has validated it. */
     readonly arn: pulumi.Output<string>;
-    readonly validationRecords: pulumi.Output<PlannedRecord[]>;
+    readonly validationRecords: pulumi.Input<PlannedRecord[]>;
 }
 
 /**
@@ -40,7 +41,7 @@ export function createValidatedCertificate(
         { parent: opts.parent },
     );
     if (zone.provider === "manual") {
-        record.planned.apply((records) => {
+        pulumi.output(record.planned).apply((records) => {
             // Only a real `pulumi up` knows the record (and waits for it); the offline plan lists it in dnsRecords.
             if (!pulumi.runtime.isDryRun() && pulumi.runtime.hasEngine()) {
                 for (const r of records) pulumi.log.warn(`Create this DNS record so ACM can issue the certificate: ${r.name} ${r.type} ${r.value}`, certificate);
@@ -51,7 +52,7 @@ export function createValidatedCertificate(
         `${name}-cert-validation`,
         {
             certificateArn: certificate.arn,
-            validationRecordFqdns: zone.provider === "manual" ? undefined : record.planned.apply((rs) => rs.map((r) => r.name)),
+            validationRecordFqdns: zone.provider === "manual" ? undefined : combine([record.planned], ([rs]) => rs.map((r) => r.name)),
         },
         { ...opts, dependsOn: record.resources },
     );

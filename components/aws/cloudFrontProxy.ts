@@ -68,7 +68,7 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
             );
         }
         const functions = args.viewerRequestFunctions ?? new ViewerRequestFunctions(args.nameSuffix, { parent: this });
-        const records: pulumi.Output<PlannedRecord[]>[] = [];
+        const records: pulumi.Input<PlannedRecord[]>[] = [];
         this.distributions = proxy.sites.map((site) => {
             const siteName = proxy.sites.length === 1 ? name : `${name}-${site.role}`;
             const certificate = createValidatedCertificate(siteName, site.hostname, zone, tags, {

@@ -60,7 +60,7 @@ export class CnameProxy extends pulumi.ComponentResource {
         const rules = cnameProxyZoneRules(proxy);
         const phases = rules.length === 0 ? [] : requireZoneRules(name, args.zoneRules, rules);
 
-        const records: pulumi.Output<PlannedRecord[]>[] = proxy.sites.map(
+        const records: pulumi.Input<PlannedRecord[]>[] = proxy.sites.map(
             (site, i) =>
                 createHostnameRecord(
                     zone,

@@ -81,7 +81,7 @@ export class PageRuleProxy extends pulumi.ComponentResource {
                 ),
         );
 
-        const records: pulumi.Output<PlannedRecord[]>[] = [];
+        const records: pulumi.Input<PlannedRecord[]>[] = [];
         const defaults: string[] = [];
         for (const site of proxy.sites) {
             // The record needs a target to be proxied; the catch-all page rule resolves to the same origin anyway.

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { combine } from "../combine";
 import { ExtraDnsRecord } from "../model/types";
 import { DnsRecordOutput } from "../outputs";
-import { FormerNames, formerHostnameRecordNames, hostnameRecordName, RecordOwner, recordAliases } from "./recordAliases";
+import { FormerNames, formerHostnameRecordNames, hostnameRecordName, RecordOwner, recordAliases, route53RecordType } from "./recordAliases";
 import { DnsZone } from "./zone";
 
 /** CloudFront's fixed hosted zone id for alias records. */
@@ -29,12 +30,11 @@ export type PlannedRecord = DnsRecordOutput;
 export interface CreatedRecords {
     /** The resources created (none for manual DNS). */
     readonly resources: pulumi.Resource[];
-    /** What the records say, for outputs. */
-    readonly planned: pulumi.Output<PlannedRecord[]>;
+    /** What the records say, for outputs: plain data where nothing in it waits for a deploy. */
+    readonly planned: pulumi.Input<PlannedRecord[]>;
 }
 
 /** The resource types records are registered as (their aliases must name the same type). */
-const route53RecordType = "aws:route53/record:Record";
 const cloudflareRecordType = "cloudflare:index/dnsRecord:DnsRecord";
 
 const recordTtl = 300;
@@ -100,7 +100,7 @@ export function createHostnameRecord(
     return createDnsRecord(zone, hostnameRecordName(siteName), spec, purpose, opts, { owner, formerNames: formerHostnameRecordNames(siteName) });
 }
 
-function describe(spec: DnsRecordSpec, purpose: string, provider: DnsZone["provider"]): pulumi.Output<PlannedRecord[]> {
+function describe(spec: DnsRecordSpec, purpose: string, provider: DnsZone["provider"]): pulumi.Input<PlannedRecord[]> {
     const values: pulumi.Input<string>[] = spec.type === "NS" ? [...spec.values] : [spec.type === "cdnAlias" ? spec.target : spec.value];
     const createdBy = provider === "manual" ? "you" : "stack";
     // What the provider really holds: Route 53 aliases are an A and an AAAA record; elsewhere an alias is a CNAME.
@@ -113,11 +113,9 @@ function describe(spec: DnsRecordSpec, purpose: string, provider: DnsZone["provi
                     { type: "AAAA", alias: true },
                 ]
               : [{ type: "CNAME" }];
-    return pulumi
-        .all([pulumi.output(spec.name), pulumi.all(values)])
-        .apply(([n, vs]) =>
-            types.flatMap((t) => vs.map((value) => ({ name: withoutDot(n), ...t, value: withoutDot(value), purpose, createdBy }) as PlannedRecord)),
-        );
+    return combine([spec.name, ...values], ([n, ...vs]) =>
+        types.flatMap((t) => vs.map((value) => ({ name: withoutDot(n), ...t, value: withoutDot(value), purpose, createdBy }) as PlannedRecord)),
+    );
 }
 
 function route53Records(
@@ -163,9 +161,9 @@ function cloudflareRecords(
             `${name}${suffix}`,
             {
                 zoneId,
-                name: pulumi.output(spec.name).apply(withoutDot),
+                name: combine([spec.name], ([n]) => withoutDot(n)),
                 type,
-                content: pulumi.output(content).apply(withoutDot),
+                content: combine([content], ([c]) => withoutDot(c)),
                 proxied,
                 ttl: proxied ? cloudflareAutoTtl : recordTtl,
             },
@@ -179,7 +177,7 @@ function cloudflareRecords(
             return [record("", "CNAME", spec.value, spec.proxied ?? false)];
         case "TXT":
             // Cloudflare stores TXT content quoted; unquoted content is accepted but flagged on every read.
-            return [record("", "TXT", pulumi.output(spec.value).apply((v) => JSON.stringify(v)), false)];
+            return [record("", "TXT", combine([spec.value], ([v]) => JSON.stringify(v)), false)];
         case "NS":
             return spec.values.map((value, i) => record(`-${i}`, "NS", value, false));
     }
@@ -195,7 +193,7 @@ export function createExtraDnsRecords(
     records: readonly ExtraDnsRecord[],
     opts: pulumi.CustomResourceOptions,
     owner?: RecordOwner,
-): pulumi.Output<PlannedRecord[]>[] {
+): pulumi.Input<PlannedRecord[]>[] {
     return records.map((record, i) => {
         const spec: DnsRecordSpec =
             record.type === "NS"

@@ -37,14 +37,47 @@ export function recordAliases(
     resourceType: string,
     name: string,
     formerNames: FormerNames = {},
-): pulumi.Output<string>[] {
-    return proxyComponentTypes.flatMap((type) => {
+): pulumi.Input<string>[] {
+    const aliases = ownerTypesOf(resourceType).flatMap((type) => {
         const names = new Set([name, ...(formerNames[type] ?? [])]);
         if (type === owner.type) names.delete(name);
-        if (names.size === 0) return [];
-        const parent = pulumi.createUrn(owner.name, type, owner.parent);
-        return [...names].map((n) => pulumi.createUrn(n, resourceType, parent));
+        return [...names].map((n) => ({ type, name: n }));
     });
+    // The URNs pulumi.createUrn would give, written out as text: a stack of hundreds of proxies registers thousands of
+    // records, and createUrn's two Output chains per alias were a third of the offline plan's memory. At the stack's
+    // root the URNs are plain strings; under a parent, each waits only for the parent's URN.
+    const under = (parentUrn: string) => aliases.map((a) => childUrn(childUrn(parentUrn, a.type, owner.name), resourceType, a.name));
+    const parent = owner.parent;
+    if (!parent) return under(rootUrn());
+    return aliases.map((_, i) => parent.urn.apply((urn) => under(urn)[i]));
+}
+
+/**
+ * The proxy components that can own a record of `resourceType`. A Route 53 record only ever belongs to a
+ * CloudFrontProxy: provider cloudflare has required dns.provider cloudflare since the first version, and the Cloudflare
+ * components take only a Cloudflare zone. Aliases under the other types could never match a resource in a stack's
+ * state, and each one costs the plan a chain of Outputs per record.
+ */
+function ownerTypesOf(resourceType: string): readonly ProxyComponentType[] {
+    return resourceType === route53RecordType ? ["first-party-proxy:aws:CloudFrontProxy"] : proxyComponentTypes;
+}
+
+/** The resource type Route 53 records are registered as. */
+export const route53RecordType = "aws:route53/record:Record";
+
+/** The URN of the program's stack resource: a stand-in parent for what sits at the stack's root. */
+const rootUrn = () => `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:pulumi:Stack::${pulumi.getProject()}-${pulumi.getStack()}`;
+
+/**
+ * The URN of a resource of `type` named `name` under the resource whose URN is `parentUrn`, as the engine and
+ * pulumi.createUrn write it: the parent's type chain, then `$type` (a child of the stack has its type alone).
+ */
+export function childUrn(parentUrn: string, type: string, name: string): string {
+    const head = parentUrn.substring(0, parentUrn.lastIndexOf("::"));
+    const chainStart = head.lastIndexOf("::") + 2;
+    const chain = head.substring(chainStart);
+    const qualified = chain === "pulumi:pulumi:Stack" ? type : `${chain}$${type}`;
+    return `${head.substring(0, chainStart)}${qualified}::${name}`;
 }
 
 /** The resource name of a site's own record (its hostname, pointed at the CDN): the same under every proxy component. */

@@ -4,7 +4,8 @@ import { formerHostnameRecordNames, recordAliases } from "../../components/dns/r
 import { planProgram } from "../../components/plan/mockPlan";
 
 const record = "cloudflare:index/dnsRecord:DnsRecord";
-const urn = (types: string, name: string) => `urn:pulumi:st::proj::${types}$${record}::${name}`;
+const route53Record = "aws:route53/record:Record";
+const urn = (types: string, name: string, type = record) => `urn:pulumi:st::proj::${types}$${type}::${name}`;
 
 describe("recordAliases: one record whichever proxy component owns it", () => {
     let aliases: Record<string, string[]>;
@@ -17,6 +18,13 @@ describe("recordAliases: one record whichever proxy component owns it", () => {
                     onCloudFront: recordAliases({ type: "first-party-proxy:aws:CloudFrontProxy", name: "p" }, record, "p-hostname", formerHostnameRecordNames("p")),
                     txtOnWorkers: recordAliases({ type: "first-party-proxy:cloudflare:WorkerProxy", name: "p" }, record, "p-txt-0"),
                     nested: recordAliases({ type: "first-party-proxy:cloudflare:CnameProxy", name: "p", parent: group }, record, "p-txt-0"),
+                    route53Hostname: recordAliases({ type: "first-party-proxy:aws:CloudFrontProxy", name: "p" }, route53Record, "p-hostname-a", {
+                        "first-party-proxy:aws:CloudFrontProxy": ["p-alias-a"],
+                        "first-party-proxy:cloudflare:CnameProxy": ["p-cname"],
+                    }),
+                    route53Nested: recordAliases({ type: "first-party-proxy:aws:CloudFrontProxy", name: "p", parent: group }, route53Record, "p-hostname-a", {
+                        "first-party-proxy:aws:CloudFrontProxy": ["p-alias-a"],
+                    }),
                 };
             },
             { project: "proj", stack: "st" },
@@ -49,5 +57,10 @@ describe("recordAliases: one record whichever proxy component owns it", () => {
             urn("my:app:Group$first-party-proxy:cloudflare:WorkerProxy", "p-txt-0"),
             urn("my:app:Group$first-party-proxy:cloudflare:PageRuleProxy", "p-txt-0"),
         ]);
+    });
+
+    it("gives a Route 53 record only its CloudFrontProxy names: no Cloudflare component ever held one (provider cloudflare takes only a Cloudflare zone)", () => {
+        assert.deepStrictEqual(aliases.route53Hostname, [urn("first-party-proxy:aws:CloudFrontProxy", "p-alias-a", route53Record)]);
+        assert.deepStrictEqual(aliases.route53Nested, [urn("my:app:Group$first-party-proxy:aws:CloudFrontProxy", "p-alias-a", route53Record)]);
     });
 });
