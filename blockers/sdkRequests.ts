@@ -7,6 +7,8 @@
  *   events to `<api_host>/e/`, recordings to `<api_host>/s/`.
  * - Amplitude: the Browser SDK's remote config at `<remoteConfigServerUrl>/<key>`, events to `serverUrl` (or
  *   `batchServerUrl`); the Session Replay plugin's config at `configServerUrl`, recordings to `trackServerUrl`.
+ * - Google tag gateway: the loader at `scriptSrc`, hits to `<measurement path>/g/collect?v=2` (GA4's path, served by
+ *   Google under the measurement path).
  */
 import { SdkSettings, VendorRegion } from "../components/model/types";
 import { vendorPresets } from "../components/vendors";
@@ -73,6 +75,13 @@ export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
                 { what: "script with extensions", url: sdk.scriptSrc.replace(/\.js$/, ".outbound-links.tagged-events.js"), type: "script" },
                 { what: "event", url: sdk.apiEndpoint, type: "xmlhttprequest" },
             ];
+        case "google": {
+            const base = sdk.scriptSrc.slice(0, sdk.scriptSrc.indexOf("?"));
+            return [
+                { what: "loader", url: sdk.scriptSrc, type: "script" },
+                { what: "hit", url: `${base}g/collect?v=2&tid=${sdk.tagId}&en=page_view`, type: "ping" },
+            ];
+        }
     }
 }
 

@@ -328,3 +328,32 @@ export const cloudflareUrlRewritesPathOnly: StackValidationPolicy = {
         }
     },
 };
+
+/** Cloudflare's Google tag gateway endpoint: one absolute path segment of letters and digits (its API's rule). */
+const gatewayEndpoint = /^\/[A-Za-z0-9]+$/;
+
+export const cloudflareGoogleTagGatewayOnePerZone: StackValidationPolicy = {
+    name: "cloudflare-google-tag-gateway-one-per-zone",
+    description:
+        "A zone has one Google tag gateway setting: the stack declares at most one per zone (two would overwrite each other, and deleting one turns the gateway off for both), with an endpoint of one path segment of letters and digits and a Google tag or container ID.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const byZone = new Map<string, PolicyResource[]>();
+        for (const r of args.resources.filter((r) => r.isType(cloudflare.GoogleTagGateway))) {
+            const zone = String(r.props.zoneId);
+            byZone.set(zone, [...(byZone.get(zone) ?? []), r]);
+            const endpoint = r.props.endpoint;
+            if (typeof endpoint !== "string" || !gatewayEndpoint.test(endpoint)) {
+                reportViolation(`Google tag gateway ${r.name}: endpoint ${JSON.stringify(endpoint)} is not one path segment of letters and digits starting with / (e.g. /metrics).`, r.urn);
+            }
+            if (typeof r.props.measurementId !== "string" || !/^(G|GT|AW|DC|GTM)-[A-Z0-9]+$/.test(r.props.measurementId)) {
+                reportViolation(`Google tag gateway ${r.name}: measurementId ${JSON.stringify(r.props.measurementId)} is not a Google tag ID (G-...) or Tag Manager container ID (GTM-...).`, r.urn);
+            }
+        }
+        for (const [zone, settings] of byZone) {
+            if (settings.length > 1) {
+                reportViolation(`zone ${zone} gets ${settings.length} Google tag gateway settings (${settings.map((s) => s.name).join(", ")}); a zone has one: keep one proxy per zone.`);
+            }
+        }
+    },
+};

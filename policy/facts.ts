@@ -17,10 +17,10 @@ export const managed = {
     },
 } as const;
 
-export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel" | "plausible";
+export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel" | "plausible" | "google";
 
-/** Every upstream hostname a vendor documents, per vendor. VTEX's are `<store host>.cdn.vtex.com`. */
-export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex">]: readonly string[] } = {
+/** Every upstream hostname a vendor documents, per vendor. VTEX's are `<store host>.cdn.vtex.com`, Google's per tag. */
+export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex" | "google">]: readonly string[] } = {
     segment: ["cdn.segment.com", "api.segment.io", "events.eu1.segmentapis.com"],
     posthog: ["us.i.posthog.com", "eu.i.posthog.com", "us-assets.i.posthog.com", "eu-assets.i.posthog.com"],
     // Session Replay (Self-Host Session Replay SDKs) and the Browser SDK's HTTP V2 and Batch APIs (Proxy Analytics SDK requests).
@@ -41,12 +41,19 @@ export const vtexCdnSuffix = ".cdn.vtex.com";
 export const acmeChallengePattern = "/.well-known/acme-challenge/*";
 export const acmeChallengePrefix = "/.well-known/acme-challenge/";
 
+/**
+ * Google tag gateway's endpoint, one per tag ("Set up Google tag gateway for advertisers"): `<TAG_ID>.fps.goog`, the
+ * tag ID a Google tag (G-, GT-, AW-, DC-) or Tag Manager container (GTM-) ID.
+ */
+export const googleTagGatewayHost = /^(g|gt|aw|dc|gtm)-[a-z0-9]{4,16}\.fps\.goog$/;
+
 /** Which vendor an upstream hostname belongs to, or undefined for one no vendor documents. */
 export function vendorOfHost(host: string | undefined): Vendor | undefined {
     if (typeof host !== "string") return undefined;
     const h = host.toLowerCase().replace(/\.$/, "");
     if (h.endsWith(vtexCdnSuffix) && h.length > vtexCdnSuffix.length) return "vtex";
-    for (const [vendor, hosts] of Object.entries(vendorHosts) as [Exclude<Vendor, "vtex">, readonly string[]][]) {
+    if (googleTagGatewayHost.test(h)) return "google";
+    for (const [vendor, hosts] of Object.entries(vendorHosts) as [Exclude<Vendor, "vtex" | "google">, readonly string[]][]) {
         if (hosts.includes(h)) return vendor;
     }
     return undefined;

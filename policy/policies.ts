@@ -1,6 +1,7 @@
 import { Policies } from "@pulumi/policy";
 import { acmCertificateCreateBeforeDelete, acmCertificateDnsValidated, acmCertificateInUsEast1, cloudfrontCertificateMatchesAliases } from "./certificates";
 import {
+    cloudflareGoogleTagGatewayOnePerZone,
     cloudflarePageRuleLimit,
     cloudflarePageRuleOrder,
     cloudflarePageRuleSslStrict,
@@ -59,6 +60,7 @@ export const policies: Policies = [
     cloudflareWorkerEdgeCorsHeaders,
     cloudflareVtexAcmeOverHttp,
     cloudflareUrlRewritesPathOnly,
+    cloudflareGoogleTagGatewayOnePerZone,
     // DNS
     dnsZonesLookedUpOnly,
     dnsCloudfrontTargetNotProxied,

@@ -70,14 +70,29 @@ export function rewriteFunctionCode(table: RewriteTable): string {
     return functionCode(`  return rewriteViewerRequest(${JSON.stringify(table)}, event.request);`);
 }
 
+/**
+ * The viewer-request code of a route that sends the viewer's geolocation headers (`viewerGeo`), after rewriting its
+ * public path where the site rewrites (`table`).
+ */
+export function geoFunctionCode(table: RewriteTable | undefined): string {
+    if (table === undefined) return functionCode("  return forwardViewerGeo(event.request);");
+    return functionCode(
+        [
+            `  var request = rewriteViewerRequest(${JSON.stringify(table)}, event.request);`,
+            "  return request.statusCode ? request : forwardViewerGeo(request);",
+        ].join("\n"),
+    );
+}
+
 /** The viewer-request code of a site's default behaviour in a public layout: 404 without contacting an origin. */
 export function notFoundFunctionCode(): string {
     return functionCode("  return notFound();");
 }
 
 /** Which function, if any, a route's behaviour runs on viewer request. */
-export function viewerRequestFunctionOf(route: Route): "rewrite" | "notFound" | undefined {
+export function viewerRequestFunctionOf(route: Route): "rewrite" | "notFound" | "geo" | "rewriteAndGeo" | undefined {
     if (route.answer === "notFound") return "notFound";
+    if (route.viewerGeo !== undefined) return route.rewrite !== undefined ? "rewriteAndGeo" : "geo";
     return route.rewrite !== undefined ? "rewrite" : undefined;
 }
 
@@ -93,6 +108,7 @@ export interface ViewerRequestFunctionCode {
  */
 export function siteViewerRequestFunctions(site: Site, prefix: string | undefined): (ViewerRequestFunctionCode | undefined)[] {
     let rewrite: ViewerRequestFunctionCode | undefined;
+    const geoComment = "first-party-proxy: the viewer's country and region as X-Forwarded-Country(Region) headers";
     return site.routes.map((route) => {
         switch (viewerRequestFunctionOf(route)) {
             case "notFound":
@@ -103,6 +119,10 @@ export function siteViewerRequestFunctions(site: Site, prefix: string | undefine
                     comment: "first-party-proxy: rewrites a proxy's public paths to the vendor's",
                 };
                 return rewrite;
+            case "geo":
+                return { code: geoFunctionCode(undefined), comment: geoComment };
+            case "rewriteAndGeo":
+                return { code: geoFunctionCode(rewriteTable(site, prefix ?? "")), comment: `${geoComment}, after the path rewrite` };
             case undefined:
                 return undefined;
         }

@@ -5,6 +5,7 @@ import { ProxySpec } from "../model/types";
 import { ProxyOutputs } from "../outputs";
 import { CnameProxy, cnameProxyZoneRules } from "./cnameProxy";
 import { edgeResponseHeaderRules } from "./edgeHeaderRules";
+import { GoogleTagGatewayProxy } from "./googleTagGatewayProxy";
 import { enterprisePageRuleLimit, planPageRules } from "./pageRules";
 import { PageRuleProxy, pageRuleProxyZoneRules } from "./pageRuleProxy";
 import { WorkerProxy } from "./workerProxy";
@@ -14,13 +15,15 @@ import { ZoneRules, ZoneRuleSpec } from "./zoneRules";
 export type CloudflareConfig = NonNullable<StackConfig["cloudflare"]>;
 
 /** How one proxy is built on Cloudflare. */
-export type CloudflareProxyKind = "worker" | "pageRule" | "dns";
+export type CloudflareProxyKind = "worker" | "pageRule" | "dns" | "googleTagGateway";
 
 /**
- * The component a proxy gets in `mode`: proxied DNS (CnameProxy) when an upstream needs the viewer's Host — a
- * Worker cannot send it, and a page rule would only override it — otherwise the mode's component.
+ * The component a proxy gets in `mode`: Google tag gateway is the zone's own setting (GoogleTagGatewayProxy);
+ * proxied DNS (CnameProxy) when an upstream needs the viewer's Host — a Worker cannot send it, and a page rule would
+ * only override it — otherwise the mode's component.
  */
 export function cloudflareProxyKind(proxy: ProxySpec, mode: CloudflareConfig["mode"]): CloudflareProxyKind {
+    if (proxy.googleTagGateway !== undefined) return "googleTagGateway";
     return proxy.sites.some((s) => s.origins.some((o) => o.host === "viewer")) ? "dns" : mode;
 }
 
@@ -29,7 +32,8 @@ export function cloudflareProxyKind(proxy: ProxySpec, mode: CloudflareConfig["mo
  * the zone-wide CORS and security response header rules (one per header). Pure: the quota check counts them too.
  */
 export function plannedZoneRules(proxies: readonly ProxySpec[], mode: CloudflareConfig["mode"]): ZoneRuleSpec[] {
-    const withSites = proxies.filter((p) => p.sites.length > 0);
+    // Google tag gateway's zone setting routes its endpoint itself: no zone rule of ours applies to it.
+    const withSites = proxies.filter((p) => p.sites.length > 0 && cloudflareProxyKind(p, mode) !== "googleTagGateway");
     const perProxy = withSites.flatMap((p) => {
         switch (cloudflareProxyKind(p, mode)) {
             case "dns":
@@ -91,6 +95,8 @@ export function cloudflareProxyBuilder(args: CloudflareBuilderArgs): (proxy: Pro
                 return new PageRuleProxy(proxy.name, { proxy, zone, pageRules: pageRules.get(proxy.name), zoneRules }).outputs;
             case "dns":
                 return new CnameProxy(proxy.name, { proxy, zone, zoneRules }).outputs;
+            case "googleTagGateway":
+                return new GoogleTagGatewayProxy(proxy.name, { proxy, zone }).outputs;
             default:
                 throw new Error(`${proxy.name} was not among the proxies the Cloudflare builder was prepared with`);
         }

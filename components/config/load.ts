@@ -21,7 +21,7 @@ const structuredKeys: { readonly [k in Exclude<ConfigKey, "provider">]: string }
     dns: "a mapping {provider: route53 | cloudflare | manual, zone: <zone name> | zoneId: <id>}",
     cloudflare: "a mapping {accountId: <32 hex>, mode: worker | pageRule, enterprise: true | false, plan: free | pro | business | enterprise, workersPlan: free | paid}",
     cloudfront: "a mapping {priceClass: PriceClass_All | PriceClass_200 | PriceClass_100, tags: {key: value}, sharedPolicies: {key: id}}",
-    proxies: "a list of mappings [{vendor: segment | posthog | amplitude | vtex, domain: <hostname>, ...}]",
+    proxies: `a list of mappings [{vendor: ${vendorIds.join(" | ")}, domain: <hostname>, ...}]`,
     quotas: "a mapping {<quota>: <the account's limit> | {limit: <n>, used: <n held outside this stack>}}",
 };
 
@@ -32,6 +32,7 @@ const requiredKeyHints: Record<string, string> = {
     proxies: structuredKeys.proxies,
     domain: "the hostname the proxy serves, e.g. e.example.com",
     vendor: `one of ${vendorIds.join(" | ")}`,
+    tagId: "the Google tag ID or Tag Manager container ID, e.g. G-ABC123XYZ9 or GTM-XXXXXXX",
 };
 
 /** Why a key an entry does not take is not taken, where "unknown" alone would puzzle. */
@@ -109,7 +110,7 @@ function plannedIssues(config: StackConfig): ConfigIssue[] {
 /** In page-rule mode every route of every proxy (but those served as proxied DNS) is one page rule. */
 function pageRulesMessage(specs: readonly ProxySpec[], limit: number, limitFrom: string): string {
     const counts = specs
-        .filter((spec) => spec.sites.length > 0 && !keepsViewerHost(spec.vendor))
+        .filter((spec) => spec.sites.length > 0 && !keepsViewerHost(spec.vendor) && spec.googleTagGateway === undefined)
         // The edge's own 404 outside a public prefix needs no page rule.
         .map((spec) => ({ name: spec.name, rules: spec.sites.reduce((n, s) => n + s.routes.filter((r) => r.answer === undefined).length, 0) }));
     const total = counts.reduce((n, c) => n + c.rules, 0);
@@ -196,6 +197,17 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
     const name = p.name ?? defaultProxyName(p.vendor, p.domain!);
     if (p.vendor === "posthog" && p.managed) {
         return { kind: "posthogManaged", name, region: p.region ?? defaultRegion, domain: p.domain, target: p.target! };
+    }
+    if (p.vendor === "google") {
+        return {
+            kind: "googleTagGateway",
+            name,
+            domain: p.domain,
+            tagId: p.tagId,
+            measurementPath: p.measurementPath ?? derivedPathPrefix(stack, name),
+            ...(p.setUpTag !== undefined ? { setUpTag: p.setUpTag } : {}),
+            ...(p.clientIp ? { clientIp: p.clientIp } : {}),
+        };
     }
     if (p.vendor === "vtex") {
         return { kind: "cdn", name, vendor: "vtex", region: defaultRegion, layout: "single", hostnames: { store: p.domain } };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pathLayouts, pathPrefixPattern } from "../model/publicPaths";
+import { blockedSegmentFilter, pathLayouts, pathPrefixPattern } from "../model/publicPaths";
 import { clientIpModes, VendorId, VendorRegion } from "../model/types";
 import { vendorPresets } from "../vendors";
 import { amplitudeProducts } from "../vendors/amplitude";
@@ -168,6 +168,45 @@ const vtexProxy = z.strictObject({
 /** Plausible has one host (plausible.io): no region to choose. */
 const plausibleProxy = z.strictObject({ vendor: z.literal("plausible"), name: proxyName.optional(), domain: hostname, ...pathKeys });
 
+/** Google tag IDs (G-, GT-, AW-, DC-) and Tag Manager container IDs (GTM-): upper-case letters and digits after the prefix. */
+export const googleTagIdPattern = /^(G|GT|AW|DC|GTM)-[A-Z0-9]{4,16}$/;
+/** Cloudflare's gateway endpoint: an absolute path of one segment, letters and digits only (e.g. /metrics). */
+export const measurementPathPattern = /^\/[A-Za-z0-9]{1,32}$/;
+
+const measurementPath = z
+    .string()
+    .regex(measurementPathPattern, "measurementPath must be one path segment of 1-32 letters and digits, starting with / (e.g. /k7q2m9)")
+    .superRefine((value, ctx) => {
+        const filter = blockedSegmentFilter(value.slice(1));
+        if (filter) {
+            ctx.addIssue({
+                code: "custom",
+                message: `measurementPath ${value} is a path segment uBlock Origin's default lists block on any hostname (${filter}); choose another, or leave it out for one derived from the stack and proxy name`,
+            });
+        }
+    });
+
+/**
+ * Google tag gateway ("Set up Google tag gateway for advertisers"): the tag served from a measurement path on the
+ * site's own hostname. On Cloudflare the zone's own gateway setting, on CloudFront the route Google's manual setup
+ * describes.
+ */
+const googleProxy = z.strictObject({
+    vendor: z.literal("google"),
+    name: proxyName.optional(),
+    /** The website's hostname, where the pages that load the tag are served. */
+    domain: hostname,
+    /** The Google tag ID (G-XXXXXXXXXX, also AW-, GT-, DC-) or Tag Manager container ID (GTM-XXXXXXX). */
+    tagId: z
+        .string()
+        .regex(googleTagIdPattern, "tagId must be a Google tag ID (G-, GT-, AW- or DC- and 4-16 upper-case letters or digits, e.g. G-ABC123XYZ9) or a Tag Manager container ID (GTM-XXXXXXX)"),
+    /** The gateway's path. Default: six letters and digits derived from the stack and proxy name. */
+    measurementPath: measurementPath.optional(),
+    /** Cloudflare only: let Cloudflare add the Google tag to the zone's HTML pages. Default: false (paste the snippet). */
+    setUpTag: z.boolean().optional(),
+    ...clientIpKey,
+});
+
 /** PostHog's ingestion and assets hosts: a managed proxy's CNAME goes to the target PostHog generates, never to these. */
 const posthogServiceHosts = Object.values(vendorPresets.posthog.endpoints).flatMap((e) => Object.values(e ?? {}) as string[]);
 
@@ -228,6 +267,7 @@ export const proxySchemas = {
     vtex: vtexProxy,
     mixpanel: singleHostProxy("mixpanel"),
     plausible: plausibleProxy,
+    google: googleProxy,
 } as const satisfies { readonly [v in VendorId]: z.ZodType };
 
 export const proxyConfig = z.discriminatedUnion("vendor", [
@@ -237,6 +277,7 @@ export const proxyConfig = z.discriminatedUnion("vendor", [
     proxySchemas.vtex,
     proxySchemas.mixpanel,
     proxySchemas.plausible,
+    proxySchemas.google,
 ]);
 
 export const dnsProviders = ["route53", "cloudflare", "manual"] as const;

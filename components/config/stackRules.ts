@@ -33,7 +33,47 @@ export const maxConfigDepth = 16;
  * They read the raw config leniently so that they report alongside the schema's per-field problems.
  */
 export function stackRuleIssues(raw: Raw): RuleIssue[] {
-    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw), ...sharedHostIssues(raw), ...clientIpIssues(raw)];
+    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw), ...sharedHostIssues(raw), ...clientIpIssues(raw), ...googleTagGatewayIssues(raw)];
+}
+
+/**
+ * Google tag gateway on Cloudflare is the zone's one gateway setting (measurement ID, endpoint, hideOriginalIp):
+ * two proxies would fight over it, and Cloudflare serves the endpoint on every proxied hostname of the zone anyway.
+ * `setUpTag` is Cloudflare's own (it adds the tag to the zone's pages). CloudFront's limits on `clientIp` are the
+ * general rule's (clientIpIssues).
+ */
+function googleTagGatewayIssues(raw: Raw): RuleIssue[] {
+    const issues: RuleIssue[] = [];
+    const gateways = proxiesOf(raw).filter(([p]) => own(p, "vendor") === "google");
+    if (raw.provider === "cloudflare") {
+        const [first, ...more] = gateways;
+        for (const [, i] of more) {
+            issues.push({
+                path: ["proxies", i, "vendor"],
+                message:
+                    `a Cloudflare zone has one Google tag gateway setting, already set by proxies[${first[1]}]: Cloudflare serves its endpoint on every proxied hostname of the zone, ` +
+                    `so one proxy covers them all (keep one; for another tag, load it through the same gateway or use a stack in another zone)`,
+            });
+        }
+        for (const [p, i] of gateways) {
+            if (own(p, "clientIp") === "anonymize") {
+                issues.push({
+                    path: ["proxies", i, "clientIp"],
+                    message: "clientIp: anonymize is not available for Google tag gateway on Cloudflare: its zone setting can hide the visitor's address from Google (clientIp: drop, hideOriginalIp) but not shorten it; use forward or drop",
+                });
+            }
+        }
+    } else if (raw.provider === "aws") {
+        for (const [p, i] of gateways) {
+            if (own(p, "setUpTag") !== undefined) {
+                issues.push({
+                    path: ["proxies", i, "setUpTag"],
+                    message: "setUpTag is Cloudflare's (its zone setting adds the tag to the zone's pages) and is not available with provider aws: paste the snippet from the outputs into your pages",
+                });
+            }
+        }
+    }
+    return issues;
 }
 
 /** `clientIp: anonymize | drop` where the CDN sends the full address anyway; `drop` where the vendor needs the address. */
@@ -43,6 +83,8 @@ function clientIpIssues(raw: Raw): RuleIssue[] {
     for (const [proxy, i] of proxiesOf(raw)) {
         const mode = own(proxy, "clientIp");
         if (mode !== "anonymize" && mode !== "drop") continue;
+        // On Cloudflare the gateway is a zone setting, whatever the mode: googleTagGatewayIssues says what it honours.
+        if (own(proxy, "vendor") === "google" && raw.provider === "cloudflare") continue;
         const path = ["proxies", i, "clientIp"];
         const vendor = own(proxy, "vendor");
         const needs = vendorIds.includes(vendor as VendorId) ? vendorPresets[vendor as VendorId].clientIpRequired : undefined;
@@ -151,7 +193,8 @@ function providerIssues(raw: Raw): RuleIssue[] {
                 message: "cloudflare settings {accountId, mode: worker | pageRule, enterprise} are required with provider cloudflare",
             });
         } else if (mode === "worker" && own(cloudflare, "accountId") === undefined) {
-            const workers = proxiesOf(raw).filter(([p]) => own(p, "managed") === undefined && !keepsViewerHost(own(p, "vendor")));
+            // Google tag gateway is a zone setting on Cloudflare: no Worker.
+            const workers = proxiesOf(raw).filter(([p]) => own(p, "managed") === undefined && !keepsViewerHost(own(p, "vendor")) && own(p, "vendor") !== "google");
             if (workers.length > 0) {
                 issues.push({
                     path: ["cloudflare", "accountId"],

@@ -2,8 +2,8 @@ import { vendorPresets } from "../vendors";
 import { amplitudeProductsOf } from "../vendors/amplitude";
 import { clientIpNotes } from "./clientIp";
 import { PathPlan, publicRoutes } from "./publicPaths";
-import { amplitudeSdk, mixpanelSdk, plausibleSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
-import { ClientIpMode, ExtraDnsRecord, Origin, ProxySpec, SdkSettings, Site, VendorId, VendorRegion } from "./types";
+import { amplitudeSdk, googleSdk, mixpanelSdk, plausibleSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
+import { ClientIpMode, ExtraDnsRecord, Origin, ProxySpec, Route, SdkSettings, Site, VendorId, VendorRegion } from "./types";
 
 /** What a validated config entry asks for, before the vendor's preset is applied. */
 export type ProxyRequest =
@@ -41,6 +41,19 @@ export type ProxyRequest =
           readonly target: string;
       }
     | {
+          /** Google tag gateway: `<measurementPath>/*` on `domain` to the tag's fps.goog endpoint. */
+          readonly kind: "googleTagGateway";
+          readonly name: string;
+          readonly domain: string;
+          /** The Google tag or Tag Manager container ID, e.g. G-XXXXXXXXXX or GTM-XXXXXXX. */
+          readonly tagId: string;
+          /** One segment of letters and digits, e.g. /k7q2m9. */
+          readonly measurementPath: string;
+          /** Cloudflare only: Cloudflare adds the tag to the zone's pages. Default: false. */
+          readonly setUpTag?: boolean;
+          readonly clientIp?: ClientIpMode;
+      }
+    | {
           readonly kind: "segmentCname";
           readonly name: string;
           readonly cdnDomain: string;
@@ -70,6 +83,8 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
             );
         case "posthogManaged":
             return posthogManaged(request);
+        case "googleTagGateway":
+            return googleTagGateway(request);
         case "segmentCname":
             return segmentManaged(
                 request.name,
@@ -108,6 +123,44 @@ function posthogManaged(request: Extract<ProxyRequest, { kind: "posthogManaged" 
         paths: vendorPaths,
         sharedHost: false,
         clientIp: "forward",
+    };
+}
+
+/**
+ * Google tag gateway (Google's manual setup): `<measurementPath>/*` goes to `<tag ID>.fps.goog` with its own Host and
+ * the path unchanged, with the viewer's geolocation headers; the edge answers everything else on the hostname 404.
+ * The same spec carries the setting Cloudflare's zone-level gateway takes instead.
+ */
+function googleTagGateway(request: Extract<ProxyRequest, { kind: "googleTagGateway" }>): ProxySpec {
+    const preset = vendorPresets.google;
+    const clientIp = request.clientIp ?? "forward";
+    const origin: Origin = {
+        id: "gateway",
+        domain: preset.endpoints.us!.gateway.replace("{tagId}", request.tagId.toLowerCase()),
+        ...preset.origins.gateway,
+        clientIp,
+    };
+    const [template]: readonly Route[] = preset.layouts.single[0].routes;
+    const { viewerGeo: _geo, ...withoutGeo } = template;
+    const routes: Route[] = [
+        { ...template, pathPattern: `${request.measurementPath}/*` },
+        // Everything else on the hostname: the edge's own 404, nothing forwarded.
+        { ...withoutGeo, pathPattern: "*", forward: { mode: "minimal" }, answer: "notFound" },
+    ];
+    return {
+        name: request.name,
+        vendor: "google",
+        region: "us",
+        regional: false,
+        sites: [{ role: "main", hostname: request.domain, origins: [origin], routes }],
+        extraDnsRecords: [],
+        sdk: googleSdk(request.domain, request.measurementPath, request.tagId),
+        notes: [...preset.notes, ...clientIpNotes({ clientIp })],
+        todo: [`Once deployed, https://${request.domain}${request.measurementPath}/healthy must answer ok (verify checks it); then turn on Google tag gateway for ${request.tagId} in Google Tag Manager or Google Ads with the measurement path ${request.measurementPath}.`],
+        paths: { layout: "vendor", prefix: request.measurementPath },
+        sharedHost: false,
+        clientIp,
+        googleTagGateway: { measurementId: request.tagId, endpoint: request.measurementPath, setUpTag: request.setUpTag ?? false },
     };
 }
 
@@ -192,6 +245,8 @@ function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], 
             return mixpanelSdk(sites[0].hostname, paths);
         case "plausible":
             return plausibleSdk(sites[0].hostname, paths, renames);
+        case "google":
+            throw new Error("Google tag gateway proxies are built from their own request kind (googleTagGateway)");
     }
 }
 

@@ -69,6 +69,14 @@ export function plausibleSdk(host: string, paths?: PathPlan, renames: readonly P
     };
 }
 
+/**
+ * Google tag gateway ("Set up Google tag gateway for advertisers"): the page loads the Google tag (gtag.js) or the
+ * Tag Manager container from the measurement path on its own hostname instead of www.googletagmanager.com.
+ */
+export function googleSdk(host: string, measurementPath: string, tagId: string): SdkSettings {
+    return { vendor: "google", tagId, scriptSrc: `https://${host}${measurementPath}/?id=${tagId}`, measurementPath };
+}
+
 export function vtexSdk(host: string): SdkSettings {
     return { vendor: "vtex", storeUrl: `https://${host}` };
 }
@@ -100,6 +108,8 @@ export function sdkSnippet(sdk: SdkSettings): string {
                 `<!-- script extensions: ${sdk.scriptSrc.replace(/\.js$/, ".outbound-links.js")} and so on -->`,
                 `// npm (@plausible-analytics/tracker): init({ domain: "<your site>", endpoint: "${sdk.apiEndpoint}" })`,
             ].join("\n");
+        case "google":
+            return sdk.tagId.startsWith("GTM-") ? googleTagManagerSnippet(sdk.scriptSrc, sdk.tagId) : googleTagSnippet(sdk.scriptSrc, sdk.tagId);
     }
 }
 
@@ -131,6 +141,33 @@ function amplitudeSnippet(sdk: Extract<SdkSettings, { vendor: "amplitude" }>): s
     }
     lines.push(`// Content-Security-Policy: connect-src 'self' ${sdk.cspConnectSrc}${sdk.trackServerUrl ? "; worker-src 'self' blob:" : ""}`);
     return lines.join("\n");
+}
+
+/** The Google tag (gtag.js) snippet, loading from the gateway instead of www.googletagmanager.com/gtag/js. */
+function googleTagSnippet(scriptSrc: string, tagId: string): string {
+    return [
+        `<!-- Google tag (gtag.js), served by Google tag gateway on your own hostname -->`,
+        `<script async src="${scriptSrc}"></script>`,
+        `<script>`,
+        `  window.dataLayer = window.dataLayer || [];`,
+        `  function gtag(){dataLayer.push(arguments);}`,
+        `  gtag('js', new Date());`,
+        `  gtag('config', '${tagId}');`,
+        `</script>`,
+    ].join("\n");
+}
+
+/** Tag Manager's container snippet with the loader's src on the gateway (the container ID is concatenated, as the snippet does). */
+function googleTagManagerSnippet(scriptSrc: string, containerId: string): string {
+    const base = scriptSrc.slice(0, scriptSrc.indexOf("?"));
+    return [
+        `<!-- Google Tag Manager, served by Google tag gateway on your own hostname -->`,
+        `<script>(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':`,
+        `new Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)[0],`,
+        `j=d.createElement(s),dl=l!='dataLayer'?'&l='+l:'';j.async=true;j.src=`,
+        `'${base}?id='+i+dl;f.parentNode.insertBefore(j,f);`,
+        `})(window,document,'script','dataLayer','${containerId}');</script>`,
+    ].join("\n");
 }
 
 /**

@@ -3,7 +3,7 @@
  * Cloudflare adapters consume it. Everything here is plain data: no Pulumi resources, no provider SDKs.
  */
 
-export const vendorIds = ["segment", "posthog", "amplitude", "vtex", "mixpanel", "plausible"] as const;
+export const vendorIds = ["segment", "posthog", "amplitude", "vtex", "mixpanel", "plausible", "google"] as const;
 export type VendorId = (typeof vendorIds)[number];
 
 export const vendorRegions = ["us", "eu"] as const;
@@ -126,6 +126,12 @@ export interface Route {
      */
     readonly answer?: "notFound";
     readonly methods: MethodSet;
+    /**
+     * `forwardedHeaders`: the edge sends the viewer's country and region (ISO 3166-1 and 3166-2 codes) as
+     * X-Forwarded-Country, X-Forwarded-Region and X-Forwarded-CountryRegion, the geolocation headers of Google's tag
+     * gateway, and drops any the viewer sent. Absent: none are added.
+     */
+    readonly viewerGeo?: "forwardedHeaders";
     /** Whether OPTIONS responses may be cached along with GET and HEAD (the seeds tick it for PostHog and Amplitude). */
     readonly cacheOptions: boolean;
     /** `redirect`: plain HTTP is redirected to HTTPS. `allow`: served on both (VTEX's ACME challenge). */
@@ -177,6 +183,21 @@ export interface ProxySpec {
     readonly sharedHost: boolean;
     /** What of the viewer's address reaches the vendor (the origins that use it carry it as `clientIp`). */
     readonly clientIp: ClientIpMode;
+    /**
+     * Google tag gateway only: what Cloudflare's zone setting takes (on Cloudflare the gateway is that setting, not a
+     * Worker; CloudFront serves the site's routes instead).
+     */
+    readonly googleTagGateway?: GoogleTagGatewaySetting;
+}
+
+/** Google tag gateway as one setting of a zone (Cloudflare's `cloudflare.GoogleTagGateway`). */
+export interface GoogleTagGatewaySetting {
+    /** The Google tag ID or Tag Manager container ID (G-XXXXXXXXXX, GTM-XXXXXXX, ...). */
+    readonly measurementId: string;
+    /** The measurement path, one segment of letters and digits (`/k7q2m9`). */
+    readonly endpoint: string;
+    /** Cloudflare adds the Google tag to the zone's HTML pages itself. */
+    readonly setUpTag: boolean;
 }
 
 export type SdkSettings =
@@ -198,4 +219,12 @@ export type SdkSettings =
       }
     | { readonly vendor: "vtex"; readonly storeUrl: string }
     | { readonly vendor: "mixpanel"; readonly libUrl: string; readonly api_host: string }
-    | { readonly vendor: "plausible"; readonly scriptSrc: string; readonly apiEndpoint: string };
+    | { readonly vendor: "plausible"; readonly scriptSrc: string; readonly apiEndpoint: string }
+    | {
+          readonly vendor: "google";
+          readonly tagId: string;
+          /** The gtag.js (or Tag Manager container) loader through the gateway: `https://<host><path>/?id=<tagId>`. */
+          readonly scriptSrc: string;
+          /** The measurement path the gateway serves (`/k7q2m9`); Google's health check is `<path>/healthy`. */
+          readonly measurementPath: string;
+      };

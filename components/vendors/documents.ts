@@ -44,4 +44,12 @@ export const vendorDocuments = {
         title: "Plausible: Proxying Plausible through CloudFront",
         url: "https://plausible.io/docs/proxy/guides/cloudfront",
     },
+    googleTagGatewaySetup: {
+        title: "Google: Set up Google tag gateway for advertisers (manual setup with a CDN or load balancer)",
+        url: "https://developers.google.com/tag-platform/tag-manager/gateway/setup-guide?setup=manual",
+    },
+    cloudflareGoogleTagGateway: {
+        title: "Cloudflare: Google tag gateway (zone setting, API: Google Tag Gateway configuration)",
+        url: "https://developers.cloudflare.com/api/resources/google_tag_gateway/",
+    },
 } as const satisfies Record<string, VendorDocument>;

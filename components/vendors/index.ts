@@ -1,5 +1,6 @@
 import { VendorId } from "../model/types";
 import { amplitude } from "./amplitude";
+import { google } from "./google";
 import { mixpanel } from "./mixpanel";
 import { plausible } from "./plausible";
 import { posthog } from "./posthog";
@@ -8,7 +9,7 @@ import { segment } from "./segment";
 import { vtex } from "./vtex";
 
 /** Every vendor's preset; the compiler refuses a vendor without one. */
-export const vendorPresets: { readonly [v in VendorId]: VendorPreset } = { segment, posthog, amplitude, vtex, mixpanel, plausible };
+export const vendorPresets: { readonly [v in VendorId]: VendorPreset } = { segment, posthog, amplitude, vtex, mixpanel, plausible, google };
 
-export { amplitude, mixpanel, plausible, posthog, segment, vtex };
+export { amplitude, google, mixpanel, plausible, posthog, segment, vtex };
 export type { VendorPreset };

@@ -33,6 +33,7 @@ export const fixes = {
                 "Send plausible.io its own Host: an origin request policy that is not AllViewer, forwarding Origin, User-Agent and all query strings (Plausible's CloudFront proxy guide).",
             mixpanel:
                 "Send the origin its own Host (proxy_set_header Host in Mixpanel's tracking-proxy): an origin request policy that is not AllViewer, forwarding Origin and all query strings.",
+            google: "Send <TAG_ID>.fps.goog its own Host: an origin request policy that is not AllViewer (Google's Set up Google tag gateway for advertisers, manual setup).",
         };
         return byCdn(cdn, {
             cloudfront: cloudfront[vendor],
@@ -181,6 +182,8 @@ export const fixes = {
                     cloudfront: "Mixpanel's API answers CORS itself: forward the Origin header and OPTIONS to api-js.mixpanel.com (or api-eu.mixpanel.com), and no response headers policy that replaces its CORS headers.",
                     cloudflare: "Mixpanel's API answers CORS itself: the Worker must pass OPTIONS and the Origin header through (redeploy the generated Worker).",
                 });
+            case "google":
+                return "Google's gateway answers CORS itself: the measurement path must pass OPTIONS and the Origin header to <TAG_ID>.fps.goog.";
             case "plausible":
                 return byCdn(cdn, {
                     cloudfront: "plausible.io answers CORS itself: forward the Origin header and OPTIONS to it, and no response headers policy that replaces its CORS headers.",
@@ -209,6 +212,20 @@ export const fixes = {
         return byCdn(cdn, {
             cloudfront: "Plausible dropped the event: it needs the visitor's address first in X-Forwarded-For (CloudFront adds it; nothing in front may replace it) and the browser's User-Agent (forward it in the origin request policy); --site must be a site registered in Plausible (Plausible's CloudFront proxy guide).",
             cloudflare: "Plausible dropped the event: the Worker must send the visitor's address (CF-Connecting-IP) as X-Forwarded-For and pass User-Agent (redeploy the generated Worker); --site must be a site registered in Plausible.",
+        });
+    },
+
+    googleRoute(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Route <measurement path>/* to <TAG_ID>.fps.goog (the tag ID in lower case) with that Host and the path unchanged, never cached (Google's Set up Google tag gateway for advertisers, manual setup).",
+            cloudflare: "Turn on the zone's Google tag gateway with this measurement ID and endpoint (Cloudflare's Google tag gateway setting; `pulumi up` restores it), and keep the hostname proxied (orange cloud) in the zone.",
+        });
+    },
+
+    googleGeo(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Send the viewer's location as X-Forwarded-Country, X-Forwarded-Region and X-Forwarded-CountryRegion: a viewer-request function on the measurement path that sets them from CloudFront-Viewer-Country and CloudFront-Viewer-Country-Region, which the origin request policy must include (Google's Set up Google tag gateway for advertisers, geolocation).",
+            cloudflare: "Cloudflare's Google tag gateway sends the location itself: check the zone setting is on for this endpoint (redeploy), and that nothing in front of Cloudflare hides the visitor's country.",
         });
     },
 

@@ -1,5 +1,6 @@
 import { amplitudeChecks } from "./amplitude";
 import { detectCdn } from "./classify";
+import { googleChecks } from "./google";
 import { Connection, hostnameOf, send } from "./http";
 import { mixpanelChecks } from "./mixpanel";
 import { plausibleChecks } from "./plausible";
@@ -25,6 +26,8 @@ export function checksFor(target: ProxyTarget, options: ProbeOptions): Check[] {
             return mixpanelChecks(target, options);
         case "plausible":
             return plausibleChecks(target, options);
+        case "google":
+            return googleChecks(target);
     }
 }
 

@@ -82,6 +82,11 @@ function targetFromProxyOutputs(name: string, outputs: Partial<ProxyOutputs>): P
             if (!host || !sdk.scriptSrc || !sdk.apiEndpoint) return { proxy: name, reason: "the outputs name no script or event URL for it" };
             return { name, vendor, region, cdn, host, scriptPath: pathOf(sdk.scriptSrc), eventPath: pathOf(sdk.apiEndpoint) };
         }
+        case "google": {
+            const host = hostOf(sdk.scriptSrc) ?? hostOf(firstUrl);
+            if (!host || !sdk.measurementPath) return { proxy: name, reason: "the outputs name no measurement path for it" };
+            return { name, vendor, region, cdn, host, measurementPath: sdk.measurementPath, ...(sdk.tagId ? { tagId: sdk.tagId } : {}) };
+        }
     }
 }
 
@@ -131,6 +136,12 @@ export function targetFromUrls(options: UrlTargetOptions): ProxyTarget {
     if (vendor === "mixpanel") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url) };
     // A proxy built elsewhere: Amplitude's own paths under the URL's path, both products probed.
     if (vendor === "amplitude") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url), analytics: true, sessionReplay: true };
+    if (vendor === "google") {
+        // The URL names the measurement path: https://www.example.com/metrics.
+        const measurementPath = pathOf(options.url);
+        if (!/^\/[A-Za-z0-9]+$/.test(measurementPath)) throw new Error("--vendor google needs --url https://<host>/<measurement path> (e.g. https://www.example.com/metrics)");
+        return { name, vendor, region, cdn, host: url!, measurementPath };
+    }
     if (vendor === "plausible") {
         // The vendor's own paths under the URL's path (a proxy built elsewhere serves Plausible's names).
         const base = pathOf(options.url);

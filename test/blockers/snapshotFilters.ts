@@ -56,6 +56,24 @@ export const snapshotFilters: readonly SnapshotFilter[] = [
     },
     {
         list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
+        line: 658,
+        filter: "/collect?v=",
+        hits: "Google Analytics 4 hits (<server>/g/collect?v=2...) on any hostname, Google tag gateway's measurement path too",
+    },
+    {
+        list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
+        line: 1129,
+        filter: "/gtag/js?",
+        hits: "the Google tag's own loader path (/gtag/js?id=...) on any hostname",
+    },
+    {
+        list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
+        line: 1134,
+        filter: "/gtm.js",
+        hits: "Tag Manager's own loader path (/gtm.js?id=...) on any hostname",
+    },
+    {
+        list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
         line: 54019,
         filter: "@@||cdn.segment.com/v1/projects/",
         hits: "exception: Segment's settings on cdn.segment.com pass (useless without analytics.js)",

@@ -5,7 +5,8 @@ import { vendorPresets } from "../../components/vendors";
 
 describe("buildProxySpec", () => {
     it("gives every preset's layouts a default route last and only origins they use", () => {
-        for (const vendor of vendorIds) {
+        // Google tag gateway's route is its measurement path to its tag's endpoint: test/vendors/google.test.ts.
+        for (const vendor of vendorIds.filter((v) => v !== "google")) {
             const preset = vendorPresets[vendor];
             for (const [layout, sites] of Object.entries(preset.layouts)) {
                 for (const region of vendorRegions.filter((r) => preset.endpoints[r])) {

@@ -18,7 +18,8 @@ function upstream(site: Site, path: string): string {
 /** Every layout of every vendor and region that takes public paths, with `plan`. */
 function everySite(plan: PathPlan | undefined): { vendor: VendorId; layout: string; spec: ProxySpec }[] {
     return vendorIds
-        .filter((v) => v !== "vtex")
+        // VTEX serves the store's own paths; Google tag gateway its measurement path (test/vendors/google.test.ts).
+        .filter((v) => v !== "vtex" && v !== "google")
         .flatMap((vendor) =>
             Object.entries(vendorPresets[vendor].layouts).flatMap(([layout, sites]) =>
                 vendorRegions

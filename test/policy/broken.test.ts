@@ -274,6 +274,25 @@ describe("policy pack catches broken resources", function () {
             await expectViolation(withExtraResources(pageRules, extra), "cloudflare-page-rule-limit", "gets 130 page rules", "125");
         });
 
+        it("cloudflare-google-tag-gateway-one-per-zone: two gateway settings in one zone, a nested endpoint", async () => {
+            const setting = (name: string, inputs: Record<string, unknown>): PlannedResource => ({
+                type: "cloudflare:index/googleTagGateway:GoogleTagGateway",
+                name,
+                urn: `urn:pulumi:cloudflare-worker::first-party-proxy::cloudflare:index/googleTagGateway:GoogleTagGateway::${name}`,
+                id: `${name}-id`,
+                parent: null,
+                provider: null,
+                inputs: { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", enabled: true, endpoint: "/k7q2m9", measurementId: "G-ABC123XYZ9", hideOriginalIp: false, ...inputs },
+            });
+            const one = withExtraResources(workers, [setting("gtg-a", {})]);
+            assert.deepStrictEqual(
+                (await runPolicies(policies, one)).filter((v) => v.policy === "cloudflare-google-tag-gateway-one-per-zone"),
+                [],
+            );
+            await expectViolation(withExtraResources(workers, [setting("gtg-a", {}), setting("gtg-b", { measurementId: "GTM-P2F3N47Q" })]), "cloudflare-google-tag-gateway-one-per-zone", "gets 2 Google tag gateway settings", "gtg-a, gtg-b");
+            await expectViolation(withExtraResources(workers, [setting("gtg-a", { endpoint: "/a/b" })]), "cloudflare-google-tag-gateway-one-per-zone", 'endpoint "/a/b" is not one path segment');
+        });
+
         it("cloudflare-page-rule-order: a catch-all ranked above a specific rule of the same host", async () => {
             let broken = withChangedInputs(pageRules, pageRuleFor("s.example.com/*"), (i) => (i.priority = 50));
             await expectViolation(broken, "cloudflare-page-rule-order", "s.example.com/analytics.js/*", "never applies", "s.example.com/* (priority 50)");

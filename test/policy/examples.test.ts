@@ -31,6 +31,8 @@ describe("policy pack on the layouts the examples do not show", () => {
         ["a proxy on a shared host (Workers route on the prefix only)", stack([{ vendor: "posthog", domain: "www.example.com", pathPrefix: "/k7", sharedHost: true }], { accountId: "0123456789abcdef0123456789abcdef" })],
         ["paths: vendor under a prefix on CloudFront", stack([{ vendor: "amplitude", domain: "r.example.com", paths: "vendor", pathPrefix: "/k7" }])],
         ["paths: vendor at the root on CloudFront (no functions)", stack([{ vendor: "segment", domain: "s.example.com", paths: "vendor" }])],
+        ["Google tag gateway on CloudFront (geolocation and 404 functions)", stack([{ vendor: "google", domain: "www.example.com", tagId: "G-ABC123XYZ9", measurementPath: "/k7q2m9" }])],
+        ["Google tag gateway on Cloudflare (the zone setting) beside a Worker proxy", stack([{ vendor: "google", domain: "www.example.com", tagId: "GTM-P2F3N47Q" }, { vendor: "mixpanel", domain: "m.example.com" }], { accountId: "0123456789abcdef0123456789abcdef" })],
     ];
     for (const [name, config] of cases) {
         it(`${name}: no violations`, async () => {

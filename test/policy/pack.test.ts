@@ -41,14 +41,14 @@ describe("policy pack", () => {
         for (const preset of Object.values(vendorPresets)) {
             for (const region of vendorRegions) {
                 for (const host of Object.values(preset.endpoints[region] ?? {})) {
-                    const concrete = host.replace("{host}", "www.example.com");
+                    const concrete = host.replace("{host}", "www.example.com").replace("{tagId}", "g-abc123xyz9");
                     assert.strictEqual(vendorOfHost(concrete), preset.id, `${preset.id} ${region}: ${concrete}`);
                 }
             }
         }
         const known = Object.values(vendorHosts).flat().length;
         const used = new Set(
-            Object.values(vendorPresets).flatMap((p) => vendorRegions.flatMap((r) => Object.values(p.endpoints[r] ?? {})).filter((h) => !h.includes("{host}"))),
+            Object.values(vendorPresets).flatMap((p) => vendorRegions.flatMap((r) => Object.values(p.endpoints[r] ?? {})).filter((h) => !h.includes("{"))),
         );
         assert.strictEqual(known, used.size, "the pack lists no host the program never uses");
         assert.deepStrictEqual(managed.cache, managedCachePolicy);
@@ -62,5 +62,8 @@ describe("policy pack", () => {
         assert.strictEqual(vendorOfHost("api.segment.io.evil.example"), undefined);
         assert.strictEqual(vendorOfHost("evil-us.i.posthog.com"), undefined);
         assert.strictEqual(vendorOfHost(undefined), undefined);
+        assert.strictEqual(vendorOfHost("gtm-p2f3n47q.fps.goog"), "google");
+        assert.strictEqual(vendorOfHost("evil.example.fps.goog"), undefined);
+        assert.strictEqual(vendorOfHost("g-abc123.fps.goog.evil.example"), undefined);
     });
 });

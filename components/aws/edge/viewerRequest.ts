@@ -63,3 +63,26 @@ export function notFound(): GeneratedResponse {
         headers: { "content-type": { value: "text/plain; charset=utf-8" }, "cache-control": { value: "no-store" } },
     };
 }
+
+/** The geolocation headers Google's tag gateway reads ("Set up Google tag gateway for advertisers", manual setup). */
+const forwardedGeoHeaders = ["x-forwarded-country", "x-forwarded-region", "x-forwarded-countryregion"];
+
+/**
+ * The viewer's country and region (CloudFront-Viewer-Country, CloudFront-Viewer-Country-Region, which CloudFront
+ * sets from the viewer's address and passes functions when an origin request policy includes them) as
+ * X-Forwarded-Country, X-Forwarded-Region and X-Forwarded-CountryRegion (`US-CA`). Copies the viewer sent are
+ * dropped first: the vendor trusts these headers, so only the edge may set them.
+ */
+export function forwardViewerGeo(request: ViewerRequest): ViewerRequest {
+    const headers = (request.headers || {}) as { [name: string]: { value: string } | undefined };
+    for (let i = 0; i < forwardedGeoHeaders.length; i++) delete headers[forwardedGeoHeaders[i]];
+    const country = headers["cloudfront-viewer-country"];
+    const region = headers["cloudfront-viewer-country-region"];
+    if (country && country.value) {
+        headers["x-forwarded-country"] = { value: country.value };
+        headers["x-forwarded-countryregion"] = { value: region && region.value ? `${country.value}-${region.value}` : country.value };
+    }
+    if (region && region.value) headers["x-forwarded-region"] = { value: region.value };
+    request.headers = headers;
+    return request;
+}

@@ -43,6 +43,8 @@ export interface WorkerRoute {
     readonly cors: "origin" | "edgePreflight";
     /** `disabled`: the subrequest bypasses Cloudflare's cache; otherwise the origin's Cache-Control decides. */
     readonly cache: "disabled" | "origin";
+    /** Present: the viewer's country and region go upstream as X-Forwarded-Country(Region) headers (edge/headers.ts). */
+    readonly viewerGeo?: "forwardedHeaders";
     /**
      * How long the Worker waits on the origin with nothing moving: for the response headers once the request is
      * handed over, and between chunks of a large or streamed request body (edge/deadline.ts). Past it: 504.
@@ -89,6 +91,7 @@ export function workerSettings(site: Site): WorkerSettings {
             // Only when present: the binding of a site without public paths stays as it was.
             ...(route.rewrite ? { rewrite: { from: route.rewrite.from, to: route.rewrite.to } } : {}),
             ...(route.answer ? { answer: route.answer } : {}),
+            ...(route.viewerGeo ? { viewerGeo: route.viewerGeo } : {}),
             methods: [...methodsOf[route.methods]],
             redirectHttp: route.viewerProtocol === "redirect",
             cors: route.cors.mode,

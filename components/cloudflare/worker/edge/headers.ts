@@ -93,3 +93,25 @@ export function scanRequestHeaders(incoming: Headers, origin: HeaderPolicy): Hea
     }
     return scan;
 }
+
+/** What of Cloudflare's `request.cf` the geolocation headers are made of. */
+export interface ViewerLocation {
+    /** ISO 3166-1 alpha-2 country code. */
+    readonly country?: unknown;
+    /** ISO 3166-2 region code, without the country. */
+    readonly regionCode?: unknown;
+}
+
+/**
+ * The viewer's country and region as X-Forwarded-Country, X-Forwarded-Region and X-Forwarded-CountryRegion (`US-CA`),
+ * the headers Google's tag gateway reads. The viewer's own x-forwarded-* never reach `headers` (collectUpstreamHeader).
+ */
+export function addViewerGeo(headers: Record<string, string>, cf: ViewerLocation | undefined): void {
+    const country = typeof cf?.country === "string" && cf.country !== "" && cf.country !== "T1" ? cf.country : undefined;
+    const region = typeof cf?.regionCode === "string" && cf.regionCode !== "" ? cf.regionCode : undefined;
+    if (country) {
+        headers["x-forwarded-country"] = country;
+        headers["x-forwarded-countryregion"] = region ? `${country}-${region}` : country;
+    }
+    if (region) headers["x-forwarded-region"] = region;
+}

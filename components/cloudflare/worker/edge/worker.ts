@@ -11,7 +11,7 @@ import { rewritePath } from "../../../model/pathRewrite";
 import type { PathRewrite } from "../../../model/types";
 import { cacheableMethods, type WorkerOrigin, type WorkerRoute, type WorkerSettings } from "../settings";
 import { fetchWithDeadline } from "./deadline";
-import { scanRequestHeaders } from "./headers";
+import { addViewerGeo, scanRequestHeaders, type ViewerLocation } from "./headers";
 import { isSuspiciousPath, isUnsafePath, upstreamUrl } from "./paths";
 
 interface Env {
@@ -40,6 +40,7 @@ interface CompiledRoute {
     readonly allowMethods: string;
     readonly edgeCors: boolean;
     readonly noStore: boolean;
+    readonly viewerGeo: boolean;
     readonly badGateway: () => Response;
     readonly timeoutMs: number;
     readonly gatewayTimeout: string;
@@ -69,6 +70,7 @@ function compile(settings: WorkerSettings): Compiled {
                 allowMethods: route.methods.join(", "),
                 edgeCors: route.cors === "edgePreflight",
                 noStore: route.cache === "disabled",
+                viewerGeo: route.viewerGeo === "forwardedHeaders",
                 badGateway: () => textResponse(502, "Bad gateway: " + route.originId + " unreachable"),
                 timeoutMs: route.originTimeoutSeconds * 1000,
                 gatewayTimeout: `Gateway timeout: ${route.originId} did not answer within ${route.originTimeoutSeconds} s`,
@@ -144,6 +146,7 @@ function proxy(request: Request, binding: WorkerSettings): Response | Promise<Re
     if (!target) return textResponse(400, "Bad request: path not allowed");
 
     const scan = scanRequestHeaders(incoming, route.origin);
+    if (route.viewerGeo) addViewerGeo(scan.headers, request.cf as ViewerLocation | undefined);
     const init: RequestInit & { body: ReadableStream | null } = {
         method,
         headers: scan.headers,
