@@ -37,6 +37,13 @@ export interface CloudFrontSiteRoutesArgs {
      * paths under the prefix (pathPrefix is then required).
      */
     readonly paths?: PathLayout;
+    /** Google tag gateway (vendor google): the Google tag or Tag Manager container ID, e.g. G-ABC123XYZ9. */
+    readonly tagId?: string;
+    /**
+     * Google tag gateway: its path on your site, one segment of letters and digits (e.g. /k7q2m9), instead of
+     * pathPrefix. Default: derived from the stack and the resource name.
+     */
+    readonly measurementPath?: string;
     /** What of the viewer's address reaches the vendor: `forward` (default), the only one CloudFront can honour. */
     readonly clientIp?: ClientIpMode;
     /**

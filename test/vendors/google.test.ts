@@ -14,6 +14,9 @@ import { zoneId } from "../cloudflare/fixtures";
 import { cloudFrontRequest, runFunction, viewerRequestEvent } from "../helpers/cloudFrontEdge";
 import { awsStack, cloudflareStack, configProblems } from "../helpers/config";
 import { ofType, planConfig, planRefused } from "../helpers/plan";
+import { planProgram } from "../../components/plan/mockPlan";
+import { cloudFrontSiteRoutes } from "../../index";
+import * as aws from "@pulumi/aws";
 
 const gateway = { vendor: "google", domain: "www.example.com", tagId: "G-ABC123XYZ9", measurementPath: "/k7q2m9" };
 
@@ -158,6 +161,34 @@ describe("Google tag gateway on CloudFront (plan)", function () {
         countryOnly.request.headers["cloudfront-viewer-country"] = { value: "DE" };
         assert.deepStrictEqual(run(countryOnly).headers["x-forwarded-countryregion"], { value: "DE" });
         assert.doesNotMatch(code, /headers\s*\[\s*["']host["']\]/);
+    });
+});
+
+describe("Google tag gateway in the site's own CloudFront distribution (cloudFrontSiteRoutes)", function () {
+    this.timeout(30_000);
+
+    it("spreads the measurement path's behaviour and geolocation function into the user's distribution; the rest stays the site's", async () => {
+        const plan = await planProgram({ "aws:region": "eu-west-1" }, () => {
+            const gtg = cloudFrontSiteRoutes("gtg", { vendor: "google", domain: "www.example.com", tagId: "GTM-P2F3N47Q", measurementPath: "/k7q2m9" });
+            new aws.cloudfront.Distribution("site", {
+                enabled: true,
+                aliases: ["www.example.com"],
+                origins: [{ originId: "site", domainName: "site.s3.eu-west-1.amazonaws.com" }, ...gtg.origins],
+                orderedCacheBehaviors: gtg.orderedCacheBehaviors,
+                defaultCacheBehavior: { targetOriginId: "site", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+                restrictions: { geoRestriction: { restrictionType: "none" } },
+                viewerCertificate: { cloudfrontDefaultCertificate: true },
+            });
+            return { sdk: gtg.sdk, pathPrefix: gtg.pathPrefix };
+        }, { project: "site", stack: "dev" });
+        const [distribution] = ofType(plan, "aws:cloudfront/distribution:Distribution");
+        const inputs = distribution.inputs as any;
+        assert.deepStrictEqual(inputs.orderedCacheBehaviors.map((b: any) => [b.pathPattern, b.targetOriginId]), [["/k7q2m9/*", "gtg-gateway"]]);
+        assert.strictEqual(cloudFrontRequest(plan, distribution, "/k7q2m9/", "?id=GTM-P2F3N47Q"), "gtm-p2f3n47q.fps.goog/k7q2m9/?id=GTM-P2F3N47Q");
+        assert.strictEqual(cloudFrontRequest(plan, distribution, "/about/", ""), "site.s3.eu-west-1.amazonaws.com/about/");
+        assert.deepStrictEqual((plan.outputs as any).sdk.scriptSrc, "https://www.example.com/k7q2m9/?id=GTM-P2F3N47Q");
+        const fn = ofType(plan, "aws:cloudfront/function:Function")[0];
+        assert.match((fn.inputs as any).code, /x-forwarded-countryregion/);
     });
 });
 
