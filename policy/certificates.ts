@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { cloudFrontCertificateRegion } from "./facts";
+import { isProxies } from "./scope";
 
 /** Whether a certificate name (`*.example.com` or exact) covers `hostname`. */
 export function certificateCovers(certName: string, hostname: string): boolean {
@@ -72,6 +73,8 @@ export const cloudfrontCertificateMatchesAliases: StackValidationPolicy = {
             if (aliases.length === 0) continue;
             const certificate = certificateOf(d, args.resources);
             if (!certificate) {
+                // A user's own site distribution (same origin) serves its own certificate: CloudFront checks that one.
+                if (!isProxies(d.urn)) continue;
                 reportViolation(
                     `distribution ${d.name} serves ${aliases.join(", ")} with certificate ${d.props.viewerCertificate?.acmCertificateArn ?? "(none)"}, which is not an ACM certificate of this stack, so its names cannot be checked.`,
                     d.urn,

@@ -24,11 +24,13 @@ import {
     cloudfrontViewerTls,
 } from "./cloudfront";
 import { dnsCloudfrontTargetNotProxied, dnsZonesLookedUpOnly } from "./dns";
+import { scopedToProxies } from "./scope";
 import { amplitudeNeverCached, noViewerHostToVendors, vtexKeepsHost } from "./vendors";
 
 /**
  * Every policy of the pack, by area. Kept apart from index.ts, which serves them to the Pulumi engine: importing
- * this list starts nothing, so the tests run the policies offline.
+ * this list starts nothing, so the tests run the policies offline. In a user's own project each one looks only at
+ * the proxies' resources (scope.ts).
  */
 export const policies: Policies = [
     // CloudFront mechanics
@@ -64,4 +66,4 @@ export const policies: Policies = [
     // DNS
     dnsZonesLookedUpOnly,
     dnsCloudfrontTargetNotProxied,
-];
+].map(scopedToProxies);

@@ -18,19 +18,22 @@ Module._resolveFilename = function (request, parent, ...rest) {
     return resolve.call(this, fromExample ? main : request, parent, ...rest);
 };
 
-/** Plans examples/<name>/index.ts under mocks with its project's config (keys without the project prefix). */
-export function planExample(name: string, config: Record<string, string>, stack = "dev"): Promise<Plan> {
+/** How to run examples/<name>/index.ts: its project's flat config (keys given without the prefix) and the program. */
+export function exampleRun(name: string, config: Record<string, string>, stack = "dev") {
     const file = path.join(examples, name, "index.ts");
     const flat: Record<string, string> = { "aws:region": "eu-west-1" };
     for (const [key, value] of Object.entries(config)) flat[`${name}:${key}`] = value;
-    return planProgram(
-        flat,
-        () => {
-            // A new program run each time: the module runs again.
-            delete require.cache[require.resolve(file)];
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            return require(file);
-        },
-        { project: name, stack },
-    );
+    const program = () => {
+        // A new program run each time: the module runs again.
+        delete require.cache[require.resolve(file)];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require(file);
+    };
+    return { config: flat, program, at: { project: name, stack } };
+}
+
+/** Plans examples/<name>/index.ts under mocks with its project's config. */
+export function planExample(name: string, config: Record<string, string>, stack = "dev"): Promise<Plan> {
+    const run = exampleRun(name, config, stack);
+    return planProgram(run.config, run.program, run.at);
 }

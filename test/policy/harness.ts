@@ -43,6 +43,8 @@ export interface RegisteredOptions {
 }
 
 export interface PolicyPlan {
+    /** The project the program ran as: this repository's, or a user program's. */
+    readonly project: string;
     readonly stack: string;
     /** The flat stack config the plan ran with (`aws:region` included). */
     readonly config: Readonly<Record<string, string>>;
@@ -58,12 +60,17 @@ let planQueue: Promise<unknown> = Promise.resolve();
 
 /** Plans the real program under mocks with a flat config, recording each registration's options too. */
 export function planForPolicies(config: Record<string, string>, stack = "test"): Promise<PolicyPlan> {
-    const run = planQueue.then(() => planOnce(config, stack));
+    return planProgramForPolicies(config, () => buildStack(), { project, stack });
+}
+
+/** Plans any program (a user's own, importing the library) under mocks, recording each registration's options too. */
+export function planProgramForPolicies(config: Record<string, string>, program: () => unknown, at: { project: string; stack: string }): Promise<PolicyPlan> {
+    const run = planQueue.then(() => planOnce(config, program, at));
     planQueue = run.catch(() => undefined);
     return run;
 }
 
-async function planOnce(config: Record<string, string>, stack: string): Promise<PolicyPlan> {
+async function planOnce(config: Record<string, string>, program: () => unknown, { project, stack }: { project: string; stack: string }): Promise<PolicyPlan> {
     const options = new Map<string, RegisteredOptions>();
     // Pulumi records a stack trace with every promise it makes, for its leak report; under ts-node's source maps
     // that is two thirds of a plan's time. The plans here do without (PLAN_STACK_TRACES=1 keeps them).
@@ -73,12 +80,12 @@ async function planOnce(config: Record<string, string>, stack: string): Promise<
         const plan = await planProgram(
             config,
             () => {
-                recordOptions(options, stack);
-                return buildStack();
+                recordOptions(options, stack, project);
+                return program();
             },
             { project, stack },
         );
-        return { stack, config, resources: plan.resources, outputs: plan.outputs, options };
+        return { project, stack, config, resources: plan.resources, outputs: plan.outputs, options };
     } finally {
         Error.stackTraceLimit = limit;
     }
@@ -96,7 +103,7 @@ export function planSettingsForPolicies(file: string, stack = "test"): Promise<P
 export const planConfigForPolicies = (config: TestConfig, stack = "test") => planForPolicies(flattenConfig(config), stack);
 
 /** Wraps the mock monitor (installed by planProgram just before the program runs) to keep each request's options. */
-function recordOptions(into: Map<string, RegisteredOptions>, stack: string): void {
+function recordOptions(into: Map<string, RegisteredOptions>, stack: string, project: string): void {
     const monitor = runtimeSettings.getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
@@ -111,7 +118,7 @@ function recordOptions(into: Map<string, RegisteredOptions>, stack: string): voi
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
-                    aliases: req.getAliasesList().map((alias: any) => aliasUrn(alias, req, stack)),
+                    aliases: req.getAliasesList().map((alias: any) => aliasUrn(alias, req, stack, project)),
                 });
             }
             callback(err, resp);
@@ -122,7 +129,7 @@ function recordOptions(into: Map<string, RegisteredOptions>, stack: string): voi
  * The URN an alias of a registration stands for: a URN alias as it is; a spec alias with the resource's own name,
  * type, stack, project and parent wherever the spec leaves them out, as the engine completes it.
  */
-function aliasUrn(alias: any, req: any, stack: string): string {
+function aliasUrn(alias: any, req: any, stack: string, project: string): string {
     if (alias.hasUrn()) return alias.getUrn();
     const spec = alias.getSpec();
     const parent: string = spec.hasParenturn() ? spec.getParenturn() : spec.getNoparent() ? "" : req.getParent();
@@ -169,7 +176,7 @@ export function providerOf(r: PlannedResource, plan: PolicyPlan): PolicyProvider
             .map(([k, v]) => [k.slice(pkg.length + 1), v]),
     );
     const name = "default";
-    return { type: `pulumi:providers:${pkg}`, props, urn: `urn:pulumi:${plan.stack}::${project}::pulumi:providers:${pkg}::${name}`, name };
+    return { type: `pulumi:providers:${pkg}`, props, urn: `urn:pulumi:${plan.stack}::${plan.project}::pulumi:providers:${pkg}::${name}`, name };
 }
 
 /** The policy SDK's way to say "not for this resource": thrown by `notApplicable`, never a violation. */
