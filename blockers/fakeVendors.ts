@@ -143,7 +143,9 @@ function vendorAnswer(host: string, method: string, p: string): Answer {
     // Amplitude Session Replay: its config host and its ingestion host.
     if (/^sr-client-cfg\.(eu\.)?amplitude\.com$/.test(host)) return pathname.startsWith("/config") ? json(amplitudeReplayConfig) : notFound;
     if (/^api-sr\.(eu\.)?amplitude\.com$/.test(host)) return pathname === "/sessions/v2/track" ? json({ code: 200 }) : notFound;
-    // Amplitude's analytics API (the analytics SDK's own events; not something these proxies serve).
+    // Datadog's browser intake of every site: RUM batches and Session Replay segments, accepted as the intake does.
+    if (/^browser-intake-[a-z0-9-]+\.(com|eu)$/.test(host)) return method === "POST" && /^\/api\/v2\/[a-z]+$/.test(pathname) ? { status: 202, headers: { "content-type": "application/json" }, body: Buffer.from("{}") } : notFound;
+    // Amplitude's HTTP V2 and Batch APIs (the Browser SDK's events).
     if (/^(api2|api\.eu)\.amplitude\.com$/.test(host)) return json({ code: 200, events_ingested: 1, payload_size_bytes: 1, server_upload_time: Date.now() });
     return notFound;
 }

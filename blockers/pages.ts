@@ -85,7 +85,37 @@ setTimeout(() => amplitude.flush(), 3500);
 </script>`;
 }
 
+/**
+ * Datadog's RUM Browser SDK (@datadog/browser-rum's CDN bundle, inlined as npm users bundle it), with `site` and
+ * `proxy` from the output, every session sampled and replayed. After a few seconds the page reports itself hidden
+ * (visibilitychange), on which the SDK flushes its batch and replay segment, as it does when a visitor switches tabs.
+ */
+function datadogPage(sdk: Extract<SdkSettings, { vendor: "datadog" }>): string {
+    const init = {
+        applicationId: "00000000-0000-4000-8000-000000000001",
+        clientToken: keys.datadog,
+        site: sdk.site,
+        ...(sdk.proxy ? { proxy: sdk.proxy } : {}),
+        service: "blockers",
+        sessionSampleRate: 100,
+        sessionReplaySampleRate: 100,
+        trackUserInteractions: true,
+        defaultPrivacyLevel: "allow",
+    };
+    return `<script>${inline("@datadog/browser-rum", "bundle/datadog-rum.js")}</script>
+<script>
+DD_RUM.init(${lit(init)});
+DD_RUM.addAction("blockers_test", { source: "npm run blockers" });
+${activity}
+setTimeout(() => {
+  Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+  document.dispatchEvent(new Event("visibilitychange"));
+}, 4000);
+</script>`;
+}
+
 export function pageHtml(sdk: SdkSettings): string {
-    const body = sdk.vendor === "segment" ? segmentPage(sdk) : sdk.vendor === "posthog" ? posthogPage(sdk) : sdk.vendor === "amplitude" ? amplitudePage(sdk) : "";
+    const body =
+        sdk.vendor === "segment" ? segmentPage(sdk) : sdk.vendor === "posthog" ? posthogPage(sdk) : sdk.vendor === "amplitude" ? amplitudePage(sdk) : sdk.vendor === "datadog" ? datadogPage(sdk) : "";
     return `<!doctype html><html><head><meta charset="utf-8"><title>blockers</title></head><body><h1>blocker survival</h1>${body}</body></html>`;
 }

@@ -30,7 +30,7 @@ const projectDir = path.resolve(__dirname, "..");
 const workDir = path.join(projectDir, "blockers", ".work");
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-export const allVendors: readonly AnchorVendor[] = ["segment", "posthog", "amplitude"];
+export const allVendors: readonly AnchorVendor[] = ["segment", "posthog", "amplitude", "datadog"];
 export const allCdns = ["cloudfront", "cloudflare-worker"] as const;
 type Cdn = (typeof allCdns)[number];
 
@@ -39,6 +39,7 @@ const proxyConfigs: Record<AnchorVendor, Record<string, unknown>> = {
     segment: { vendor: "segment", domain: "s.example.com" },
     posthog: { vendor: "posthog", domain: "e.example.com" },
     amplitude: { vendor: "amplitude", domain: "r.example.com", products: ["analytics", "sessionReplay"] },
+    datadog: { vendor: "datadog", domain: "d.example.com" },
 };
 
 const zone = "example.com";
@@ -95,6 +96,11 @@ function deliveries(vendor: AnchorVendor, delivered: readonly Delivery[]): { eve
                 events: d.some((x) => /\.i\.posthog\.com$/.test(x.host) && /^\/(e|i\/v0\/e|batch)\/?$/.test(p(x))),
                 recordings: d.some((x) => /\.i\.posthog\.com$/.test(x.host) && /^\/s\/?$/.test(p(x))),
             };
+        case "datadog":
+            return {
+                events: d.some((x) => /^browser-intake-/.test(x.host) && p(x) === "/api/v2/rum"),
+                recordings: d.some((x) => /^browser-intake-/.test(x.host) && p(x) === "/api/v2/replay"),
+            };
         case "amplitude":
             return {
                 events: d.some((x) => /^api(2|\.eu)\.amplitude\.com$/.test(x.host) && p(x) === "/2/httpapi"),
@@ -109,7 +115,7 @@ const cli = new Command("blockers")
     .option("--update-report", "write the committed report, blockers/results.md")
     .option("--dwell <ms>", "how long each page runs after load", "6000")
     .option("--no-lists", "control run: no filters at all (shows that the SDKs deliver through the proxies when nothing blocks)")
-    .option("--vendor <name...>", "only these vendors (segment, posthog, amplitude)")
+    .option("--vendor <name...>", "only these vendors (segment, posthog, amplitude, datadog)")
     .option("--cdn <name...>", "only these CDNs (cloudfront, cloudflare-worker)");
 
 async function main(): Promise<number> {

@@ -5,6 +5,7 @@
  * - Segment analytics.js: the snippet's script, `<cdnURL>/v1/projects/<key>/settings`, events to `https://<apiHost>/t`.
  * - PostHog posthog-js: the snippet's `<api_host>/static/array.js` (or `snippetSrc`), `<api_host>/flags/?v=2`,
  *   events to `<api_host>/e/`, recordings to `<api_host>/s/`.
+ * - Datadog RUM: events to `/api/v2/rum`, Session Replay segments to `/api/v2/replay`, through `proxy` with ddforward.
  * - Amplitude: the Browser SDK's remote config at `<remoteConfigServerUrl>/<key>`, events to `serverUrl` (or
  *   `batchServerUrl`); the Session Replay plugin's config at `configServerUrl`, recordings to `trackServerUrl`.
  * - Google tag gateway: the loader at `scriptSrc`, hits to `<measurement path>/g/collect?v=2` (GA4's path, served by
@@ -12,6 +13,7 @@
  */
 import { SdkSettings, VendorRegion } from "../components/model/types";
 import { vendorPresets } from "../components/vendors";
+import { DatadogSite, datadogIntakeHosts, defaultDatadogSite } from "../components/vendors/datadog";
 import { RequestType } from "./engine";
 
 export interface SdkRequest {
@@ -22,7 +24,7 @@ export interface SdkRequest {
 }
 
 /** Stand-ins for the keys users paste. */
-export const keys = { segment: "wk_demo0123456789", posthog: "phc_demo0123456789", amplitude: "amp_demo0123456789" } as const;
+export const keys = { segment: "wk_demo0123456789", posthog: "phc_demo0123456789", amplitude: "amp_demo0123456789", datadog: "pubdemo0123456789abcdef0123456789ab" } as const;
 
 export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
     switch (sdk.vendor) {
@@ -69,6 +71,16 @@ export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
                 { what: "event", url: `${sdk.api_host}/track/?verbose=1&ip=1`, type: "xmlhttprequest" },
                 { what: "profile", url: `${sdk.api_host}/engage/?verbose=1&ip=1`, type: "xmlhttprequest" },
             ];
+        case "datadog": {
+            // With `proxy`, every request is a POST to it with the intake path and parameters in ddforward; without
+            // (the anchor: empty proxy), straight to the site's intake.
+            const intake = (track: string) => `/api/v2/${track}?ddsource=browser&dd-api-key=${keys.datadog}&dd-evp-origin-version=7.16.2&dd-evp-origin=browser&dd-request-id=00000000-0000-4000-8000-000000000000`;
+            const url = (track: string) => (sdk.proxy ? `${sdk.proxy}?ddforward=${encodeURIComponent(intake(track))}` : `https://${datadogIntakeHosts[sdk.site as DatadogSite]}${intake(track)}`);
+            return [
+                { what: "event", url: url("rum"), type: "xmlhttprequest" },
+                { what: "recording", url: url("replay"), type: "xmlhttprequest" },
+            ];
+        }
         case "plausible":
             return [
                 { what: "script", url: sdk.scriptSrc, type: "script" },
@@ -85,7 +97,7 @@ export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
     }
 }
 
-export type AnchorVendor = "segment" | "posthog" | "amplitude";
+export type AnchorVendor = "segment" | "posthog" | "amplitude" | "datadog";
 
 /**
  * The SDK settings that point at the vendor's own hostnames (what the SDKs use when no proxy is configured), from the
@@ -114,5 +126,8 @@ export function vendorHostSdk(vendor: AnchorVendor, region: VendorRegion = "us")
                 configServerUrl: `https://${e.config}/config`,
                 cspConnectSrc: `https://${e.api} https://${e.track} https://${e.config}`,
             };
+        case "datadog":
+            // No proxy: the SDK sends to the intake of its site.
+            return { vendor, proxy: "", site: defaultDatadogSite };
     }
 }

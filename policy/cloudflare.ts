@@ -15,6 +15,7 @@ export interface WorkerSettingsView {
         readonly redirectHttp?: unknown;
         readonly cache?: unknown;
         readonly cors?: unknown;
+        readonly queryTarget?: { readonly kind?: unknown };
     }[];
 }
 

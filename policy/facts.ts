@@ -17,7 +17,7 @@ export const managed = {
     },
 } as const;
 
-export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel" | "plausible" | "google";
+export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel" | "plausible" | "google" | "datadog";
 
 /** Every upstream hostname a vendor documents, per vendor. VTEX's are `<store host>.cdn.vtex.com`, Google's per tag. */
 export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex" | "google">]: readonly string[] } = {
@@ -29,6 +29,16 @@ export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex" | "google">]: 
     mixpanel: ["cdn.mxpnl.com", "api-js.mixpanel.com", "api-eu.mixpanel.com"],
     // Plausible's CloudFront proxy guide: one origin for the script and the event API.
     plausible: ["plausible.io"],
+    // Datadog's Proxy Your Browser RUM Data: the browser intake of each site.
+    datadog: [
+        "browser-intake-datadoghq.com",
+        "browser-intake-us3-datadoghq.com",
+        "browser-intake-us5-datadoghq.com",
+        "browser-intake-datadoghq.eu",
+        "browser-intake-ap1-datadoghq.com",
+        "browser-intake-ap2-datadoghq.com",
+        "browser-intake-ddog-gov.com",
+    ],
 };
 
 /** Segment's Tracking API hosts: Cloudflare in front of them needs SSL strict, or CORS preflights fail. */

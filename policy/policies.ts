@@ -25,7 +25,7 @@ import {
 } from "./cloudfront";
 import { dnsCloudfrontTargetNotProxied, dnsZonesLookedUpOnly } from "./dns";
 import { scopedToProxies } from "./scope";
-import { amplitudeNeverCached, noViewerHostToVendors, vtexKeepsHost } from "./vendors";
+import { amplitudeNeverCached, datadogDdforwardChecked, noViewerHostToVendors, vtexKeepsHost } from "./vendors";
 
 /**
  * Every policy of the pack, by area. Kept apart from index.ts, which serves them to the Pulumi engine: importing
@@ -51,6 +51,7 @@ export const policies: Policies = [
     noViewerHostToVendors,
     vtexKeepsHost,
     amplitudeNeverCached,
+    datadogDdforwardChecked,
     // Cloudflare mechanics
     cloudflareProxiedRecordTtlAuto,
     cloudflarePageRuleSslStrict,

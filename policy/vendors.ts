@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { readWorkerSettings, bareHttpsHost } from "./cloudflare";
-import { behavioursOf, forwardsViewerHost } from "./cloudfront";
+import { behavioursOf, DistributionProps, forwardsViewerHost } from "./cloudfront";
 import { isAmplitudeHost, managed, vendorOfHost } from "./facts";
 
 /*
@@ -113,3 +113,51 @@ function safeHost(url: string): string | undefined {
         return undefined;
     }
 }
+
+/**
+ * Datadog's SDK names the intake path in `ddforward`: whatever forwards to a Datadog intake must read and check it
+ * (only intake paths, never another host), or it forwards blindly ("Proxy Your Browser RUM Data": no open proxy).
+ */
+export const datadogDdforwardChecked: StackValidationPolicy = {
+    name: "datadog-ddforward-checked",
+    description:
+        "Every way to a Datadog intake checks ddforward at the edge: CloudFront behaviours run the generated ddforward viewer-request function, Worker routes carry the ddforward target, and no page rule resolves to a Datadog intake (page rules cannot check it).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const functionCode = new Map(args.resources.filter((r) => r.isType(aws.cloudfront.Function)).map((f) => [String(f.props.name), String(f.props.code ?? "")]));
+        for (const d of args.resources.filter((r) => r.isType(aws.cloudfront.Distribution))) {
+            const props = d.props as DistributionProps;
+            const origins = new Map((props.origins ?? []).map((o) => [o.originId, o.domainName]));
+            const all = [
+                ...(props.orderedCacheBehaviors ?? []).map((b) => ({ label: `behaviour "${b.pathPattern}"`, b })),
+                ...(props.defaultCacheBehavior ? [{ label: "the default behaviour (*)", b: props.defaultCacheBehavior }] : []),
+            ];
+            for (const { label, b } of all) {
+                const host = origins.get(b.targetOriginId);
+                if (vendorOfHost(host) !== "datadog") continue;
+                const fn = (b.functionAssociations ?? []).find((a) => a.eventType === "viewer-request");
+                const code = fn ? functionCode.get(String(fn.functionArn).split("/").pop() ?? "") : undefined;
+                if (code === undefined || !code.includes("ddforwardViewerRequest(")) {
+                    reportViolation(`${label} of distribution ${(props.aliases ?? []).join(", ")} goes to ${host} without the ddforward viewer-request function: the request's ddforward would go unchecked (or not at all) to the intake.`, d.urn);
+                }
+            }
+        }
+        for (const script of args.resources.filter((r) => r.isType(cloudflare.WorkersScript))) {
+            const { settings } = readWorkerSettings(script.props as Parameters<typeof readWorkerSettings>[0]);
+            if (!settings) continue;
+            for (const route of settings.routes) {
+                const origin = typeof route.originId === "string" ? settings.origins[route.originId] : undefined;
+                const host = bareHttpsHost(origin?.baseUrl);
+                if (vendorOfHost(host) === "datadog" && route.queryTarget?.kind !== "ddforward") {
+                    reportViolation(`Worker ${String(script.props.scriptName)} route ${String(route.pathPattern)} goes to ${host} without the ddforward target: set queryTarget ddforward.`, script.urn);
+                }
+            }
+        }
+        for (const rule of args.resources.filter((r) => r.isType(cloudflare.PageRule))) {
+            const origin = (rule.props as { actions?: { resolveOverride?: string } }).actions?.resolveOverride;
+            if (vendorOfHost(origin) === "datadog") {
+                reportViolation(`page rule ${String(rule.props.target)} resolves to ${origin}: page rules cannot check ddforward; serve Datadog with a Worker.`, rule.urn);
+            }
+        }
+    },
+};

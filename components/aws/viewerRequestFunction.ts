@@ -1,7 +1,7 @@
 import { buildSync } from "esbuild";
 import * as path from "path";
 import { literalPrefix } from "../model/publicPaths";
-import { Route, Site } from "../model/types";
+import { QueryTarget, Route, Site } from "../model/types";
 import { RewriteTable } from "./edge/viewerRequest";
 
 /** The runtime CloudFront Functions code is written for. */
@@ -11,17 +11,18 @@ export const cloudFrontFunctionRuntime = "cloudfront-js-2.0";
 export const cloudFrontFunctionMaxBytes = 10_240;
 
 const projectRoot = path.resolve(__dirname, "..", "..");
-let bundled: string | undefined;
+const bundled = new Map<string, string>();
 
 /**
- * components/aws/edge/viewerRequest.ts and the model code it imports, as plain top-level functions: CloudFront
+ * An edge module (components/aws/edge/<file>) and the model code it imports, as plain top-level functions: CloudFront
  * Functions take a script, not a module, so the bundle's one `export {...}` statement is dropped. Identifiers are
- * kept, so the handler below calls the functions by their source names.
+ * kept, so the handler calls the functions by their source names.
  */
-function edgeBundle(): string {
-    if (bundled === undefined) {
-        const text = buildSync({
-            entryPoints: [path.join(__dirname, "edge", "viewerRequest.ts")],
+function edgeBundle(file: string): string {
+    let text = bundled.get(file);
+    if (text === undefined) {
+        const out = buildSync({
+            entryPoints: [path.join(__dirname, "edge", file)],
             absWorkingDir: projectRoot,
             bundle: true,
             write: false,
@@ -33,16 +34,17 @@ function edgeBundle(): string {
             legalComments: "none",
             charset: "ascii",
         }).outputFiles[0].text;
-        const exports = text.match(/export\s*\{[^}]*\};?\s*$/);
-        if (!exports) throw new Error("esbuild's bundle of the CloudFront Function has no final export statement to drop");
-        bundled = text.slice(0, exports.index).trim();
+        const exports = out.match(/export\s*\{[^}]*\};?\s*$/);
+        if (!exports) throw new Error(`esbuild's bundle of the CloudFront Function ${file} has no final export statement to drop`);
+        text = out.slice(0, exports.index).trim();
+        bundled.set(file, text);
     }
-    return bundled;
+    return text;
 }
 
-/** A CloudFront Function's code: the bundle, then the `handler` CloudFront calls. */
-function functionCode(handlerBody: string): string {
-    return `${edgeBundle()}\nfunction handler(event) {\n${handlerBody}\n}\n`;
+/** A CloudFront Function's code: the bundle of `file`, then the `handler` CloudFront calls. */
+function functionCode(handlerBody: string, file = "viewerRequest.ts"): string {
+    return `${edgeBundle(file)}\nfunction handler(event) {\n${handlerBody}\n}\n`;
 }
 
 /**
@@ -89,9 +91,15 @@ export function notFoundFunctionCode(): string {
     return functionCode("  return notFound();");
 }
 
+/** The viewer-request code of a Datadog intake behaviour: the upstream path and query from `ddforward`, checked. */
+export function ddforwardFunctionCode(target: QueryTarget): string {
+    return functionCode(`  return ddforwardViewerRequest(${JSON.stringify(target)}, event.request);`, "ddforwardRequest.ts");
+}
+
 /** Which function, if any, a route's behaviour runs on viewer request. */
-export function viewerRequestFunctionOf(route: Route): "rewrite" | "notFound" | "geo" | "rewriteAndGeo" | undefined {
+export function viewerRequestFunctionOf(route: Route): "rewrite" | "notFound" | "geo" | "rewriteAndGeo" | "queryTarget" | undefined {
     if (route.answer === "notFound") return "notFound";
+    if (route.queryTarget !== undefined) return "queryTarget";
     if (route.viewerGeo !== undefined) return route.rewrite !== undefined ? "rewriteAndGeo" : "geo";
     return route.rewrite !== undefined ? "rewrite" : undefined;
 }
@@ -113,6 +121,8 @@ export function siteViewerRequestFunctions(site: Site, prefix: string | undefine
         switch (viewerRequestFunctionOf(route)) {
             case "notFound":
                 return { code: notFoundFunctionCode(), comment: "first-party-proxy: 404 outside a proxy's path prefix" };
+            case "queryTarget":
+                return { code: ddforwardFunctionCode(route.queryTarget!), comment: "first-party-proxy: Datadog's ddforward to the site's intake, checked" };
             case "rewrite":
                 rewrite ??= {
                     code: rewriteFunctionCode(rewriteTable(site, prefix ?? "")),

@@ -9,6 +9,7 @@ import { defaultProxyName } from "./names";
 import { allowedKeys, defaultRegion, ProxyConfig, proxySchemas, StackConfig, stackConfigSchema } from "./schema";
 import { secretPlaceholder } from "./secret";
 import { amplitudeLayout } from "../vendors/amplitude";
+import { datadogIntakeHosts, defaultDatadogSite } from "../vendors/datadog";
 import { keepsViewerHost, stackRuleIssues, stackWarnings } from "./stackRules";
 
 export const project = "first-party-proxy";
@@ -37,6 +38,9 @@ const requiredKeyHints: Record<string, string> = {
 
 /** Why a key an entry does not take is not taken, where "unknown" alone would puzzle. */
 const keyHints: { readonly [v in VendorId]?: Record<string, string> } = {
+    datadog: {
+        region: "Datadog has sites, not regions: give site (datadoghq.com, datadoghq.eu, us3.datadoghq.com, ...)",
+    },
     vtex: {
         region: "VTEX has no regions: its CDN host is derived from domain",
         paths: "a VTEX proxy serves the whole store, so its paths are the store's own",
@@ -222,6 +226,7 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
         paths: pathPlan(p, name, stack),
         ...(p.sharedHost ? { sharedHost: true } : {}),
         ...("clientIp" in p && p.clientIp ? { clientIp: p.clientIp } : {}),
+        ...(p.vendor === "datadog" ? { originDomains: { intake: datadogIntakeHosts[p.site ?? defaultDatadogSite] } } : {}),
     };
 }
 

@@ -3,6 +3,7 @@ import { blockedSegmentFilter, pathLayouts, pathPrefixPattern } from "../model/p
 import { clientIpModes, VendorId, VendorRegion } from "../model/types";
 import { vendorPresets } from "../vendors";
 import { amplitudeProducts } from "../vendors/amplitude";
+import { DatadogSite, datadogSites } from "../vendors/datadog";
 import { sharedKeyPattern } from "../aws/sharedKeys";
 import { cloudflarePlans, QuotaId, quotaIds, workersPlans } from "../quotas/limits";
 import { hostnameProblem } from "./hostname";
@@ -165,6 +166,19 @@ const vtexProxy = z.strictObject({
     domain: hostname,
 });
 
+/**
+ * Datadog RUM: `site` is the Datadog site the SDK is set up with (its intake host is the only one the proxy forwards
+ * to); Datadog has no us/eu region key.
+ */
+const datadogProxy = z.strictObject({
+    vendor: z.literal("datadog"),
+    name: proxyName.optional(),
+    site: z.enum(datadogSites as [DatadogSite, ...DatadogSite[]]).optional(),
+    domain: hostname,
+    ...pathKeys,
+    ...clientIpKey,
+});
+
 /** Plausible has one host (plausible.io): no region to choose. */
 const plausibleProxy = z.strictObject({ vendor: z.literal("plausible"), name: proxyName.optional(), domain: hostname, ...pathKeys });
 
@@ -268,6 +282,7 @@ export const proxySchemas = {
     mixpanel: singleHostProxy("mixpanel"),
     plausible: plausibleProxy,
     google: googleProxy,
+    datadog: datadogProxy,
 } as const satisfies { readonly [v in VendorId]: z.ZodType };
 
 export const proxyConfig = z.discriminatedUnion("vendor", [
@@ -278,6 +293,7 @@ export const proxyConfig = z.discriminatedUnion("vendor", [
     proxySchemas.mixpanel,
     proxySchemas.plausible,
     proxySchemas.google,
+    proxySchemas.datadog,
 ]);
 
 export const dnsProviders = ["route53", "cloudflare", "manual"] as const;

@@ -33,7 +33,7 @@ export const maxConfigDepth = 16;
  * They read the raw config leniently so that they report alongside the schema's per-field problems.
  */
 export function stackRuleIssues(raw: Raw): RuleIssue[] {
-    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw), ...sharedHostIssues(raw), ...clientIpIssues(raw), ...googleTagGatewayIssues(raw)];
+    return [...shapeIssues(raw), ...providerIssues(raw), ...hostnameIssues(raw), ...nameIssues(raw), ...sharedHostIssues(raw), ...clientIpIssues(raw), ...googleTagGatewayIssues(raw), ...edgeCodeIssues(raw)];
 }
 
 /**
@@ -101,6 +101,17 @@ function clientIpIssues(raw: Raw): RuleIssue[] {
         }
     }
     return issues;
+}
+
+/** Vendors whose proxy needs code at the edge (Datadog's ddforward) in Cloudflare's page-rule mode, which has none. */
+function edgeCodeIssues(raw: Raw): RuleIssue[] {
+    const cloudflare = isObject(raw.cloudflare) ? raw.cloudflare : {};
+    if (raw.provider !== "cloudflare" || own(cloudflare, "mode") !== "pageRule") return [];
+    return proxiesOf(raw).flatMap(([proxy, i]) => {
+        const vendor = own(proxy, "vendor");
+        const why = vendorIds.includes(vendor as VendorId) ? vendorPresets[vendor as VendorId].edgeCodeRequired : undefined;
+        return why ? [{ path: ["proxies", i, "vendor"], message: `${vendor} is not available with cloudflare.mode pageRule: ${why}; use cloudflare.mode worker (or provider aws)` }] : [];
+    });
 }
 
 /**

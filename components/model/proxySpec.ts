@@ -1,8 +1,9 @@
 import { vendorPresets } from "../vendors";
 import { amplitudeProductsOf } from "../vendors/amplitude";
+import { datadogSiteOf } from "../vendors/datadog";
 import { clientIpNotes } from "./clientIp";
 import { PathPlan, publicRoutes } from "./publicPaths";
-import { amplitudeSdk, googleSdk, mixpanelSdk, plausibleSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
+import { amplitudeSdk, datadogSdk, googleSdk, mixpanelSdk, plausibleSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
 import { ClientIpMode, ExtraDnsRecord, Origin, ProxySpec, Route, SdkSettings, Site, VendorId, VendorRegion } from "./types";
 
 /** What a validated config entry asks for, before the vendor's preset is applied. */
@@ -25,6 +26,8 @@ export type ProxyRequest =
           readonly sharedHost?: boolean;
           /** What of the viewer's address the origins that use it are sent. Default: `forward`. */
           readonly clientIp?: ClientIpMode;
+          /** Origin hostnames chosen by a setting other than the region (Datadog's `site`), by origin id. */
+          readonly originDomains?: { readonly [originId: string]: string };
       }
     | {
           readonly kind: "segmentDelegation";
@@ -194,7 +197,7 @@ function cdnProxy(request: Extract<ProxyRequest, { kind: "cdn" }>): ProxySpec {
             .filter(([id]) => used.has(id))
             .map(([id, origin]) => ({
                 id,
-                domain: endpoints[id].replace("{host}", hostname),
+                domain: request.originDomains?.[id] ?? endpoints[id].replace("{host}", hostname),
                 ...origin,
                 clientIp: origin.forwardClientIp ? clientIp : "drop",
             }));
@@ -247,6 +250,8 @@ function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], 
             return plausibleSdk(sites[0].hostname, paths, renames);
         case "google":
             throw new Error("Google tag gateway proxies are built from their own request kind (googleTagGateway)");
+        case "datadog":
+            return datadogSdk(sites[0].hostname, paths, datadogSiteOf(sites[0].origins[0].domain));
     }
 }
 

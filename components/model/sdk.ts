@@ -77,6 +77,14 @@ export function googleSdk(host: string, measurementPath: string, tagId: string):
     return { vendor: "google", tagId, scriptSrc: `https://${host}${measurementPath}/?id=${tagId}`, measurementPath };
 }
 
+/**
+ * Datadog ("Proxy Your Browser RUM Data"): `proxy` is the URL every request of the SDK goes to (the intake path in
+ * `ddforward`), `site` the one whose intake the proxy forwards to (the SDK still reads it, e.g. for replay links).
+ */
+export function datadogSdk(host: string, paths: PathPlan | undefined, site: string): SdkSettings {
+    return { vendor: "datadog", proxy: `${publicBase(host, paths)}/`, site };
+}
+
 export function vtexSdk(host: string): SdkSettings {
     return { vendor: "vtex", storeUrl: `https://${host}` };
 }
@@ -101,6 +109,17 @@ export function sdkSnippet(sdk: SdkSettings): string {
                 `var MIXPANEL_CUSTOM_LIB_URL = "${sdk.libUrl}";`,
                 `// then, after the snippet (npm: import mixpanel from "mixpanel-browser"):`,
                 `mixpanel.init("<YOUR_PROJECT_TOKEN>", { api_host: "${sdk.api_host}" })`,
+            ].join("\n");
+        case "datadog":
+            return [
+                `// npm: import { datadogRum } from "@datadog/browser-rum" (the CDN bundle's DD_RUM.init takes the same options)`,
+                `datadogRum.init({`,
+                `  applicationId: "<DATADOG_APPLICATION_ID>",`,
+                `  clientToken: "<DATADOG_CLIENT_TOKEN>",`,
+                `  site: "${sdk.site}",`,
+                `  proxy: "${sdk.proxy}",`,
+                `})`,
+                `// @datadog/browser-logs takes the same site and proxy.`,
             ].join("\n");
         case "plausible":
             return [

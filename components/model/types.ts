@@ -3,7 +3,7 @@
  * Cloudflare adapters consume it. Everything here is plain data: no Pulumi resources, no provider SDKs.
  */
 
-export const vendorIds = ["segment", "posthog", "amplitude", "vtex", "mixpanel", "plausible", "google"] as const;
+export const vendorIds = ["segment", "posthog", "amplitude", "vtex", "mixpanel", "plausible", "google", "datadog"] as const;
 export type VendorId = (typeof vendorIds)[number];
 
 export const vendorRegions = ["us", "eu"] as const;
@@ -110,6 +110,18 @@ export interface PathRewrite {
     readonly to: string;
 }
 
+/**
+ * An upstream path and query named by the request itself, in a query parameter, checked against a fixed list of the
+ * vendor's paths (pathRewrite.ts): the origin's host never comes from the request.
+ * - `ddforward`: Datadog's browser SDKs with `proxy` set POST to the proxy with the intake path and its query
+ *   URL-encoded in `ddforward` ("Proxy Your Browser RUM Data").
+ */
+export interface QueryTarget {
+    readonly kind: "ddforward";
+    /** The only upstream paths a request may name (`/api/v2/rum`, ...). */
+    readonly paths: readonly string[];
+}
+
 /** One path rule: requests whose path matches `pathPattern` go to `originId`. */
 export interface Route {
     /**
@@ -120,6 +132,12 @@ export interface Route {
     readonly originId: string;
     /** Absent: the origin sees the viewer's path unchanged (the vendor's own layout). */
     readonly rewrite?: PathRewrite;
+    /**
+     * Present: the upstream path and query are the ones the request names (`ddforward`), whatever its path; requests
+     * that name none, or one outside `paths`, are refused at the edge. Needs code at the edge (a Worker or a
+     * CloudFront viewer-request function): Cloudflare's page-rule mode cannot serve it.
+     */
+    readonly queryTarget?: QueryTarget;
     /**
      * `notFound`: the edge answers 404 itself and no request reaches an origin (paths outside a public layout's
      * prefix). `originId` still names the origin CloudFront's default behaviour must point at.
@@ -227,4 +245,6 @@ export type SdkSettings =
           readonly scriptSrc: string;
           /** The measurement path the gateway serves (`/k7q2m9`); Google's health check is `<path>/healthy`. */
           readonly measurementPath: string;
-      };
+      }
+    /** Datadog's browser SDKs: `proxy` (every request goes there, the intake path in `ddforward`) and the `site` it forwards to. */
+    | { readonly vendor: "datadog"; readonly proxy: string; readonly site: string };

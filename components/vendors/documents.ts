@@ -52,4 +52,8 @@ export const vendorDocuments = {
         title: "Cloudflare: Google tag gateway (zone setting, API: Google Tag Gateway configuration)",
         url: "https://developers.cloudflare.com/api/resources/google_tag_gateway/",
     },
+    datadogProxy: {
+        title: "Datadog: Proxy Your Browser RUM Data",
+        url: "https://docs.datadoghq.com/real_user_monitoring/guide/proxy-rum-data/",
+    },
 } as const satisfies Record<string, VendorDocument>;

@@ -35,6 +35,11 @@ export interface VendorPreset<OriginId extends string = string> {
      * it): `clientIp: drop` is then refused with this reason. Absent: the vendor works without it (less geolocation).
      */
     readonly clientIpRequired?: string;
+    /**
+     * Why the proxy needs code at the edge (a Worker, or a CloudFront viewer-request function): Cloudflare's page-rule
+     * mode is then refused with this reason. Absent: page rules can serve it.
+     */
+    readonly edgeCodeRequired?: string;
     /** Notes shown in the stack outputs (DNS caveats, limits). */
     readonly notes: readonly string[];
     /** Steps the user takes outside the stack (support requests, go-live checks): the outputs' `todo`. */

@@ -34,6 +34,8 @@ export const fixes = {
             mixpanel:
                 "Send the origin its own Host (proxy_set_header Host in Mixpanel's tracking-proxy): an origin request policy that is not AllViewer, forwarding Origin and all query strings.",
             google: "Send <TAG_ID>.fps.goog its own Host: an origin request policy that is not AllViewer (Google's Set up Google tag gateway for advertisers, manual setup).",
+            datadog:
+                "Send the intake its own Host (browser-intake-<site>): an origin request policy that is not AllViewer, forwarding all query strings, with the ddforward viewer-request function on the behaviour (Datadog's Proxy Your Browser RUM Data).",
         };
         return byCdn(cdn, {
             cloudfront: cloudfront[vendor],
@@ -184,6 +186,8 @@ export const fixes = {
                 });
             case "google":
                 return "Google's gateway answers CORS itself: the measurement path must pass OPTIONS and the Origin header to <TAG_ID>.fps.goog.";
+            case "datadog":
+                return "Datadog's intake answers CORS itself: pass its Access-Control-* headers through unchanged (Datadog's Proxy Your Browser RUM Data).";
             case "plausible":
                 return byCdn(cdn, {
                     cloudfront: "plausible.io answers CORS itself: forward the Origin header and OPTIONS to it, and no response headers policy that replaces its CORS headers.",
@@ -241,6 +245,17 @@ export const fixes = {
         return byCdn(cdn, {
             cloudfront: "Cache policy CachingDisabled on /config* (Amplitude's Self-Host Session Replay guide: ensure the proxy isn't caching configuration responses).",
             cloudflare: "The Worker must fetch /config* with the cache bypassed (redeploy the generated Worker); no Cache Rule may cache it (Amplitude's Self-Host Session Replay guide).",
+        });
+    },
+
+    datadogIntake(): string {
+        return "Forward POSTs to the intake of the proxy's site (browser-intake-<site>) at the path and parameters ddforward names, and set the SDK's proxy to the proxy output (Datadog's Proxy Your Browser RUM Data).";
+    },
+
+    datadogOpenProxy(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "The behaviour must run the generated ddforward viewer-request function, which answers 400 to any ddforward but an intake path; redeploy the stack (Datadog's Proxy Your Browser RUM Data: never forward to a host read from the request).",
+            cloudflare: "Redeploy the generated Worker, which answers 400 to any ddforward but an intake path (Datadog's Proxy Your Browser RUM Data: never forward to a host read from the request).",
         });
     },
 

@@ -1,4 +1,5 @@
 import { amplitudeChecks } from "./amplitude";
+import { datadogChecks } from "./datadog";
 import { detectCdn } from "./classify";
 import { googleChecks } from "./google";
 import { Connection, hostnameOf, send } from "./http";
@@ -28,6 +29,8 @@ export function checksFor(target: ProxyTarget, options: ProbeOptions): Check[] {
             return plausibleChecks(target, options);
         case "google":
             return googleChecks(target);
+        case "datadog":
+            return datadogChecks(target, options);
     }
 }
 

@@ -77,6 +77,11 @@ function targetFromProxyOutputs(name: string, outputs: Partial<ProxyOutputs>): P
             if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
             return { name, vendor, region, cdn, host, base: pathOf(sdk.api_host) };
         }
+        case "datadog": {
+            const host = hostOf(sdk.proxy) ?? hostOf(firstUrl);
+            if (!host) return { proxy: name, reason: "the outputs name no proxy URL for it" };
+            return { name, vendor, region, cdn, host, base: pathOf(sdk.proxy), site: sdk.site ?? "datadoghq.com" };
+        }
         case "plausible": {
             const host = hostOf(sdk.scriptSrc) ?? hostOf(firstUrl);
             if (!host || !sdk.scriptSrc || !sdk.apiEndpoint) return { proxy: name, reason: "the outputs name no script or event URL for it" };
@@ -134,6 +139,7 @@ export function targetFromUrls(options: UrlTargetOptions): ProxyTarget {
         return { name, vendor, region, cdn, cdnHost, apiHost };
     }
     if (vendor === "mixpanel") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url) };
+    if (vendor === "datadog") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url), site: "datadoghq.com" };
     // A proxy built elsewhere: Amplitude's own paths under the URL's path, both products probed.
     if (vendor === "amplitude") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url), analytics: true, sessionReplay: true };
     if (vendor === "google") {

@@ -51,6 +51,8 @@ export type ProxyTarget = {
     | { readonly vendor: "plausible"; readonly host: string; readonly scriptPath: string; readonly eventPath: string }
     /** Google tag gateway: the measurement path (`/k7q2m9`) and, from the outputs, the tag ID its loader takes. */
     | { readonly vendor: "google"; readonly host: string; readonly measurementPath: string; readonly tagId?: string }
+    /** `base`: the proxy URL's path without its trailing slash (`/k7`); `site`: the Datadog site it forwards to. */
+    | { readonly vendor: "datadog"; readonly host: string; readonly base: string; readonly site: string }
 );
 
 /** Every hostname a target serves, first the one its SDK loads from. */

@@ -24,12 +24,16 @@ const proxies: TestConfig[] = [
     { vendor: "segment", domain: "s.example.com" },
     { vendor: "posthog", domain: "e.example.com" },
     { vendor: "amplitude", domain: "r.example.com", products: ["analytics", "sessionReplay"] },
+    { vendor: "datadog", domain: "d.example.com" },
 ];
+
+/** Datadog needs code at the edge (ddforward): page-rule mode refuses it. */
+const withoutEdgeCode = (p: TestConfig[]) => p.filter((x) => x.vendor !== "datadog");
 
 const stacks: Record<string, (proxies: TestConfig[]) => TestConfig> = {
     cloudfront: (p) => ({ provider: "aws", dns: { provider: "route53", zone }, proxies: p }),
     "cloudflare-worker": (p) => ({ provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { accountId, mode: "worker" }, proxies: p }),
-    "cloudflare-pageRule": (p) => ({ provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { mode: "pageRule", enterprise: true }, proxies: p }),
+    "cloudflare-pageRule": (p) => ({ provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { mode: "pageRule", enterprise: true }, proxies: withoutEdgeCode(p) }),
 };
 
 const outputsOf = (plan: Plan) => plan.outputs.proxies as Record<string, ProxyOutputs>;
@@ -77,7 +81,7 @@ describe(`uBlock Origin's engine with the filters of its default lists that hit 
                 for (const r of rest) assert.strictEqual(engine.match(page, r.url, r.type).blocked, false, `${r.what} ${r.url}`);
             });
 
-            it("PostHog's and Amplitude's requests pass today's snapshot on the proxy's hostname", () => {
+            it("PostHog's, Amplitude's and Datadog's requests pass today's snapshot on the proxy's hostname", () => {
                 for (const o of Object.values(outputs).filter((o) => o.vendor !== "segment")) {
                     for (const r of sdkRequests(o.sdk)) assert.deepStrictEqual(engine.match(page, r.url, r.type), { blocked: false }, `${o.vendor} ${r.what} ${r.url}`);
                 }
@@ -140,6 +144,7 @@ describe(`uBlock Origin's engine with the filters of its default lists that hit 
                 "replay config": "||amplitude.com^$3p",
                 recording: "||amplitude.com^$3p",
             },
+            datadog: { event: "||browser-intake-datadoghq.com^", recording: "||browser-intake-datadoghq.com^" },
         };
         for (const vendor of Object.keys(expected) as AnchorVendor[]) {
             it(`${vendor}: every request but an excepted one is blocked by the vendor's hostname filter`, () => {

@@ -74,6 +74,12 @@ export const snapshotFilters: readonly SnapshotFilter[] = [
     },
     {
         list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
+        line: 9964,
+        filter: "||browser-intake-datadoghq.com^",
+        hits: "Datadog's US1 intake (RUM events, Session Replay segments) from any page",
+    },
+    {
+        list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
         line: 54019,
         filter: "@@||cdn.segment.com/v1/projects/",
         hits: "exception: Segment's settings on cdn.segment.com pass (useless without analytics.js)",

@@ -1,11 +1,12 @@
 import * as assert from "assert";
 import { Miniflare } from "miniflare";
 import { Plan, PlannedResource } from "../../components/plan/mockPlan";
-import { patternRegex } from "../helpers/cloudFrontEdge";
+import { patternRegex, runFunction, viewerRequestEvent } from "../helpers/cloudFrontEdge";
 import { ofType } from "../helpers/plan";
 import { startPlannedWorkers } from "../helpers/plannedWorkers";
 import { RecordingOrigin, startRecordingOrigin } from "../helpers/recordingOrigin";
-import { cloudFrontPlan, inputs, pageRuleModePlan, pageRuleOrigin, proxiedTarget, T, workerModePlan } from "../cloudflare/fixtures";
+import { accountId, cloudFrontPlan, inputs, pageRuleModePlan, pageRuleOrigin, proxiedTarget, T, workerModePlan } from "../cloudflare/fixtures";
+import { planConfig } from "../helpers/plan";
 
 /*
  * The same route tables must route the same way on both CDNs. Each side is computed from what was PLANNED, not from
@@ -191,5 +192,90 @@ describe("CloudFront and Cloudflare route every path to the same origin (from th
         assert.ok(patternRegex("/config*").test("/configuration"));
         assert.ok(patternRegex("/a?c").test("/abc") && !patternRegex("/a?c").test("/abbc"));
         assert.ok(patternRegex("*").test("/"));
+    });
+});
+
+describe("Datadog's ddforward: CloudFront's planned function and the planned Worker answer every request alike", function () {
+    this.timeout(60_000);
+    // The SDK's own URL builder (@datadog/browser-rum 7.16.2 builds its proxy URLs with it).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk: { createEndpointBuilder(config: object, track: string): { build(api: string, payload: object): string } } = require("@datadog/js-core/transport");
+    const proxies = [
+        { vendor: "datadog", site: "datadoghq.eu", domain: "d.example.com", paths: "vendor" },
+        { vendor: "datadog", site: "ap1.datadoghq.com", domain: "d-ap1.example.com", pathPrefix: "/k7" },
+    ];
+    let aws: Plan;
+    let origin: RecordingOrigin;
+    let mf: Miniflare;
+
+    before(async () => {
+        aws = await planConfig({ provider: "aws", dns: { provider: "route53", zone: "example.com" }, proxies });
+        const worker = await planConfig({ provider: "cloudflare", dns: { provider: "cloudflare", zone: "example.com" }, cloudflare: { accountId, mode: "worker" }, proxies });
+        origin = await startRecordingOrigin();
+        mf = await startPlannedWorkers(worker, origin.address);
+    });
+
+    after(async () => {
+        await mf?.dispose();
+        await origin?.close();
+    });
+
+    /** CloudFront: behaviour, then its viewer-request function on a POST (query as sent); `<origin><path>?<query>` or the status. */
+    function cloudFront(host: string, path: string, search: string, method: string): string {
+        const distribution = ofType(aws, T.distribution).find((d) => inputs(d).aliases.includes(host))!;
+        const i = inputs(distribution);
+        const behaviour = [...i.orderedCacheBehaviors, { ...i.defaultCacheBehavior, pathPattern: "*" }].find((b: any) => patternRegex(b.pathPattern).test(path));
+        const domain = i.origins.find((o: any) => o.originId === behaviour.targetOriginId).domainName;
+        const association = behaviour.functionAssociations.find((a: any) => a.eventType === "viewer-request");
+        const fn = aws.resources.find((r) => r.type === "aws:cloudfront/function:Function" && inputs(r).name === String(association.functionArn).split("/").pop())!;
+        const querystring: Record<string, { value: string; multiValue?: { value: string }[] }> = {};
+        for (const pair of search ? search.slice(1).split("&") : []) {
+            const [name, value = ""] = pair.split("=");
+            const seen = querystring[name];
+            if (!seen) querystring[name] = { value };
+            else seen.multiValue = [...(seen.multiValue ?? [{ value: seen.value }]), { value }];
+        }
+        const event = viewerRequestEvent(path, "", host);
+        const result = runFunction(inputs(fn).code, { ...event, request: { ...event.request, method, querystring } as any });
+        if (result.statusCode) return String(result.statusCode);
+        const qs = Object.entries(result.querystring as Record<string, { value: string }>).map(([k, v]) => `${k}=${v.value}`).join("&");
+        return `${domain}${result.uri}${qs ? `?${qs}` : ""}`;
+    }
+
+    async function worker(host: string, path: string, search: string, method: string): Promise<string> {
+        origin.reset();
+        const response = await mf.dispatchFetch(`https://${host}${path}${search}`, { method, ...(method === "POST" ? { body: "{}" } : {}) });
+        await response.arrayBuffer();
+        if (origin.requests.length === 0) return String(response.status);
+        return `${origin.requests[0].host}${origin.requests[0].url}`;
+    }
+
+    it("the SDK's requests for every track reach the same intake URL, and everything else gets the same refusal", async () => {
+        const cases: [string, string, string, string][] = [];
+        for (const [host, site, proxy] of [
+            ["d.example.com", "datadoghq.eu", "https://d.example.com/"],
+            ["d-ap1.example.com", "ap1.datadoghq.com", "https://d-ap1.example.com/k7/"],
+        ]) {
+            for (const track of ["rum", "replay", "logs", "profile"]) {
+                const url = new URL(sdk.createEndpointBuilder({ site, proxy, clientToken: "pubTOKEN" }, track).build("beacon", { encoding: "deflate" }));
+                cases.push([host, url.pathname, url.search, "POST"]);
+            }
+            const base = new URL(proxy).pathname;
+            for (const value of ["https://evil.example/api/v2/rum", "//evil.example/api/v2/rum", "/api/v2/rum/../x", "/api/v1/validate", "/api/v2/rum?u=https://evil.example/"]) {
+                cases.push([host, base, `?ddforward=${encodeURIComponent(value)}`, "POST"]);
+            }
+            cases.push([host, base, `?ddforward=${encodeURIComponent("/api/v2/rum")}&ddforwardSubdomain=quota`, "POST"], [host, base, `?ddforward=${encodeURIComponent("/api/v2/rum")}`, "GET"], [host, base, "", "POST"]);
+        }
+        cases.push(["d-ap1.example.com", "/", `?ddforward=${encodeURIComponent("/api/v2/rum")}`, "POST"]);
+        const answers: string[] = [];
+        for (const [host, path, search, method] of cases) {
+            const onCloudFront = cloudFront(host, path, search, method);
+            assert.strictEqual(await worker(host, path, search, method), onCloudFront, `${method} ${host}${path}${search}`);
+            answers.push(onCloudFront);
+        }
+        // Both forwarded the SDK's requests to the site's intake, and refused the rest.
+        assert.strictEqual(answers.filter((a) => a.startsWith("browser-intake-datadoghq.eu/api/v2/")).length, 4);
+        assert.strictEqual(answers.filter((a) => a.startsWith("browser-intake-ap1-datadoghq.com/api/v2/")).length, 4);
+        assert.deepStrictEqual(answers.filter((a) => !a.startsWith("browser-intake-")).sort(), [...Array(14).fill("400"), "404", "405", "405"].sort());
     });
 });

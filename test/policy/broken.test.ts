@@ -2,7 +2,8 @@ import * as assert from "assert";
 import { PlannedResource } from "../../components/plan/mockPlan";
 import { managed } from "../../policy/facts";
 import { policies } from "../../policy/policies";
-import { byType, planShipped, PolicyPlan, runPolicies, withChangedInputs, withChangedOptions, withExtraResources } from "./harness";
+import { byType, planForPolicies, planShipped, PolicyPlan, runPolicies, withChangedInputs, withChangedOptions, withExtraResources } from "./harness";
+import { flattenConfig } from "../helpers/plan";
 
 /*
  * Each case takes the plan of a shipped stack (which passes the whole pack), breaks one field of one planned resource,
@@ -214,6 +215,18 @@ describe("policy pack catches broken resources", function () {
                 editSettings(i, (s) => (s.origins.main.baseUrl = "https://www.example.com.cdn.vtex.com")),
             );
             await expectViolation(worker, "vtex-keeps-host", "origin main is VTEX", "cannot send the store's Host");
+        });
+
+        it("datadog-ddforward-checked: a Datadog behaviour without its function, and a Worker route without the ddforward target", async () => {
+            const proxies = [{ vendor: "datadog", site: "datadoghq.eu", domain: "d.example.com" }];
+            const onCloudFront = await planForPolicies(flattenConfig({ provider: "aws", dns: { provider: "route53", zone: "example.com" }, proxies }));
+            const unchecked = withChangedInputs(onCloudFront, distributionFor("d.example.com"), (i) => delete i.orderedCacheBehaviors[0].functionAssociations);
+            await expectViolation(unchecked, "datadog-ddforward-checked", "browser-intake-datadoghq.eu", "without the ddforward viewer-request function");
+            const onWorkers = await planForPolicies(
+                flattenConfig({ provider: "cloudflare", dns: { provider: "cloudflare", zone: "example.com" }, cloudflare: { accountId: "0123456789abcdef0123456789abcdef", mode: "worker" }, proxies }),
+            );
+            const blind = withChangedInputs(onWorkers, scriptFor("d.example.com"), (i) => editSettings(i, (st) => st.routes.forEach((r: any) => delete r.queryTarget)));
+            await expectViolation(blind, "datadog-ddforward-checked", "browser-intake-datadoghq.eu", "without the ddforward target");
         });
 
         it("amplitude-never-cached: CachingOptimized in front of Amplitude (CloudFront)", async () => {

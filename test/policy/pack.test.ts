@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { managedCachePolicy, managedOriginRequestPolicy } from "../../components/aws/managedPolicies";
 import { vendorRegions } from "../../components/model/types";
 import { vendorPresets } from "../../components/vendors";
+import { datadogIntakeHosts } from "../../components/vendors/datadog";
 import { managed, vendorHosts, vendorOfHost } from "../../policy/facts";
 import { policies } from "../../policy/policies";
 
@@ -47,9 +48,12 @@ describe("policy pack", () => {
             }
         }
         const known = Object.values(vendorHosts).flat().length;
-        const used = new Set(
-            Object.values(vendorPresets).flatMap((p) => vendorRegions.flatMap((r) => Object.values(p.endpoints[r] ?? {})).filter((h) => !h.includes("{"))),
-        );
+        const used = new Set([
+            ...Object.values(vendorPresets).flatMap((p) => vendorRegions.flatMap((r) => Object.values(p.endpoints[r] ?? {})).filter((h) => !h.includes("{"))),
+            // Datadog's intake host is chosen by `site`, not region.
+            ...Object.values(datadogIntakeHosts),
+        ]);
+        for (const host of Object.values(datadogIntakeHosts)) assert.strictEqual(vendorOfHost(host), "datadog", host);
         assert.strictEqual(known, used.size, "the pack lists no host the program never uses");
         assert.deepStrictEqual(managed.cache, managedCachePolicy);
         assert.deepStrictEqual(managed.originRequest, managedOriginRequestPolicy);

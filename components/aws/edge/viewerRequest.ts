@@ -20,9 +20,16 @@ export interface RewriteTable {
     readonly rewrites: readonly PathRewrite[];
 }
 
+/** A query string as CloudFront Functions give it: name → value (with `multiValue` when the name repeats). */
+export interface ViewerQuerystring {
+    [name: string]: { value: string; multiValue?: { value: string }[] };
+}
+
 /** The parts of a CloudFront Functions viewer-request event's request this function reads and writes. */
 export interface ViewerRequest {
     uri: string;
+    method?: string;
+    querystring?: ViewerQuerystring;
     [key: string]: unknown;
 }
 

@@ -1,4 +1,4 @@
-import type { PathRewrite } from "../../model/types";
+import type { PathRewrite, QueryTarget } from "../../model/types";
 import { methodsOf, Site } from "../../model/types";
 
 /** Methods whose responses Cloudflare's cache stores (HEAD is answered from GET's): the only ones a bypass changes. */
@@ -30,6 +30,8 @@ export interface WorkerRoute {
     readonly originId: string;
     /** Present: the upstream path is `rewritePath(rewrite, path)` (components/model/pathRewrite.ts), query unchanged. */
     readonly rewrite?: PathRewrite;
+    /** Present: the upstream path and query are the ones the request names (`ddforward`, model/pathRewrite.ts), checked. */
+    readonly queryTarget?: QueryTarget;
     /** `notFound`: the Worker answers 404 itself (after the HTTPS redirect) and fetches nothing. */
     readonly answer?: "notFound";
     /** Upper-case methods the route accepts; anything else is answered 405. */
@@ -90,6 +92,7 @@ export function workerSettings(site: Site): WorkerSettings {
             originId: route.originId,
             // Only when present: the binding of a site without public paths stays as it was.
             ...(route.rewrite ? { rewrite: { from: route.rewrite.from, to: route.rewrite.to } } : {}),
+            ...(route.queryTarget ? { queryTarget: { kind: route.queryTarget.kind, paths: [...route.queryTarget.paths] } } : {}),
             ...(route.answer ? { answer: route.answer } : {}),
             ...(route.viewerGeo ? { viewerGeo: route.viewerGeo } : {}),
             methods: [...methodsOf[route.methods]],

@@ -7,8 +7,8 @@
  * comments on each trick, and measure changes with bench/workerProfile.ts.
  */
 import { selectRouteIndex } from "../../../model/pathPattern";
-import { rewritePath } from "../../../model/pathRewrite";
-import type { PathRewrite } from "../../../model/types";
+import { ddforwardTarget, rewritePath } from "../../../model/pathRewrite";
+import type { PathRewrite, QueryTarget } from "../../../model/types";
 import { cacheableMethods, type WorkerOrigin, type WorkerRoute, type WorkerSettings } from "../settings";
 import { fetchWithDeadline } from "./deadline";
 import { addViewerGeo, scanRequestHeaders, type ViewerLocation } from "./headers";
@@ -36,6 +36,7 @@ interface CompiledRoute {
     readonly methods: readonly string[];
     readonly redirectHttp: boolean;
     readonly rewrite: PathRewrite | undefined;
+    readonly queryTarget: QueryTarget | undefined;
     readonly notFound: boolean;
     readonly allowMethods: string;
     readonly edgeCors: boolean;
@@ -66,6 +67,7 @@ function compile(settings: WorkerSettings): Compiled {
                 methods: route.methods,
                 redirectHttp: route.redirectHttp,
                 rewrite: route.rewrite,
+                queryTarget: route.queryTarget,
                 notFound: route.answer === "notFound",
                 allowMethods: route.methods.join(", "),
                 edgeCors: route.cors === "edgePreflight",
@@ -137,12 +139,20 @@ function proxy(request: Request, binding: WorkerSettings): Response | Promise<Re
     // climb out of its `to` prefix. Without a rewrite it is the path checked above.
     let upstreamPath = pathname;
     let upstreamSuspicious = suspicious;
-    if (route.rewrite !== undefined) {
+    let upstreamSearch = search;
+    if (route.queryTarget !== undefined) {
+        // The request names its upstream path and query (Datadog's ddforward); the origin stays the route's own.
+        const named = ddforwardTarget(route.queryTarget, method, ...queryParams(search));
+        if (!named.ok) return textResponse(named.status, named.reason, named.status === 405 ? { allow: "POST" } : undefined);
+        upstreamPath = named.path;
+        upstreamSearch = named.query === "" ? "" : "?" + named.query;
+        upstreamSuspicious = false;
+    } else if (route.rewrite !== undefined) {
         upstreamPath = rewritePath(route.rewrite, pathname);
         upstreamSuspicious = isSuspiciousPath(upstreamPath);
         if (upstreamSuspicious && isUnsafePath(upstreamPath)) return textResponse(400, "Bad request: path not allowed");
     }
-    const target = upstreamUrl(route.origin, upstreamPath, search, upstreamSuspicious);
+    const target = upstreamUrl(route.origin, upstreamPath, upstreamSearch, upstreamSuspicious);
     if (!target) return textResponse(400, "Bad request: path not allowed");
 
     const scan = scanRequestHeaders(incoming, route.origin);
@@ -158,6 +168,21 @@ function proxy(request: Request, binding: WorkerSettings): Response | Promise<Re
     // The origin's response goes back as it came (Set-Cookie included); the Worker itself never sets a cookie.
     // Plain promise reactions instead of an async function: fewer promises per request.
     return fetchWithDeadline(target, init, scan.contentLength, route.timeoutMs, route.gatewayTimeout, route.badGateway);
+}
+
+/** The query's parameter names as received, and the raw (URL-encoded) value of `ddforward`. */
+function queryParams(search: string): [names: string[], ddforward: string | undefined] {
+    const names: string[] = [];
+    let ddforward: string | undefined;
+    if (search.length > 1) {
+        for (const pair of search.slice(1).split("&")) {
+            const eq = pair.indexOf("=");
+            const name = eq === -1 ? pair : pair.slice(0, eq);
+            names.push(name);
+            if (name === "ddforward") ddforward = eq === -1 ? "" : pair.slice(eq + 1);
+        }
+    }
+    return [names, ddforward];
 }
 
 export default {
