@@ -20,13 +20,17 @@ async function main(): Promise<void> {
     const config = scaleConfig(n, provider);
     const quotas = defaultQuotaUse(n, provider);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const plan = await planConfig(config, `bench-${n}`);
     const planMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     const sample: PlanSample = {
         provider,
         proxies: n,
         resources: plan.resources.length,
         planMs,
+        // cpuUsage() is in microseconds.
+        planCpuMs: (cpu.user + cpu.system) / 1000,
         // resourceUsage().maxRSS is in KiB.
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
         heapUsedBytes: process.memoryUsage().heapUsed,

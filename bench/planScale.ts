@@ -4,6 +4,7 @@
  * providers' quotas. Each size runs in a fresh child process
  * (bench/planOnce.ts), so that module loading, JIT warm-up and the heap start from zero every time.
  */
+import os from "node:os";
 import path from "node:path";
 import { quotaIds } from "../components/quotas/limits";
 import { TestConfig } from "../test/helpers/plan";
@@ -59,6 +60,11 @@ export interface PlanSample {
     readonly resources: number;
     /** The plan itself: from the program's start to its last resolved output. */
     readonly planMs: number;
+    /**
+     * CPU time (user and system, every thread of the process: GC included) over the same span. On a machine shared
+     * with other work, plan time stretches with the load; CPU time much less.
+     */
+    readonly planCpuMs: number;
     /** Peak resident memory of the whole child process. */
     readonly maxRssBytes: number;
     readonly heapUsedBytes: number;
@@ -109,6 +115,8 @@ function firstLines(text: string): string {
 export interface ScaleSummary {
     readonly provider: CdnProvider;
     readonly samples: readonly PlanOutcome[];
+    /** The machine's 1-minute load average before the first size and after the last: plan times follow it. */
+    readonly loadAverage: readonly [number, number];
     /** Plan time per proxy at the largest size over the same at 10 proxies; linear growth keeps it near 1. */
     readonly growthRatio?: number;
 }
@@ -121,17 +129,18 @@ export async function planScale(
     timeLimitMs: () => number = () => 120_000,
 ): Promise<ScaleSummary> {
     const samples: PlanOutcome[] = [];
+    const loadBefore = os.loadavg()[0];
     for (const n of sizes) {
         const outcome = await planInChild(projectDir, n, provider, timeLimitMs());
         samples.push(outcome);
         process.stderr.write(
             outcome.ok
-                ? `  plan ${provider} ${n} proxies: ${Math.round(outcome.planMs)} ms, ${outcome.resources} resources, max RSS ${Math.round(outcome.maxRssBytes / 2 ** 20)} MiB\n`
+                ? `  plan ${provider} ${n} proxies: ${Math.round(outcome.planMs)} ms (CPU ${Math.round(outcome.planCpuMs)} ms), ${outcome.resources} resources, max RSS ${Math.round(outcome.maxRssBytes / 2 ** 20)} MiB\n`
                 : `  plan ${provider} ${n} proxies: FAILED ${outcome.error}\n`,
         );
         if (!outcome.ok) break;
     }
-    return { provider, samples, growthRatio: growthRatio(samples) };
+    return { provider, samples, loadAverage: [loadBefore, os.loadavg()[0]], growthRatio: growthRatio(samples) };
 }
 
 /** (plan ms / proxy at the largest size) / (plan ms / proxy at 10), or undefined without both. */

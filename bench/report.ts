@@ -306,7 +306,6 @@ function renderTargets(r: BenchResults, out: string[]): void {
         out.push("");
     }
     renderAttribution(r, out);
-    renderProgramTargets(r, out);
 }
 
 /** What each feature costs: our Worker against the same Worker with that feature turned off in its settings. */
@@ -341,8 +340,8 @@ function renderAttribution(r: BenchResults, out: string[]): void {
     out.push(...rows, "");
 }
 
-function renderProgramTargets(r: BenchResults, out: string[]): void {
-    for (const s of r.plan) {
+function renderProgramTargets(plan: readonly ScaleSummary[], out: string[]): void {
+    for (const s of plan) {
         const ok = s.samples.filter((x): x is Extract<PlanOutcome, { ok: true }> => x.ok);
         const largest = ok[ok.length - 1];
         if (!largest) continue;
@@ -351,7 +350,7 @@ function renderProgramTargets(r: BenchResults, out: string[]): void {
         const small = largest.maxRssBytes < planMemoryTarget;
         out.push(
             `Program scale, ${s.provider}: ${largest.proxies} proxies plan in ${fmt(largest.planMs / 1000, 1)} s ` +
-                `(under ${planSecondsTarget} s: ${verdict(fast)}) with a peak RSS of ${mib(largest.maxRssBytes)} (under 1 GiB: ${verdict(small)}); ` +
+                `(under ${planSecondsTarget} s: ${verdict(fast)}; CPU time ${fmt(largest.planCpuMs / 1000, 1)} s) with a peak RSS of ${mib(largest.maxRssBytes)} (under 1 GiB: ${verdict(small)}); ` +
                 `plan time per proxy at ${largest.proxies} vs 10 proxies: ${s.growthRatio === undefined ? "–" : `${fmt(s.growthRatio, 2)}×`} ` +
                 `(linear growth, within 2×: ${s.growthRatio === undefined ? "–" : verdict(linear)}).`,
             "",
@@ -449,37 +448,78 @@ function renderStreaming(r: BenchResults, out: string[]): void {
     out.push("");
 }
 
+/** The heading of the program-scale section, which `npm run bench -- --only program-scale` rewrites alone. */
+export const programScaleHeading = "## Program scale (offline plan under Pulumi mocks)";
+
+/** Where and when a program-scale run happened. */
+export interface PlanRunContext {
+    readonly date: string;
+    readonly commit: string;
+}
+
 function renderPlan(r: BenchResults, out: string[]): void {
-    out.push("## Program scale (offline plan under Pulumi mocks)", "");
+    out.push(...renderProgramScaleSection(r.plan, r.machine));
+}
+
+/** The program-scale section on its own: its targets, every size's figures and the quota use. */
+export function renderProgramScaleSection(plan: readonly ScaleSummary[], run: PlanRunContext): string[] {
+    const out: string[] = [];
+    out.push(programScaleHeading, "");
     out.push(
-        "Each size is planned in a fresh `node -r ts-node/register/transpile-only bench/planOnce.ts <n> <provider>` process. " +
+        `Measured on ${run.date}, commit ${run.commit}. ` +
+            "Each size is planned in a fresh `node -r ts-node/register/transpile-only bench/planOnce.ts <n> <provider>` process. " +
             "Proxies rotate PostHog (US/EU), Segment on one host, Amplitude, Segment on two hosts and VTEX, all in one zone. " +
-            "Plan time runs from the program's start to its last resolved output; wall time adds Node start-up and module loading.",
+            "Plan time runs from the program's start to its last resolved output; CPU time is the process's user and system " +
+            "time over the same span (garbage collection included), which stretches far less than plan time when other " +
+            "work shares the machine; wall time adds Node start-up and module loading.",
         "",
     );
+    renderProgramTargets(plan, out);
     out.push(
-        "| CDN | Proxies | Resources | Resources / proxy | Plan s | ms / proxy | Wall s | Max RSS | Heap used |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| CDN | Proxies | Resources | Resources / proxy | Plan s | CPU s | ms / proxy | Wall s | Max RSS | Heap used |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     );
-    for (const s of r.plan) {
+    for (const s of plan) {
         for (const x of s.samples) {
             if (x.ok) {
                 out.push(
-                    `| ${x.provider} | ${x.proxies} | ${x.resources} | ${fmt(x.resources / x.proxies, 1)} | ${fmt(x.planMs / 1000, 2)} | ${fmt(x.planMs / x.proxies)} | ` +
+                    `| ${x.provider} | ${x.proxies} | ${x.resources} | ${fmt(x.resources / x.proxies, 1)} | ${fmt(x.planMs / 1000, 2)} | ${fmt(x.planCpuMs / 1000, 2)} | ${fmt(x.planMs / x.proxies)} | ` +
                         `${fmt(x.wallMs / 1000, 1)} | ${mib(x.maxRssBytes)} | ${mib(x.heapUsedBytes)} |`,
                 );
             } else {
-                out.push(`| ${x.provider} | ${x.proxies} | failed: ${x.error.replace(/\|/g, "\\|")} | | | | | | |`);
+                out.push(`| ${x.provider} | ${x.proxies} | failed: ${x.error.replace(/\|/g, "\\|")} | | | | | | | |`);
             }
         }
     }
     out.push("");
-    renderQuotaUse(r, out);
+    out.push(`Load average (1 min) before the first size / after the last: ${plan.map((s) => `${s.provider} ${fmt(s.loadAverage[0], 2)} / ${fmt(s.loadAverage[1], 2)}`).join(", ")}.`, "");
+    renderQuotaUse(plan, out);
+    return out;
+}
+
+/**
+ * `report` with its program-scale section replaced by `section` (or added before the run time, if it had none), and
+ * the program-scale verdicts earlier versions wrote among the Worker targets removed: the section carries its own.
+ */
+export function spliceProgramScale(report: string, section: readonly string[]): string {
+    const lines = report.split("\n");
+    const start = lines.indexOf(programScaleHeading);
+    const end = start < 0 ? -1 : lines.findIndex((l, i) => i > start && l.startsWith("## "));
+    let merged: string[];
+    if (start >= 0) {
+        merged = [...lines.slice(0, start), ...section, ...(end < 0 ? [] : lines.slice(end))];
+    } else {
+        const runTime = lines.indexOf("## Run time");
+        merged = runTime < 0 ? [...lines, "", ...section] : [...lines.slice(0, runTime), ...section, ...lines.slice(runTime)];
+    }
+    const from = merged.indexOf(programScaleHeading);
+    const stale = (l: string, i: number) => i < from && /^Program scale, [a-z]+: /.test(l);
+    return merged.filter((l, i) => !stale(l, i)).join("\n").replace(/\n{3,}/g, "\n\n");
 }
 
 /** What each size takes of every quota, against the providers' defaults (the sizes are planned with quotas raised). */
-function renderQuotaUse(r: BenchResults, out: string[]): void {
-    for (const s of r.plan) {
+function renderQuotaUse(plan: readonly ScaleSummary[], out: string[]): void {
+    for (const s of plan) {
         const ok = s.samples.filter((x): x is Extract<PlanOutcome, { ok: true }> => x.ok && x.quotas !== undefined);
         if (ok.length === 0) continue;
         out.push(

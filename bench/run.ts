@@ -21,13 +21,15 @@ import {
     InstructionResults,
     LoadSettings,
     MachineInfo,
+    renderProgramScaleSection,
     renderReport,
+    spliceProgramScale,
     TestSuiteResult,
     VariantRuns,
     WorkloadResults,
 } from "./report";
 import { streamPost, StreamResult } from "./stream";
-import { committedReport, defaultReport, failedTargets, reportPath } from "./verdict";
+import { committedReport, defaultReport, failedPlanTargets, failedTargets, reportPath } from "./verdict";
 import {
     ablationVariants,
     bareVariant,
@@ -74,13 +76,23 @@ const cli = new Command("bench")
     .option("--skip-test-suite", "do not time `npm test`")
     .option("--out <file>", `where to write the report (default ${defaultReport})`)
     .option("--update-report", `write the committed report, ${committedReport}`)
-    .option("--report-only", "exit 0 even when a target fails (the report still says FAIL)");
+    .option("--report-only", "exit 0 even when a target fails (the report still says FAIL)")
+    .option(
+        "--only <part>",
+        "run one part alone: program-scale (the offline plans of 1-1,000 proxies per CDN, about 2-4 minutes); with " +
+            "--update-report it rewrites only that section of the committed report",
+    );
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
     cli.parse();
-    const raw = cli.opts<{ rounds: string; seconds: string; connections: string; skipTestSuite?: boolean; out?: string; updateReport?: boolean; reportOnly?: boolean }>();
+    const raw = cli.opts<{ rounds: string; seconds: string; connections: string; skipTestSuite?: boolean; out?: string; updateReport?: boolean; reportOnly?: boolean; only?: string }>();
+    if (raw.only !== undefined) {
+        if (raw.only !== "program-scale") throw new Error(`--only takes program-scale, got ${JSON.stringify(raw.only)}`);
+        await programScaleOnly(reportPath(projectDir, raw), raw.updateReport === true, raw.reportOnly === true);
+        return;
+    }
     const options: Options = {
         rounds: positiveInt(raw.rounds, "--rounds"),
         seconds: positiveInt(raw.seconds, "--seconds"),
@@ -313,6 +325,27 @@ async function streamingCheck(origin: OriginProcess, nginxBin: string | undefine
         }
     }
     return results;
+}
+
+/**
+ * `--only program-scale`: the plans alone, their section written to `out` (the committed report: spliced in place of
+ * its program-scale section, the rest kept as the last full run wrote it).
+ */
+async function programScaleOnly(out: string, updateReport: boolean, reportOnly: boolean): Promise<void> {
+    const started = Date.now();
+    const problems: string[] = [];
+    const plan = await programScale(started + budgetMs, problems);
+    const { date, commit } = machineInfo(new Date(started), undefined, [0, 0]);
+    const section = renderProgramScaleSection(plan, { date, commit });
+    const text = updateReport
+        ? spliceProgramScale(fs.readFileSync(out, "utf8"), section)
+        : ["# Benchmark results: program scale only", "", ...section, ...problems.map((p) => `- ${p}`), ""].join("\n");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, text);
+    log(`bench: wrote the program-scale section to ${path.relative(process.cwd(), out)} in ${Math.round((Date.now() - started) / 1000)} s`);
+    const failed = failedPlanTargets(plan);
+    for (const f of failed) log(`bench: FAIL ${f}`);
+    if (failed.length > 0 && !reportOnly) process.exitCode = 1;
 }
 
 /** Plans 1-1,000 proxies per CDN, each in a fresh process; Cloudflare is detected by planning it (the program refuses it until it exists). */

@@ -97,6 +97,7 @@ describe("bench: program-scale configs", () => {
             proxies,
             resources: proxies * 9,
             planMs,
+            planCpuMs: planMs,
             maxRssBytes: 0,
             heapUsedBytes: 0,
             quotas: [],

@@ -2,9 +2,10 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { Measurement, workloads } from "../../bench/load";
-import { BenchResults, renderReport, WorkloadResults } from "../../bench/report";
+import { growthRatio, PlanOutcome, ScaleSummary } from "../../bench/planScale";
+import { BenchResults, programScaleHeading, renderProgramScaleSection, renderReport, spliceProgramScale, WorkloadResults } from "../../bench/report";
 import { Variant } from "../../bench/variants";
-import { committedReport, failedTargets, reportPath } from "../../bench/verdict";
+import { committedReport, failedPlanTargets, failedTargets, reportPath } from "../../bench/verdict";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -105,5 +106,69 @@ describe("bench verdict: what the exit status follows", () => {
         assert.match(renderReport(buffering), /Our Worker streams .*: FAIL/);
         assert.match(failedTargets(buffering).join("\n"), /streaming: our Worker grew 109% of the body in memory \(target under 25%\)/);
     });
-});
 
+    describe("program scale", () => {
+        const sample = (proxies: number, planMs: number, maxRssBytes: number): PlanOutcome => ({
+            ok: true,
+            wallMs: planMs + 2000,
+            provider: "aws",
+            proxies,
+            resources: proxies * 8,
+            planMs,
+            planCpuMs: planMs * 0.8,
+            maxRssBytes,
+            heapUsedBytes: maxRssBytes / 2,
+            quotas: [{ id: "cloudfrontDistributions", count: proxies, defaultLimit: 500 }],
+        });
+        const scale = (largest: PlanOutcome): ScaleSummary => {
+            const samples = [sample(10, 100, 200 * 2 ** 20), largest];
+            return { provider: "aws", samples, loadAverage: [1.5, 2.5], growthRatio: growthRatio(samples) };
+        };
+
+        it("holds the largest size to 15 s and 1 GiB, and growth from 10 proxies to 2×", () => {
+            assert.deepStrictEqual(failedPlanTargets([scale(sample(1000, 9_000, 900 * 2 ** 20))]), []);
+            assert.deepStrictEqual(failedPlanTargets([scale(sample(1000, 16_000, 1200 * 2 ** 20))]), [
+                "program scale, aws: 1000 proxies took 16.0 s to plan (target under 15 s)",
+                "program scale, aws: 1000 proxies peaked at 1200 MiB resident (target under 1024 MiB)",
+            ]);
+            assert.match(failedPlanTargets([scale(sample(1000, 25_000, 500 * 2 ** 20))]).join("\n"), /grew 2\.50× from 10 proxies/);
+        });
+
+        it("--only program-scale rewrites the committed report's program-scale section and nothing else", () => {
+            const section = renderProgramScaleSection([scale(sample(1000, 9_000, 900 * 2 ** 20))], { date: "2026-11-30T07:00:00.000Z", commit: "abc1234" });
+            const old = [
+                "# Benchmark results",
+                "",
+                "## Targets",
+                "",
+                "Overall: CPU per request PASS.",
+                "",
+                "Program scale, aws: 200 proxies plan in 7.7 s (under 60 s: PASS).",
+                "",
+                "## Streaming a large body",
+                "",
+                "streamed.",
+                "",
+                programScaleHeading,
+                "",
+                "| aws | 200 | old row |",
+                "",
+                "## Run time",
+                "",
+                "| total | 233 |",
+                "",
+            ].join("\n");
+            const updated = spliceProgramScale(old, section);
+            assert.match(updated, /## Targets\n\nOverall: CPU per request PASS\.\n\n## Streaming a large body\n\nstreamed\.\n\n## Program scale/, "the Worker targets and streaming kept, the stale verdict gone");
+            assert.match(updated, /Measured on 2026-11-30T07:00:00\.000Z, commit abc1234\./);
+            assert.match(updated, /Program scale, aws: 1000 proxies plan in 9\.0 s \(under 15 s: PASS; CPU time 7\.2 s\) with a peak RSS of 900\.0 MiB \(under 1 GiB: PASS\)/);
+            assert.match(updated, /\| aws \| 1000 \| 8000 \| 8\.0 \| 9\.00 \| 7\.20 \| 9 \| 11\.0 \| 900\.0 MiB \| 450\.0 MiB \|/);
+            assert.match(updated, /Load average \(1 min\) before the first size \/ after the last: aws 1\.50 \/ 2\.50\./);
+            assert.doesNotMatch(updated, /old row|200 proxies plan in 7\.7 s/);
+            assert.match(updated, /\n## Run time\n\n\| total \| 233 \|\n$/, "the sections after it kept");
+            assert.strictEqual(spliceProgramScale(updated, section), updated, "rewriting with the same section changes nothing");
+            const withoutSection = spliceProgramScale("# Benchmark results\n\n## Run time\n\n| total | 1 |\n", section);
+            assert.match(withoutSection, /# Benchmark results\n\n## Program scale[^]*\n## Run time\n/, "added before the run time when the report had none");
+        });
+    });
+});
