@@ -2,20 +2,24 @@
  * One program-scale sample, in its own process: plans a generated stack of <n> proxies on <provider> under Pulumi's
  * mocks and prints one JSON line (PlanSample). Used by bench/planScale.ts; runnable alone:
  *
- *   node -r ts-node/register/transpile-only bench/planOnce.ts 200 aws
+ *   node -r ts-node/register/transpile-only bench/planOnce.ts 200 aws [floor]
+ *
+ * With `floor`, the same process then registers the plan's resources bare (bench/planFloor.ts): Pulumi's own share.
  */
-import { proxyRequests } from "../components/config/load";
+import { project, proxyRequests } from "../components/config/load";
 import { stackConfigSchema } from "../components/config/schema";
 import { buildProxySpec } from "../components/model/proxySpec";
 import { quotaStatus } from "../components/quotas/check";
 import { planConfig } from "../test/helpers/plan";
+import { planFloor } from "./planFloor";
 import { CdnProvider, PlanSample, QuotaSample, scaleConfig } from "./planScale";
 
 async function main(): Promise<void> {
     const n = Number(process.argv[2]);
     const provider = process.argv[3] as CdnProvider;
-    if (!Number.isInteger(n) || n < 1 || (provider !== "aws" && provider !== "cloudflare")) {
-        throw new Error("usage: bench/planOnce.ts <proxies> <aws|cloudflare>");
+    const floor = process.argv[4] === "floor";
+    if (!Number.isInteger(n) || n < 1 || (provider !== "aws" && provider !== "cloudflare") || (process.argv[4] !== undefined && !floor)) {
+        throw new Error("usage: bench/planOnce.ts <proxies> <aws|cloudflare> [floor]");
     }
     const config = scaleConfig(n, provider);
     const quotas = defaultQuotaUse(n, provider);
@@ -24,6 +28,8 @@ async function main(): Promise<void> {
     const plan = await planConfig(config, `bench-${n}`);
     const planMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+    const heapUsedBytes = process.memoryUsage().heapUsed;
     const sample: PlanSample = {
         provider,
         proxies: n,
@@ -32,9 +38,10 @@ async function main(): Promise<void> {
         // cpuUsage() is in microseconds.
         planCpuMs: (cpu.user + cpu.system) / 1000,
         // resourceUsage().maxRSS is in KiB.
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        heapUsedBytes: process.memoryUsage().heapUsed,
+        maxRssBytes,
+        heapUsedBytes,
         quotas,
+        ...(floor ? { floor: await planFloor(plan, project, `bench-${n}`) } : {}),
     };
     process.stdout.write(JSON.stringify(sample) + "\n");
 }

@@ -9,6 +9,7 @@ import path from "node:path";
 import { quotaIds } from "../components/quotas/limits";
 import { TestConfig } from "../test/helpers/plan";
 import { startChild, stopChild } from "./children";
+import { FloorSample } from "./planFloor";
 
 export type CdnProvider = "aws" | "cloudflare";
 
@@ -70,7 +71,12 @@ export interface PlanSample {
     readonly heapUsedBytes: number;
     /** Each quota of the CDN: what the stack takes, and the default (over it: a default account refuses the stack). */
     readonly quotas: readonly QuotaSample[];
+    /** The same resources registered bare in the same process, after the plan (sizes up to `floorSizesUpTo`). */
+    readonly floor?: FloorSample;
 }
+
+/** The sizes whose Pulumi floor is measured too: it about doubles a size's time, so only the smaller ones. */
+export const floorSizesUpTo = 200;
 
 export type PlanOutcome =
     | ({ readonly ok: true; /** Child process wall time, module loading included. */ readonly wallMs: number } & PlanSample)
@@ -82,7 +88,7 @@ export function planInChild(projectDir: string, n: number, provider: CdnProvider
     return new Promise((resolve) => {
         const child = startChild(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(projectDir, "bench", "planOnce.ts"), String(n), provider],
+            ["-r", "ts-node/register/transpile-only", path.join(projectDir, "bench", "planOnce.ts"), String(n), provider, ...(n <= floorSizesUpTo ? ["floor"] : [])],
             { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] },
         );
         const timer = setTimeout(() => void stopChild(child), timeoutMs);

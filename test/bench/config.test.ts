@@ -2,13 +2,18 @@
  * The bench's generated configs and report, checked as text and data: no processes, no timing.
  */
 import * as assert from "assert";
+import * as aws from "@pulumi/aws";
+import * as cloudflare from "@pulumi/cloudflare";
 import { nginxConfig } from "../../bench/nginx";
 import { growthRatio, PlanOutcome, scaleConfig } from "../../bench/planScale";
 import { BenchResults, InstructionResults, renderReport, targetChecks, VariantRuns, WorkloadResults } from "../../bench/report";
 import { bareVariant, directVariant, ourVariants, vendorSite, workerVendors } from "../../bench/variants";
 import { bareWorkerSource, proxyWorkerBundle, workerdConfig } from "../../bench/workerd";
 import { Measurement, median, workloads } from "../../bench/load";
-import { parseStackConfig } from "../../components/config/load";
+import { parseStackConfig, project } from "../../components/config/load";
+import { bareProgram, planFloor, resourceClass } from "../../bench/planFloor";
+import { Plan, planProgram } from "../../components/plan/mockPlan";
+import { planConfig } from "../helpers/plan";
 
 describe("bench: workerd config", () => {
     const config = workerdConfig({
@@ -106,6 +111,28 @@ describe("bench: program-scale configs", () => {
         assert.strictEqual(growthRatio([ok(1, 50)]), undefined);
         assert.strictEqual(growthRatio([ok(10, 1000), { ok: false, provider: "aws", proxies: 50, error: "x" }]), undefined);
     });
+});
+
+describe("bench: Pulumi's floor (the plan's resources registered bare)", () => {
+    it("finds each type's class in its provider SDK", () => {
+        assert.strictEqual(resourceClass("aws:route53/record:Record"), aws.route53.Record);
+        assert.strictEqual(resourceClass("aws:cloudfront/distribution:Distribution"), aws.cloudfront.Distribution);
+        assert.strictEqual(resourceClass("cloudflare:index/dnsRecord:DnsRecord"), cloudflare.DnsRecord);
+        assert.strictEqual(resourceClass("pulumi:providers:aws"), aws.Provider);
+        assert.throws(() => resourceClass("aws:nowhere/thing:Thing"), /no resource class for aws:nowhere\/thing:Thing in @pulumi\/aws/);
+    });
+
+    for (const provider of ["aws", "cloudflare"] as const) {
+        it(`registers every resource of a ${provider} plan again, of the same types, parents and names`, async () => {
+            const plan = await planConfig(scaleConfig(5, provider), "floor");
+            const replayed = await planProgram({}, bareProgram(plan), { project, stack: "floor" });
+            const identity = (p: Plan) => p.resources.map((r) => `${r.urn} < ${r.parent}`).sort();
+            assert.deepStrictEqual(identity(replayed), identity(plan));
+            const floor = await planFloor(plan, project, "floor");
+            assert.strictEqual(floor.resources, plan.resources.length);
+            assert.ok(floor.cpuMs > 0 && floor.ms > 0);
+        });
+    }
 });
 
 describe("bench: report", () => {

@@ -119,6 +119,7 @@ describe("bench verdict: what the exit status follows", () => {
             maxRssBytes,
             heapUsedBytes: maxRssBytes / 2,
             quotas: [{ id: "cloudfrontDistributions", count: proxies, defaultLimit: 500 }],
+            ...(proxies <= 200 ? { floor: { resources: proxies * 8, ms: planMs / 2, cpuMs: planMs * 0.4 } } : {}),
         });
         const scale = (largest: PlanOutcome): ScaleSummary => {
             const samples = [sample(10, 100, 200 * 2 ** 20), largest];
@@ -162,7 +163,8 @@ describe("bench verdict: what the exit status follows", () => {
             assert.match(updated, /## Targets\n\nOverall: CPU per request PASS\.\n\n## Streaming a large body\n\nstreamed\.\n\n## Program scale/, "the Worker targets and streaming kept, the stale verdict gone");
             assert.match(updated, /Measured on 2026-11-30T07:00:00\.000Z, commit abc1234\./);
             assert.match(updated, /Program scale, aws: 1000 proxies plan in 9\.0 s \(under 15 s: PASS; CPU time 7\.2 s\) with a peak RSS of 900\.0 MiB \(under 1 GiB: PASS\)/);
-            assert.match(updated, /\| aws \| 1000 \| 8000 \| 8\.0 \| 9\.00 \| 7\.20 \| 9 \| 11\.0 \| 900\.0 MiB \| 450\.0 MiB \|/);
+            assert.match(updated, /\| aws \| 1000 \| 8000 \| 8\.0 \| 9\.00 \| 7\.20 \| – \| – \| 9 \| 11\.0 \| 900\.0 MiB \| 450\.0 MiB \|/);
+            assert.match(updated, /\| aws \| 10 \| 80 \| 8\.0 \| 0\.10 \| 0\.08 \| 0\.04 \| 2\.00× \| 10 \| 2\.1 \| 200\.0 MiB \| 100\.0 MiB \|/, "a smaller size shows the same resources registered bare");
             assert.match(updated, /Load average \(1 min\) before the first size \/ after the last: aws 1\.50 \/ 2\.50\./);
             assert.doesNotMatch(updated, /old row|200 proxies plan in 7\.7 s/);
             assert.match(updated, /\n## Run time\n\n\| total \| 233 \|\n$/, "the sections after it kept");
