@@ -63,6 +63,8 @@ export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
                     : []),
             ];
         case "vtex":
+        case "custom":
+            // No SDK of ours: a store's pages, or a vendor whose SDK the user configures.
             return [];
         case "mixpanel":
             return [

@@ -1,13 +1,15 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { Unwrap } from "@pulumi/pulumi";
-import { acmeChallengePrefix, cloudflareAutoTtl, maxPageRulesPerZone, segmentApiHosts, vendorOfHost } from "./facts";
+import { acmeChallengePrefix, cloudflareAutoTtl, customOriginProblem, maxPageRulesPerZone, segmentApiHosts, vendorOfHost } from "./facts";
 
 export type WorkersScriptProps = Unwrap<cloudflare.WorkersScriptArgs>;
 
 /** The generated Worker's `SETTINGS` binding, as far as the policies read it. */
 export interface WorkerSettingsView {
     readonly hostname?: unknown;
+    /** A custom vendor's Worker: its origins are held to the custom vendor's guardrails, not the vendors' hosts. */
+    readonly customVendor?: unknown;
     readonly origins: Record<string, { readonly baseUrl?: unknown }>;
     readonly routes: readonly {
         readonly pathPattern?: unknown;
@@ -149,7 +151,7 @@ export const cloudflarePageRuleOrder: StackValidationPolicy = {
 export const cloudflareWorkerNotOpenProxy: ResourceValidationPolicy = {
     name: "cloudflare-worker-not-open-proxy",
     description:
-        "Proxy Workers fetch only from the vendors' documented HTTPS hosts listed in their SETTINGS binding, so they cannot be used to reach any other site.",
+        "Proxy Workers fetch only from the vendors' documented HTTPS hosts listed in their SETTINGS binding (a custom vendor's: public DNS names, never an IP, loopback, private or link-local name), so they cannot be used to reach any other site.",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
         const { settings, problem } = readWorkerSettings(script);
@@ -159,6 +161,13 @@ export const cloudflareWorkerNotOpenProxy: ResourceValidationPolicy = {
         }
         for (const [id, origin] of Object.entries(settings.origins)) {
             const host = bareHttpsHost(origin?.baseUrl);
+            if (settings.customVendor === true) {
+                const problem = host === undefined ? "not a bare https://<host>" : customOriginProblem(host);
+                if (problem) {
+                    reportViolation(`Worker ${script.scriptName} origin ${id} is ${JSON.stringify(origin?.baseUrl)}: ${problem}; a custom vendor's Worker may only fetch https://<a public DNS name>.`);
+                }
+                continue;
+            }
             const vendor = vendorOfHost(host);
             if (host === undefined || vendor === undefined || vendor === "vtex") {
                 reportViolation(

@@ -17,10 +17,10 @@ export const managed = {
     },
 } as const;
 
-export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel" | "plausible" | "google" | "datadog";
+export type Vendor = "segment" | "posthog" | "amplitude" | "vtex" | "mixpanel" | "plausible" | "google" | "datadog" | "custom";
 
 /** Every upstream hostname a vendor documents, per vendor. VTEX's are `<store host>.cdn.vtex.com`, Google's per tag. */
-export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex" | "google">]: readonly string[] } = {
+export const vendorHosts: { readonly [v in Exclude<Vendor, "vtex" | "google" | "custom">]: readonly string[] } = {
     segment: ["cdn.segment.com", "api.segment.io", "events.eu1.segmentapis.com"],
     posthog: ["us.i.posthog.com", "eu.i.posthog.com", "us-assets.i.posthog.com", "eu-assets.i.posthog.com"],
     // Session Replay (Self-Host Session Replay SDKs) and the Browser SDK's HTTP V2 and Batch APIs (Proxy Analytics SDK requests).
@@ -63,7 +63,7 @@ export function vendorOfHost(host: string | undefined): Vendor | undefined {
     const h = host.toLowerCase().replace(/\.$/, "");
     if (h.endsWith(vtexCdnSuffix) && h.length > vtexCdnSuffix.length) return "vtex";
     if (googleTagGatewayHost.test(h)) return "google";
-    for (const [vendor, hosts] of Object.entries(vendorHosts) as [Exclude<Vendor, "vtex" | "google">, readonly string[]][]) {
+    for (const [vendor, hosts] of Object.entries(vendorHosts) as [Exclude<Vendor, "vtex" | "google" | "custom">, readonly string[]][]) {
         if (hosts.includes(h)) return vendor;
     }
     return undefined;
@@ -85,3 +85,22 @@ export const maxPageRulesPerZone = 125;
 
 /** Cloudflare's "automatic" TTL, the only one a proxied record takes. */
 export const cloudflareAutoTtl = 1;
+
+/**
+ * Why a custom vendor's origin host may not be fetched by a proxy, or undefined: a custom vendor's hosts are the
+ * user's, so the pack holds them to the guardrails instead of a list: a DNS name (no IP literal, no wildcard), not a
+ * loopback, private or link-local name, not a name that spells an address (nip.io and the like).
+ */
+export function customOriginProblem(host: string | undefined): string | undefined {
+    if (typeof host !== "string" || host === "") return "no host";
+    const h = host.toLowerCase().replace(/\.$/, "");
+    if (h.includes("*")) return "a wildcard";
+    if (/^[0-9.]+$/.test(h) || h.includes(":") || h.startsWith("[")) return "an IP address";
+    if (!h.includes(".")) return "not a fully qualified name";
+    const privateNames = ["localhost", "local", "internal", "home.arpa", "test", "invalid", "onion", "lan", "home", "corp", "intranet", "private", "localdomain", "in-addr.arpa", "ip6.arpa"];
+    const suffix = privateNames.find((s) => h === s || h.endsWith(`.${s}`));
+    if (suffix) return `a private, loopback or link-local name (.${suffix})`;
+    if (["nip.io", "sslip.io", "xip.io", "localtest.me", "lvh.me"].some((s) => h === s || h.endsWith(`.${s}`))) return "a name that resolves to the address it spells";
+    if (/(^|[.-])\d{1,3}[.-]\d{1,3}[.-]\d{1,3}[.-]\d{1,3}([.-]|$)/.test(h)) return "a name with an IP address in it";
+    return undefined;
+}

@@ -79,7 +79,7 @@ export class WorkerProxy extends pulumi.ComponentResource {
 
         this.workers = proxy.sites.map((site) => {
             const siteName = siteResourceName(name, site.role, proxy.sites.length);
-            const script = this.createScript(siteName, workerScriptName(prefix, siteName), site, args.accountId);
+            const script = this.createScript(siteName, workerScriptName(prefix, siteName), site, args.accountId, proxy.vendor === "custom");
             const pattern = workerRoutePattern(site.hostname, proxy.sharedHost ? proxy.paths.prefix : undefined);
             const route = new cloudflare.WorkersRoute(`${siteName}-route`, { zoneId: zone.zoneId, pattern, script: script.scriptName }, { parent: this });
             // A shared host is the user's own site, already proxied: its record is theirs, and stays as it is.
@@ -116,7 +116,7 @@ export class WorkerProxy extends pulumi.ComponentResource {
         this.registerOutputs({ outputs: this.outputs });
     }
 
-    private createScript(siteName: string, scriptName: string, site: Site, accountId: pulumi.Input<string>): cloudflare.WorkersScript {
+    private createScript(siteName: string, scriptName: string, site: Site, accountId: pulumi.Input<string>, customVendor: boolean): cloudflare.WorkersScript {
         return new cloudflare.WorkersScript(
             `${siteName}-script`,
             {
@@ -126,7 +126,7 @@ export class WorkerProxy extends pulumi.ComponentResource {
                 content: workerModuleSource(),
                 mainModule: workerMainModule,
                 compatibilityDate: workerCompatibilityDate,
-                bindings: [{ type: "json", name: "SETTINGS", json: JSON.stringify(workerSettings(site)) }],
+                bindings: [{ type: "json", name: "SETTINGS", json: JSON.stringify(workerSettings(site, { customVendor })) }],
             },
             { parent: this },
         );

@@ -202,6 +202,18 @@ function proxyRequest(p: ProxyConfig, stack: string): ProxyRequest {
     if (p.vendor === "posthog" && p.managed) {
         return { kind: "posthogManaged", name, region: p.region ?? defaultRegion, domain: p.domain, target: p.target! };
     }
+    if (p.vendor === "custom") {
+        return {
+            kind: "custom",
+            name,
+            domain: p.domain,
+            origins: p.origins,
+            routes: p.routes,
+            paths: pathPlan(p, name, stack),
+            ...(p.sharedHost ? { sharedHost: true } : {}),
+            ...(p.clientIp ? { clientIp: p.clientIp } : {}),
+        };
+    }
     if (p.vendor === "google") {
         return {
             kind: "googleTagGateway",

@@ -7,6 +7,7 @@ import { DatadogSite, datadogSites } from "../vendors/datadog";
 import { sharedKeyPattern } from "../aws/sharedKeys";
 import { cloudflarePlans, QuotaId, quotaIds, workersPlans } from "../quotas/limits";
 import { hostnameProblem } from "./hostname";
+import { customOriginIdPattern, customPathPattern, privateHostnameProblem, routeOrderProblems } from "../model/customVendor";
 import { secretPlaceholder } from "./secret";
 
 /*
@@ -221,6 +222,68 @@ const googleProxy = z.strictObject({
     ...clientIpKey,
 });
 
+/** A custom vendor's origin: a public hostname served over HTTPS (given bare: no scheme, port or path). */
+const customOriginHost = z.string().superRefine((value, ctx) => {
+    const problem = hostnameProblem(value) ?? privateHostnameProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: `origin ${problem}; origins are public hostnames, reached over HTTPS` });
+});
+
+const customRouteEntry = z.strictObject({
+    /** `*` or a path prefix followed by `*` (`/js/*`), as CloudFront matches it. */
+    path: z.string().regex(customPathPattern, "path must be * or a path starting with / and ending with * (e.g. /js/*), of letters, digits and - . _ ~ / and URL sub-delimiters"),
+    /** An id of `origins`. */
+    origin: z.string(),
+    /** `all` (default): GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE. `read`: GET, HEAD, OPTIONS. */
+    methods: z.enum(["all", "read"]).default("all"),
+    /** `disabled` (default): never cached. `origin`: cached as the origin's Cache-Control says. */
+    cache: z.enum(["disabled", "origin"]).default("disabled"),
+    /** `strip` (default): the site's cookies never reach the origin. `forward`: they do. */
+    cookies: z.enum(["strip", "forward"]).default("strip"),
+    /** Whether the origin gets the viewer's address (as the proxy's clientIp allows). Default: true. */
+    clientIp: z.boolean().default(true),
+    /** `origin` (default): the origin's own CORS. `edge`: the edge answers preflights and adds CORS headers. */
+    cors: z.enum(["origin", "edge"]).default("origin"),
+});
+
+/** Routes per custom vendor: far below CloudFront's 75 behaviours per distribution, with room for the public layout's. */
+export const maxCustomRoutes = 25;
+
+/**
+ * A vendor of your own: its origins (id → public HTTPS hostname) and ordered routes, built on both CDNs from the
+ * same model as the presets, with the same public-path layout and guardrails.
+ */
+const customProxy = z
+    .strictObject({
+        vendor: z.literal("custom"),
+        name: proxyName.optional(),
+        domain: hostname,
+        origins: z
+            .record(z.string().regex(customOriginIdPattern, "origin ids are 1-16 lower-case letters and digits, starting with a letter"), customOriginHost)
+            .refine((o) => Object.keys(o).length >= 1 && Object.keys(o).length <= 10, "origins needs 1 to 10 entries (id: hostname)"),
+        routes: z.array(customRouteEntry).min(1, "routes needs at least the catch-all route (path: \"*\")").max(maxCustomRoutes, `at most ${maxCustomRoutes} routes`),
+        ...pathKeys,
+        ...clientIpKey,
+    })
+    .superRefine((p, ctx) => {
+        const ids = Object.keys(p.origins);
+        p.routes.forEach((r, i) => {
+            if (!ids.includes(r.origin)) {
+                ctx.addIssue({ code: "custom", path: ["routes", i, "origin"], message: `origin ${JSON.stringify(r.origin)} is not among origins (${ids.join(", ")})` });
+            }
+        });
+        for (const id of ids.filter((id) => !p.routes.some((r) => r.origin === id))) {
+            ctx.addIssue({ code: "custom", path: ["origins", id], message: `origin ${id} is not used by any route` });
+        }
+        for (const [id, host] of Object.entries(p.origins)) {
+            if (host === p.domain) {
+                ctx.addIssue({ code: "custom", path: ["origins", id], message: `origin ${host} is the proxy's own hostname: every request would come back to the proxy` });
+            }
+        }
+        for (const problem of routeOrderProblems(p.routes.map((r) => r.path))) {
+            ctx.addIssue({ code: "custom", path: ["routes", problem.index, "path"], message: problem.message });
+        }
+    });
+
 /** PostHog's ingestion and assets hosts: a managed proxy's CNAME goes to the target PostHog generates, never to these. */
 const posthogServiceHosts = Object.values(vendorPresets.posthog.endpoints).flatMap((e) => Object.values(e ?? {}) as string[]);
 
@@ -283,6 +346,7 @@ export const proxySchemas = {
     plausible: plausibleProxy,
     google: googleProxy,
     datadog: datadogProxy,
+    custom: customProxy,
 } as const satisfies { readonly [v in VendorId]: z.ZodType };
 
 export const proxyConfig = z.discriminatedUnion("vendor", [
@@ -294,6 +358,7 @@ export const proxyConfig = z.discriminatedUnion("vendor", [
     proxySchemas.plausible,
     proxySchemas.google,
     proxySchemas.datadog,
+    proxySchemas.custom,
 ]);
 
 export const dnsProviders = ["route53", "cloudflare", "manual"] as const;

@@ -2,7 +2,8 @@ import { vendorPresets } from "../vendors";
 import { amplitudeProductsOf } from "../vendors/amplitude";
 import { datadogSiteOf } from "../vendors/datadog";
 import { clientIpNotes } from "./clientIp";
-import { PathPlan, publicRoutes } from "./publicPaths";
+import { CustomRouteSpec, customOriginsAndRoutes } from "./customVendor";
+import { literalPrefix, PathPlan, publicBase, publicRoutes } from "./publicPaths";
 import { amplitudeSdk, datadogSdk, googleSdk, mixpanelSdk, plausibleSdk, posthogSdk, segmentSdk, vtexSdk } from "./sdk";
 import { ClientIpMode, ExtraDnsRecord, Origin, ProxySpec, Route, SdkSettings, Site, VendorId, VendorRegion } from "./types";
 
@@ -42,6 +43,18 @@ export type ProxyRequest =
           readonly region: VendorRegion;
           readonly domain: string;
           readonly target: string;
+      }
+    | {
+          /** A custom vendor: the config's origins and ordered routes, laid out as `paths` says. */
+          readonly kind: "custom";
+          readonly name: string;
+          readonly domain: string;
+          /** Origin id → public HTTPS hostname. */
+          readonly origins: { readonly [id: string]: string };
+          readonly routes: readonly CustomRouteSpec[];
+          readonly paths?: PathPlan;
+          readonly sharedHost?: boolean;
+          readonly clientIp?: ClientIpMode;
       }
     | {
           /** Google tag gateway: `<measurementPath>/*` on `domain` to the tag's fps.goog endpoint. */
@@ -88,6 +101,8 @@ export function buildProxySpec(request: ProxyRequest): ProxySpec {
             return posthogManaged(request);
         case "googleTagGateway":
             return googleTagGateway(request);
+        case "custom":
+            return customVendor(request);
         case "segmentCname":
             return segmentManaged(
                 request.name,
@@ -126,6 +141,37 @@ function posthogManaged(request: Extract<ProxyRequest, { kind: "posthogManaged" 
         paths: vendorPaths,
         sharedHost: false,
         clientIp: "forward",
+    };
+}
+
+/**
+ * A custom vendor: its routes in the config's order on one hostname, each to its origin with that origin's Host,
+ * laid out like every vendor's (public under a prefix by default, nothing renamed: no list names a custom vendor's
+ * paths that we know of).
+ */
+function customVendor(request: Extract<ProxyRequest, { kind: "custom" }>): ProxySpec {
+    const clientIp = request.clientIp ?? "forward";
+    const paths = request.paths ?? vendorPaths;
+    const { origins, routes } = customOriginsAndRoutes(request.origins, request.routes, clientIp);
+    const served = publicRoutes(routes, paths, []);
+    const upstream = (route: Route) => {
+        const origin = origins.find((o) => o.id === route.originId)!;
+        const path = route.rewrite?.to ?? literalPrefix(route.pathPattern);
+        return `${route.pathPattern} → https://${origin.domain}${path}${route.pathPattern.endsWith("*") ? "…" : ""}`;
+    };
+    return {
+        name: request.name,
+        vendor: "custom",
+        region: "us",
+        regional: false,
+        sites: [{ role: "main", hostname: request.domain, origins, routes: served }],
+        extraDnsRecords: [],
+        sdk: { vendor: "custom", baseUrl: publicBase(request.domain, paths) },
+        notes: [`Routes, in order: ${served.filter((r) => r.answer === undefined).map(upstream).join("; ")}.`, ...clientIpNotes({ clientIp })],
+        todo: [],
+        paths,
+        sharedHost: request.sharedHost ?? false,
+        clientIp,
     };
 }
 
@@ -252,6 +298,8 @@ function sdkFor(vendor: VendorId, region: VendorRegion, sites: readonly Site[], 
             throw new Error("Google tag gateway proxies are built from their own request kind (googleTagGateway)");
         case "datadog":
             return datadogSdk(sites[0].hostname, paths, datadogSiteOf(sites[0].origins[0].domain));
+        case "custom":
+            throw new Error("custom proxies are built from their own request kind (custom)");
     }
 }
 

@@ -127,6 +127,11 @@ export function sdkSnippet(sdk: SdkSettings): string {
                 `<!-- script extensions: ${sdk.scriptSrc.replace(/\.js$/, ".outbound-links.js")} and so on -->`,
                 `// npm (@plausible-analytics/tracker): init({ domain: "<your site>", endpoint: "${sdk.apiEndpoint}" })`,
             ].join("\n");
+        case "custom":
+            return [
+                `// Your vendor's SDK: point its endpoints (API host, script URL) under ${sdk.baseUrl}.`,
+                `// Each route of the config is served there and sent to its origin with the origin's own path (the outputs' notes list them).`,
+            ].join("\n");
         case "google":
             return sdk.tagId.startsWith("GTM-") ? googleTagManagerSnippet(sdk.scriptSrc, sdk.tagId) : googleTagSnippet(sdk.scriptSrc, sdk.tagId);
     }

@@ -3,7 +3,7 @@
  * Cloudflare adapters consume it. Everything here is plain data: no Pulumi resources, no provider SDKs.
  */
 
-export const vendorIds = ["segment", "posthog", "amplitude", "vtex", "mixpanel", "plausible", "google", "datadog"] as const;
+export const vendorIds = ["segment", "posthog", "amplitude", "vtex", "mixpanel", "plausible", "google", "datadog", "custom"] as const;
 export type VendorId = (typeof vendorIds)[number];
 
 export const vendorRegions = ["us", "eu"] as const;
@@ -238,6 +238,8 @@ export type SdkSettings =
     | { readonly vendor: "vtex"; readonly storeUrl: string }
     | { readonly vendor: "mixpanel"; readonly libUrl: string; readonly api_host: string }
     | { readonly vendor: "plausible"; readonly scriptSrc: string; readonly apiEndpoint: string }
+    /** A custom vendor: the base URL its SDK's endpoints go under (the routes are the config's own). */
+    | { readonly vendor: "custom"; readonly baseUrl: string }
     | {
           readonly vendor: "google";
           readonly tagId: string;

@@ -56,4 +56,8 @@ export const vendorDocuments = {
         title: "Datadog: Proxy Your Browser RUM Data",
         url: "https://docs.datadoghq.com/real_user_monitoring/guide/proxy-rum-data/",
     },
+    cloudFrontPathPatterns: {
+        title: "AWS: CloudFront cache behavior path patterns (the semantics of a custom vendor's routes)",
+        url: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern",
+    },
 } as const satisfies Record<string, VendorDocument>;

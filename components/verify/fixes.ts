@@ -33,6 +33,7 @@ export const fixes = {
                 "Send plausible.io its own Host: an origin request policy that is not AllViewer, forwarding Origin, User-Agent and all query strings (Plausible's CloudFront proxy guide).",
             mixpanel:
                 "Send the origin its own Host (proxy_set_header Host in Mixpanel's tracking-proxy): an origin request policy that is not AllViewer, forwarding Origin and all query strings.",
+            custom: "Send the origin its own Host: an origin request policy that is not AllViewer (the generated one forwards Origin, User-Agent, Accept-Language and the query, or every header but Host with cookies: forward).",
             google: "Send <TAG_ID>.fps.goog its own Host: an origin request policy that is not AllViewer (Google's Set up Google tag gateway for advertisers, manual setup).",
             datadog:
                 "Send the intake its own Host (browser-intake-<site>): an origin request policy that is not AllViewer, forwarding all query strings, with the ddforward viewer-request function on the behaviour (Datadog's Proxy Your Browser RUM Data).",
@@ -184,6 +185,11 @@ export const fixes = {
                     cloudfront: "Mixpanel's API answers CORS itself: forward the Origin header and OPTIONS to api-js.mixpanel.com (or api-eu.mixpanel.com), and no response headers policy that replaces its CORS headers.",
                     cloudflare: "Mixpanel's API answers CORS itself: the Worker must pass OPTIONS and the Origin header through (redeploy the generated Worker).",
                 });
+            case "custom":
+                return byCdn(cdn, {
+                    cloudfront: "With cors: origin the origin must answer CORS itself (Origin is forwarded); with cors: edge the response headers policy CORS-With-Preflight answers preflights.",
+                    cloudflare: "With cors: origin the Worker passes OPTIONS and Origin to the origin; with cors: edge it answers preflights and the zone's response header rules add CORS headers (redeploy).",
+                });
             case "google":
                 return "Google's gateway answers CORS itself: the measurement path must pass OPTIONS and the Origin header to <TAG_ID>.fps.goog.";
             case "datadog":
@@ -216,6 +222,13 @@ export const fixes = {
         return byCdn(cdn, {
             cloudfront: "Plausible dropped the event: it needs the visitor's address first in X-Forwarded-For (CloudFront adds it; nothing in front may replace it) and the browser's User-Agent (forward it in the origin request policy); --site must be a site registered in Plausible (Plausible's CloudFront proxy guide).",
             cloudflare: "Plausible dropped the event: the Worker must send the visitor's address (CF-Connecting-IP) as X-Forwarded-For and pass User-Agent (redeploy the generated Worker); --site must be a site registered in Plausible.",
+        });
+    },
+
+    customRoute(cdn: CdnKind): string {
+        return byCdn(cdn, {
+            cloudfront: "Each route of the config must be a behaviour of the distribution, in the config's order, to its origin (redeploy the stack).",
+            cloudflare: "The Worker's SETTINGS must hold the config's routes and origins (redeploy the stack), on a Workers route or custom domain for the hostname.",
         });
     },
 

@@ -1,6 +1,7 @@
 import { amplitudeChecks } from "./amplitude";
 import { datadogChecks } from "./datadog";
 import { detectCdn } from "./classify";
+import { customChecks } from "./custom";
 import { googleChecks } from "./google";
 import { Connection, hostnameOf, send } from "./http";
 import { mixpanelChecks } from "./mixpanel";
@@ -31,6 +32,8 @@ export function checksFor(target: ProxyTarget, options: ProbeOptions): Check[] {
             return googleChecks(target);
         case "datadog":
             return datadogChecks(target, options);
+        case "custom":
+            return customChecks(target);
     }
 }
 

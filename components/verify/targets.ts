@@ -87,6 +87,11 @@ function targetFromProxyOutputs(name: string, outputs: Partial<ProxyOutputs>): P
             if (!host || !sdk.scriptSrc || !sdk.apiEndpoint) return { proxy: name, reason: "the outputs name no script or event URL for it" };
             return { name, vendor, region, cdn, host, scriptPath: pathOf(sdk.scriptSrc), eventPath: pathOf(sdk.apiEndpoint) };
         }
+        case "custom": {
+            const host = hostOf(sdk.baseUrl) ?? hostOf(firstUrl);
+            if (!host) return { proxy: name, reason: "the outputs name no URL for it" };
+            return { name, vendor, region, cdn, host, base: pathOf(sdk.baseUrl) };
+        }
         case "google": {
             const host = hostOf(sdk.scriptSrc) ?? hostOf(firstUrl);
             if (!host || !sdk.measurementPath) return { proxy: name, reason: "the outputs name no measurement path for it" };
@@ -142,6 +147,7 @@ export function targetFromUrls(options: UrlTargetOptions): ProxyTarget {
     if (vendor === "datadog") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url), site: "datadoghq.com" };
     // A proxy built elsewhere: Amplitude's own paths under the URL's path, both products probed.
     if (vendor === "amplitude") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url), analytics: true, sessionReplay: true };
+    if (vendor === "custom") return { name, vendor, region, cdn, host: url!, base: pathOf(options.url) };
     if (vendor === "google") {
         // The URL names the measurement path: https://www.example.com/metrics.
         const measurementPath = pathOf(options.url);

@@ -49,6 +49,8 @@ export type ProxyTarget = {
     | { readonly vendor: "mixpanel"; readonly host: string; readonly base: string }
     /** The public paths of the script and the event API (`/k7/js/s.js`, `/k7/api/event`). */
     | { readonly vendor: "plausible"; readonly host: string; readonly scriptPath: string; readonly eventPath: string }
+    /** A custom vendor: the base path its routes are served under (`/k7`, empty at the root). */
+    | { readonly vendor: "custom"; readonly host: string; readonly base: string }
     /** Google tag gateway: the measurement path (`/k7q2m9`) and, from the outputs, the tag ID its loader takes. */
     | { readonly vendor: "google"; readonly host: string; readonly measurementPath: string; readonly tagId?: string }
     /** `base`: the proxy URL's path without its trailing slash (`/k7`); `site`: the Datadog site it forwards to. */

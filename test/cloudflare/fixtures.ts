@@ -38,6 +38,18 @@ export const everyVendor: TestConfig[] = withVendorPaths([
     { vendor: "mixpanel", region: "us", domain: "m.example.com" },
     { vendor: "mixpanel", region: "eu", domain: "m-eu.example.com" },
     { vendor: "plausible", domain: "p.example.com" },
+    // A vendor of the user's own: the loader from its CDN (cached), a cookie-forwarding path, the API as catch-all.
+    {
+        vendor: "custom",
+        name: "custom-heap",
+        domain: "h.example.com",
+        origins: { cdn: "cdn.heapanalytics.com", api: "heapanalytics.com" },
+        routes: [
+            { path: "/js/*", origin: "cdn", methods: "read", cache: "origin", clientIp: false },
+            { path: "/h/session*", origin: "api", cookies: "forward" },
+            { path: "*", origin: "api" },
+        ],
+    },
 ]);
 
 /** Per hostname: the route table every CDN must implement, `[path pattern, origin host]` in order, default last. */
@@ -79,6 +91,11 @@ export const routeTables: Record<string, [string, string][]> = {
     "p.example.com": [
         ["/js/*", "plausible.io"],
         ["*", "plausible.io"],
+    ],
+    "h.example.com": [
+        ["/js/*", "cdn.heapanalytics.com"],
+        ["/h/session*", "heapanalytics.com"],
+        ["*", "heapanalytics.com"],
     ],
 };
 

@@ -19,7 +19,7 @@ describe("WorkerProxy (cloudflare.mode worker)", () => {
     it("builds one WorkerProxy per non-VTEX proxy and, per hostname, a Worker, a route <host>/* and a proxied record", () => {
         assert.deepStrictEqual(
             ofType(plan, T.workerProxy).map((c) => c.name),
-            ["segment-s-example-com", "segment-s-eu-example-com", "segment-split", "segment-split-eu", "posthog-e-example-com", "posthog-e-eu-example-com", "amplitude-r-example-com", "amplitude-r-eu-example-com", "amplitude-all", "amplitude-analytics-eu", "mixpanel-m-example-com", "mixpanel-m-eu-example-com", "plausible-p-example-com"],
+            ["segment-s-example-com", "segment-s-eu-example-com", "segment-split", "segment-split-eu", "posthog-e-example-com", "posthog-e-eu-example-com", "amplitude-r-example-com", "amplitude-r-eu-example-com", "amplitude-all", "amplitude-analytics-eu", "mixpanel-m-example-com", "mixpanel-m-eu-example-com", "plausible-p-example-com", "custom-heap"],
         );
         assert.deepStrictEqual(ofType(plan, T.route).map((r) => inputs(r).pattern).sort(), workerHosts.map((h) => `${h}/*`).sort());
         assert.strictEqual(ofType(plan, T.script).length, workerHosts.length);

@@ -1,12 +1,12 @@
 import * as assert from "assert";
 import { buildProxySpec } from "../../components/model/proxySpec";
 import { vendorIds, vendorRegions } from "../../components/model/types";
-import { vendorPresets } from "../../components/vendors";
+import { presetRoutedVendors, vendorPresets } from "../../components/vendors";
 
 describe("buildProxySpec", () => {
     it("gives every preset's layouts a default route last and only origins they use", () => {
-        // Google tag gateway's route is its measurement path to its tag's endpoint: test/vendors/google.test.ts.
-        for (const vendor of vendorIds.filter((v) => v !== "google")) {
+        // Google tag gateway and custom vendors: test/vendors/google.test.ts, custom.test.ts.
+        for (const vendor of presetRoutedVendors) {
             const preset = vendorPresets[vendor];
             for (const [layout, sites] of Object.entries(preset.layouts)) {
                 for (const region of vendorRegions.filter((r) => preset.endpoints[r])) {

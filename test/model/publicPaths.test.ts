@@ -4,7 +4,7 @@ import { rewritePath } from "../../components/model/pathRewrite";
 import { buildProxySpec } from "../../components/model/proxySpec";
 import { derivedPathPrefix, literalPrefix, pathPrefixPattern, PathPlan, publicRoutes, sharedHostRoutes } from "../../components/model/publicPaths";
 import { ProxySpec, Site, VendorId, vendorIds, vendorRegions } from "../../components/model/types";
-import { vendorPresets } from "../../components/vendors";
+import { presetRoutedVendors, vendorPresets } from "../../components/vendors";
 
 /** Where a request for `path` on `site` goes: the origin's host and the path it sees, or 404 from the edge. */
 function upstream(site: Site, path: string): string {
@@ -17,9 +17,9 @@ function upstream(site: Site, path: string): string {
 
 /** Every layout of every vendor and region that takes public paths, with `plan`. */
 function everySite(plan: PathPlan | undefined): { vendor: VendorId; layout: string; spec: ProxySpec }[] {
-    return vendorIds
-        // VTEX serves the store's own paths; Google tag gateway its measurement path (test/vendors/google.test.ts).
-        .filter((v) => v !== "vtex" && v !== "google")
+    return presetRoutedVendors
+        // VTEX serves the store's own paths (Google tag gateway and custom vendors: test/vendors/).
+        .filter((v) => v !== "vtex")
         .flatMap((vendor) =>
             Object.entries(vendorPresets[vendor].layouts).flatMap(([layout, sites]) =>
                 vendorRegions

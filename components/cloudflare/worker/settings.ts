@@ -58,6 +58,11 @@ export interface WorkerRoute {
 export interface WorkerSettings {
     /** The site's own hostname, used for the HTTPS redirect instead of anything the client sent. */
     readonly hostname: string;
+    /**
+     * Present on a custom vendor's Worker: its origins are the config's own, not a preset's, so the policy pack checks
+     * them against the custom vendor's guardrails (public HTTPS names) instead of the vendors' documented hosts.
+     */
+    readonly customVendor?: true;
     readonly origins: { readonly [originId: string]: WorkerOrigin };
     readonly routes: readonly WorkerRoute[];
 }
@@ -66,7 +71,7 @@ export interface WorkerSettings {
  * The settings for the Worker that proxies `site`. Throws for origins that need the viewer's Host: a Worker's
  * fetch always sends the URL's host, so such sites (VTEX) must be proxied by DNS, not by a Worker.
  */
-export function workerSettings(site: Site): WorkerSettings {
+export function workerSettings(site: Site, options: { readonly customVendor?: boolean } = {}): WorkerSettings {
     const origins: { [originId: string]: WorkerOrigin } = {};
     for (const origin of site.origins) {
         if (origin.host === "viewer") {
@@ -102,7 +107,7 @@ export function workerSettings(site: Site): WorkerSettings {
             originTimeoutSeconds: defaultOriginTimeoutSeconds,
         };
     });
-    return { hostname: site.hostname, origins, routes };
+    return { hostname: site.hostname, ...(options.customVendor ? { customVendor: true as const } : {}), origins, routes };
 }
 
 function hostOf(url: string): string | undefined {
