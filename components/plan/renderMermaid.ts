@@ -25,7 +25,7 @@ export interface DiagramRoute {
 }
 
 export interface DiagramCdn {
-    readonly kind: "cloudfront" | "worker" | "pageRules" | "proxiedDns" | "dnsOnly";
+    readonly kind: "cloudfront" | "worker" | "pageRules" | "proxiedDns" | "dnsOnly" | "zoneSetting";
     readonly label: string;
     readonly hosts: readonly DiagramHost[];
     readonly routes: readonly DiagramRoute[];
@@ -48,6 +48,7 @@ const T = {
     workersRoute: "cloudflare:index/workersRoute:WorkersRoute",
     pageRule: "cloudflare:index/pageRule:PageRule",
     ruleset: "cloudflare:index/ruleset:Ruleset",
+    googleTagGateway: "cloudflare:index/googleTagGateway:GoogleTagGateway",
 };
 
 type Inputs = Record<string, any>;
@@ -66,6 +67,7 @@ export function diagramModel(plan: Plan): DiagramProxy[] {
             ...pageRules(children),
             ...proxiedDns(plan, children),
             ...dnsOnly(children),
+            ...children.filter((r) => r.type === T.googleTagGateway).sort(byName).map(googleTagGateway),
         ];
         if (cdns.length > 0) proxies.push({ name: component.name, component: component.type.split(":").pop()!, cdns });
     }
@@ -245,6 +247,17 @@ function ruleText(rule: Inputs, host: string): string {
 }
 
 /** DNS-only proxies (Segment's managed Custom Domain): hostnames pointed straight at the vendor. */
+/** Cloudflare's Google tag gateway: the zone routes its endpoint on every proxied hostname to the tag's fps.goog host. */
+function googleTagGateway(setting: PlannedResource): DiagramCdn {
+    const i = inputs(setting);
+    return {
+        kind: "zoneSetting",
+        label: "Google tag gateway<br/>zone setting",
+        hosts: [],
+        routes: [{ pattern: `${i.endpoint}/*`, note: i.hideOriginalIp ? "visitor IP hidden" : undefined, origin: `https://${String(i.measurementId).toLowerCase()}.fps.goog` }],
+    };
+}
+
 function dnsOnly(children: PlannedResource[]): DiagramCdn[] {
     if (children.some((r) => [T.distribution, T.script, T.pageRule].includes(r.type))) return [];
     const records = children

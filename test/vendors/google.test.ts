@@ -15,6 +15,7 @@ import { cloudFrontRequest, runFunction, viewerRequestEvent } from "../helpers/c
 import { awsStack, cloudflareStack, configProblems } from "../helpers/config";
 import { ofType, planConfig, planRefused } from "../helpers/plan";
 import { planProgram } from "../../components/plan/mockPlan";
+import { renderMermaid } from "../../components/plan/renderMermaid";
 import { cloudFrontSiteRoutes } from "../../index";
 import * as aws from "@pulumi/aws";
 
@@ -207,6 +208,11 @@ describe("Google tag gateway on Cloudflare (plan): the zone's own setting, no Wo
         assert.strictEqual(outputs.cdn, "cloudflare-google-tag-gateway");
         assert.ok(outputs.notes.some((n) => /every proxied hostname of the zone, www\.example\.com included/.test(n)));
         assert.ok(outputs.notes.some((n) => /remove your own copy of the snippet/.test(n)));
+        // The plan's diagram shows the zone setting's one route.
+        const mermaid = renderMermaid(plan);
+        assert.match(mermaid, /Google tag gateway<br\/>zone setting/);
+        assert.match(mermaid, /\/k7q2m9\/\*<br\/>visitor IP hidden/);
+        assert.match(mermaid, /\("https:\/\/g-abc123xyz9\.fps\.goog"\)/);
     });
 
     it("sends Google the visitor's address by default (hideOriginalIp false, setUpTag false), beside Worker proxies of the same zone", async () => {
@@ -220,6 +226,25 @@ describe("Google tag gateway on Cloudflare (plan): the zone's own setting, no Wo
         const { error, registered } = await planRefused(cloudflareStack([gateway, { ...gateway, name: "other", domain: "shop.example.com" }]));
         assert.match(error.message, /proxies\[1\]\.vendor: a Cloudflare zone has one Google tag gateway setting/);
         assert.strictEqual(registered, 0);
+    });
+});
+
+describe("Google tag gateway: one config, the same gateway on both CDNs", function () {
+    this.timeout(30_000);
+
+    it("CloudFront's route and Cloudflare's zone setting name the same path, tag and endpoint", async () => {
+        for (const proxy of [gateway, { ...gateway, tagId: "GTM-P2F3N47Q", measurementPath: "/m3tr1c5" }]) {
+            const [aws, cf] = await Promise.all([planConfig(awsStack([proxy])), planConfig(cloudflareStack([proxy]))]);
+            const [distribution] = ofType(aws, "aws:cloudfront/distribution:Distribution");
+            const behaviour = (distribution.inputs as any).orderedCacheBehaviors[0];
+            const origin = (distribution.inputs as any).origins.find((o: any) => o.originId === behaviour.targetOriginId);
+            const setting = ofType(cf, gatewayType)[0].inputs as any;
+            assert.strictEqual(behaviour.pathPattern, `${setting.endpoint}/*`);
+            assert.strictEqual(origin.domainName, `${setting.measurementId.toLowerCase()}.fps.goog`);
+            // What the page loads is the same on both: the outputs' SDK settings do not depend on the CDN.
+            const sdkOf = (plan: typeof aws) => Object.values(plan.outputs.proxies as Record<string, ProxyOutputs>)[0].sdk;
+            assert.deepStrictEqual(sdkOf(aws), sdkOf(cf));
+        }
     });
 });
 
