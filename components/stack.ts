@@ -1,18 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { certificateProvider, certificateRegion } from "./aws/certificateProvider";
-import { CloudFrontProxy } from "./aws/cloudFrontProxy";
-import { ViewerRequestFunctions } from "./aws/viewerRequestFunctions";
-import { CloudFrontShared } from "./aws/shared";
-import { cloudflareProxyBuilder } from "./cloudflare/builder";
 import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
-import { PostHogManagedProxy } from "./dns/posthogManagedProxy";
-import { availableOf } from "./quotas/check";
-import { SegmentCustomDomain } from "./dns/segmentCustomDomain";
-import { DnsZone, lookupZone } from "./dns/zone";
+import { FirstPartyProxy, FirstPartyProxyArgs, proxyOutputsOf } from "./firstPartyProxy";
+import { programCloudFrontShared, quotasCheckedFor } from "./shared";
 import { buildProxySpec } from "./model/proxySpec";
-import { ProxySpec } from "./model/types";
 import { ProxyOutputs } from "./outputs";
 
 export interface StackOutputs {
@@ -27,80 +18,28 @@ export interface StackOutputs {
 }
 
 /**
- * The whole program: validates the stack config (throwing before any resource exists), then builds one
- * component per proxy on the configured CDN.
+ * The stack program, one user of the public FirstPartyProxy: validates the whole stack config (throwing before any
+ * resource exists, with every problem at once), then creates one FirstPartyProxy per `proxies` entry with the
+ * stack's CDN and DNS choice. Proxies of a zone share what they must through the program's shares (shared.ts).
  */
 export function buildStack(loaded: LoadedConfig = readStackConfig()): StackOutputs {
     const { config, warnings } = loaded;
     // Everything is validated and expanded before the first resource is registered: nothing half-built.
-    const specs = proxyRequests(config, pulumi.getStack()).map(buildProxySpec);
-    for (const w of warnings) pulumi.log.warn(w);
-
-    const zone = lookupZone(config.dns);
-    const { build, shared } = cdnBuilder(config, zone);
-    const outputs = specs.map((spec) =>
-        spec.sites.length > 0
-            ? build(spec)
-            : spec.vendor === "posthog"
-              ? new PostHogManagedProxy(spec.name, { proxy: spec, zone }).outputs
-              : new SegmentCustomDomain(spec.name, { proxy: spec, zone }).outputs,
-    );
-    const sharedPolicies = shared?.();
+    const names = proxyRequests(config, pulumi.getStack()).map((request) => buildProxySpec(request).name);
+    // The whole stack's quotas were checked with its config (readStackConfig): FirstPartyProxy need not recount them.
+    quotasCheckedFor(names);
+    const proxies = config.proxies.map((entry, i) => new FirstPartyProxy(names[i], proxyArgs(config, entry)));
+    const sharedPolicies = programCloudFrontShared();
     return {
-        proxies: pulumi.all(outputs).apply((all) => Object.fromEntries(all.map((o, i) => [specs[i].name, o]))),
+        proxies: pulumi.all(proxies.map(proxyOutputsOf)).apply((all) => Object.fromEntries(all.map((o, i) => [names[i], o]))),
         warnings,
         ...(sharedPolicies ? { sharedPolicies: sharedPolicies.createdIds() } : {}),
     };
 }
 
-type ProxyBuilder = (spec: ProxySpec) => pulumi.Output<ProxyOutputs>;
-
-function cdnBuilder(config: StackConfig, zone: DnsZone): { build: ProxyBuilder; shared?: () => CloudFrontShared | undefined } {
-    switch (config.provider) {
-        case "aws": {
-            // What CloudFront proxies share, created with the first of them: a stack of Segment managed Custom
-            // Domains only (DNS records, no distribution) registers no certificate provider, random suffix or policies.
-            let created:
-                | { usEast1: ReturnType<typeof certificateProvider>; functions: ViewerRequestFunctions; policies: CloudFrontShared }
-                | undefined;
-            const cloudFront = () => {
-                if (!created) {
-                    const usEast1 = certificateProvider(certificateRegion);
-                    // CloudFront policy names are account-wide: a random suffix, fixed at the first deploy, keeps them apart.
-                    const nameSuffix = new random.RandomId("name-suffix", { byteLength: 3 }).hex;
-                    created = {
-                        usEast1,
-                        functions: new ViewerRequestFunctions(nameSuffix),
-                        policies: CloudFrontShared.forStack({ nameSuffix, existing: config.cloudfront.sharedPolicies }),
-                    };
-                }
-                return created;
-            };
-            const build: ProxyBuilder = (spec) => {
-                const { usEast1, functions, policies } = cloudFront();
-                return new CloudFrontProxy(spec.name, {
-                    proxy: spec,
-                    zone,
-                    certificateProvider: usEast1,
-                    priceClass: config.cloudfront.priceClass,
-                    tags: config.cloudfront.tags,
-                    viewerRequestFunctions: functions,
-                    shared: policies,
-                }).outputs;
-            };
-            return { build, shared: () => created?.policies };
-        }
-        case "cloudflare":
-            if (!config.cloudflare) throw new Error("first-party-proxy:cloudflare is required with provider cloudflare");
-            // The builder plans what proxies in one zone share (page rule priorities, one ruleset per phase) up
-            // front, so it sees every proxy: re-expanding the config is pure and gives the specs buildStack builds.
-            return {
-                build: cloudflareProxyBuilder({
-                    proxies: proxyRequests(config, pulumi.getStack()).map(buildProxySpec),
-                    zone,
-                    cloudflare: config.cloudflare,
-                    pageRuleLimit: availableOf(config, "pageRules"),
-                }),
-            };
-    }
+/** One `proxies` entry and the stack's choices as a FirstPartyProxy's args (the entry's name is the resource name). */
+function proxyArgs(config: StackConfig, entry: StackConfig["proxies"][number]): FirstPartyProxyArgs {
+    const { name: _name, ...keys } = entry;
+    const cdn = config.provider === "aws" ? { cloudfront: config.cloudfront } : { cloudflare: config.cloudflare };
+    return { ...keys, provider: config.provider, dns: config.dns, ...cdn } as FirstPartyProxyArgs;
 }

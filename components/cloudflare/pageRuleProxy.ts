@@ -34,6 +34,11 @@ export interface PageRuleProxyArgs {
     /** This proxy's rules from `planPageRules` over every proxy in the zone. Default: planned for this proxy alone. */
     readonly pageRules?: readonly PlannedPageRule[];
     /**
+     * Added to every priority of `pageRules`: the number of page rules that proxies created after this one place below
+     * it in the zone, settled once they all exist (see `CloudflareZoneShare`). Default: 0.
+     */
+    readonly priorityOffset?: pulumi.Input<number>;
+    /**
      * The zone's shared rulesets, already holding `pageRuleProxyZoneRules(proxy)` (its HTTPS redirects) and, for routes
      * with edge CORS, the zone's response header rules naming its hostnames. Required when it needs any.
      */
@@ -73,7 +78,7 @@ export class PageRuleProxy extends pulumi.ComponentResource {
                     {
                         zoneId: zone.zoneId,
                         target: r.target,
-                        priority: r.priority,
+                        priority: args.priorityOffset === undefined ? r.priority : pulumi.output(args.priorityOffset).apply((offset) => r.priority + offset),
                         status: "active",
                         actions: { ...r.actions },
                     },

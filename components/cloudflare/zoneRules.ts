@@ -1,6 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { Site } from "../model/types";
+import { edgeResponseHeaderRules, OwnedSite } from "./edgeHeaderRules";
 
 /**
  * Zone rules (Cloudflare Rulesets) generated from a site's route table, for the proxies that Cloudflare serves as
@@ -183,64 +184,121 @@ export interface ZoneRulesArgs {
     readonly zoneId: pulumi.Input<string>;
     /** Every proxy's rules in the zone (from `cnameProxyZoneRules`, `pageRuleProxyZoneRules`). Default: none. */
     readonly rules?: readonly ZoneRuleSpec[];
+    /** Sites whose edge CORS and security headers the zone's response header rules set (`edgeResponseHeaderRules`). */
+    readonly edgeSites?: readonly OwnedSite[];
+    /**
+     * Open: proxies created later add their rules with `add()` until `seal()` (what several `FirstPartyProxy`s of one
+     * zone do). Default: false, the rules are complete at construction.
+     */
+    readonly open?: boolean;
 }
 
 /**
  * The zone's entry-point rulesets, one per phase, holding the rules of every proxy in the zone. Create it once per
  * zone: Cloudflare refuses a second entry-point ruleset for a phase, and applying one replaces the phase's rules.
+ * An open ZoneRules takes rules until it is sealed: a phase's Ruleset is registered as soon as one rule needs the
+ * phase, and its rules (zone-wide response header rules name every hostname) are settled when it is sealed.
  */
 export class ZoneRules extends pulumi.ComponentResource {
     public readonly rulesets: ReadonlyMap<ZonePhase, cloudflare.Ruleset>;
-    private readonly expressions: ReadonlyMap<string, string>;
+    private readonly name: string;
+    private readonly zoneId: pulumi.Input<string>;
+    private readonly rules: ZoneRuleSpec[] = [];
+    private readonly edgeSites: OwnedSite[] = [];
+    private readonly phaseRulesets = new Map<ZonePhase, cloudflare.Ruleset>();
+    private readonly settled: Promise<Map<ZonePhase, ZoneRuleSpec[]>>;
+    private settle!: (rules: Map<ZonePhase, ZoneRuleSpec[]>) => void;
+    private fail!: (error: Error) => void;
+    private sealedBy?: string;
+    /** Once sealed: every rule's expression by ref, and by its base ref the union of a split rule's parts. */
+    private expressions?: ReadonlyMap<string, string>;
+    /** Before sealing: the refs of the rules added, zone-wide ones as each proxy's own sites need them. */
+    private readonly addedRefs = new Set<string>();
 
     constructor(name: string, args: ZoneRulesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("first-party-proxy:cloudflare:ZoneRules", name, {}, opts);
-        const rules = args.rules ?? [];
-        const grouped = rulesByPhase(rules);
-        // A zone-wide rule split into parts (`<ref>-part-<n>`) holds what all its parts name.
-        const expressions = new Map<string, string>();
-        for (const r of rules) {
-            const base = r.ref.replace(/-part-\d+$/, "");
-            const held = expressions.get(base);
-            expressions.set(base, held === undefined ? r.expression : `${held} or ${r.expression}`);
-            if (base !== r.ref) expressions.set(r.ref, r.expression);
-        }
-        this.expressions = expressions;
-        const rulesets = new Map<ZonePhase, cloudflare.Ruleset>();
-        for (const [phase, list] of grouped) {
-            rulesets.set(
-                phase,
-                new cloudflare.Ruleset(
-                    `${name}-${phase.replace(/_/g, "-")}`,
-                    {
-                        zoneId: args.zoneId,
-                        kind: "zone",
-                        phase,
-                        name: `first-party-proxy ${phase}`,
-                        description: "Managed by first-party-proxy (Pulumi): edits made elsewhere are overwritten.",
-                        rules: list.map((r) => ({
-                            ref: r.ref,
-                            description: r.description,
-                            expression: r.expression,
-                            action: r.action,
-                            actionParameters: r.actionParameters,
-                            enabled: true,
-                        })),
-                    },
-                    { parent: this },
-                ),
+        this.name = name;
+        this.zoneId = args.zoneId;
+        this.rulesets = this.phaseRulesets;
+        this.settled = new Promise((resolve, reject) => {
+            this.settle = resolve;
+            this.fail = reject;
+        });
+        this.add("the zone", args.rules ?? [], args.edgeSites ?? []);
+        if (!args.open) this.seal("construction");
+        this.registerOutputs({ phases: this.settled.then((grouped) => [...grouped.keys()]) });
+    }
+
+    /**
+     * Adds a proxy's rules (and the sites whose response headers zone-wide rules set) before the rules are sealed;
+     * registers the Ruleset of every phase they are the first to need. Throws on a ref another proxy's rule holds.
+     */
+    add(owner: string, rules: readonly ZoneRuleSpec[], edgeSites: readonly OwnedSite[] = []): void {
+        if (this.sealedBy !== undefined) {
+            throw new Error(
+                `${owner}: the zone's rulesets were settled (${this.sealedBy}) before its rules were added; ` +
+                    `create every proxy of a Cloudflare zone in the same turn of the program (not after an await)`,
             );
         }
-        this.rulesets = rulesets;
-        this.registerOutputs({ phases: [...rulesets.keys()] });
+        rulesByPhase([...this.rules, ...rules]);
+        this.rules.push(...rules);
+        this.edgeSites.push(...edgeSites);
+        for (const r of [...rules, ...edgeResponseHeaderRules(edgeSites)]) {
+            this.addedRefs.add(r.ref);
+            this.rulesetFor(r.phase);
+        }
+    }
+
+    /** Settles every phase's rules: those added so far, the zone-wide response header rules naming every site. */
+    seal(by: string): void {
+        if (this.sealedBy !== undefined) return;
+        this.sealedBy = by;
+        try {
+            const all = [...this.rules, ...edgeResponseHeaderRules(this.edgeSites)];
+            const grouped = rulesByPhase(all);
+            this.expressions = heldExpressions(all);
+            this.settle(grouped);
+        } catch (error) {
+            this.fail(error as Error);
+        }
+    }
+
+    private rulesetFor(phase: ZonePhase): cloudflare.Ruleset {
+        const existing = this.phaseRulesets.get(phase);
+        if (existing) return existing;
+        const ruleset = new cloudflare.Ruleset(
+            `${this.name}-${phase.replace(/_/g, "-")}`,
+            {
+                zoneId: this.zoneId,
+                kind: "zone",
+                phase,
+                name: `first-party-proxy ${phase}`,
+                description: "Managed by first-party-proxy (Pulumi): edits made elsewhere are overwritten.",
+                rules: pulumi.output(this.settled.then((grouped) => grouped.get(phase) ?? [])).apply((list) =>
+                    list.map((r) => ({
+                        ref: r.ref,
+                        description: r.description,
+                        expression: r.expression,
+                        action: r.action,
+                        actionParameters: r.actionParameters,
+                        enabled: true,
+                    })),
+                ),
+            },
+            { parent: this },
+        );
+        this.phaseRulesets.set(phase, ruleset);
+        return ruleset;
     }
 
     /**
      * The phases that hold at least one of `rules`, after checking that every one of them is here: the same rule, or
-     * for a zone-wide rule shared by several proxies, one that names every hostname the given rule names.
+     * for a zone-wide rule shared by several proxies, one that names every hostname the given rule names. Before the
+     * rules are sealed, a rule is here when a rule of its ref was added.
      */
     phasesFor(owner: string, rules: readonly ZoneRuleSpec[]): ZonePhase[] {
-        const missing = rules.filter((r) => !holdsRule(this.expressions.get(r.ref), r));
+        const held = this.expressions;
+        const missing = rules.filter((r) => (held ? !holdsRule(held.get(r.ref), r) : !this.addedRefs.has(r.ref)));
         if (missing.length > 0) {
             throw new Error(
                 `${owner}: the zone's rulesets lack ${missing.map((r) => r.ref).join(", ")}; build ZoneRules from every proxy's zone rules before the proxies`,
@@ -257,6 +315,18 @@ export class ZoneRules extends pulumi.ComponentResource {
 export function holdsRule(held: string | undefined, rule: ZoneRuleSpec): boolean {
     if (held === undefined) return false;
     return held === rule.expression || hostnamesIn(rule.expression).every((h) => hostnamesIn(held).includes(h));
+}
+
+/** Every rule's expression by ref; a zone-wide rule split into parts (`<ref>-part-<n>`) holds, by its base ref, what all its parts name. */
+function heldExpressions(rules: readonly ZoneRuleSpec[]): Map<string, string> {
+    const expressions = new Map<string, string>();
+    for (const r of rules) {
+        const base = r.ref.replace(/-part-\d+$/, "");
+        const held = expressions.get(base);
+        expressions.set(base, held === undefined ? r.expression : `${held} or ${r.expression}`);
+        if (base !== r.ref) expressions.set(r.ref, r.expression);
+    }
+    return expressions;
 }
 
 /** The hostnames a rule expression names (`http.host eq "…"`, `http.host in {"…" …}`). */

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { forgetProgramShares } from "../shared";
 import { knownAfterUp, mockInvoke, mockResource } from "./mockOutputs";
 
 /** One registered resource, as the offline plan reports it. */
@@ -85,6 +86,8 @@ export async function planProgram(
         false,
     );
     pulumi.runtime.setAllConfig(config);
+    // Each plan is a program run of its own: nothing it shares (zone rules, providers) carries over from the last.
+    forgetProgramShares();
 
     const resources: PlannedResource[] = [];
     const ids = new Set<string>();

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { cloudflareProxyBuilder, cloudflareProxyKind } from "../../components/cloudflare/builder";
+import { cloudflareProxyKind, requireCloudflareSetup } from "../../components/cloudflare/builder";
 import { labelsBelowZone, edgeCertificateNotes, universalSslCovers } from "../../components/cloudflare/edgeCertificates";
 import { maxScriptNameLength, siteResourceName, workerScriptName } from "../../components/cloudflare/names";
 import { buildProxySpec } from "../../components/model/proxySpec";
@@ -56,15 +56,15 @@ describe("Cloudflare stack config combinations", () => {
         assert.strictEqual(ofType(plan, T.zoneRules).length + ofType(plan, T.ruleset).length, 0);
     });
 
-    it("the builder refuses a non-Cloudflare zone and worker proxies without an account", () => {
-        const proxies = [buildProxySpec({ kind: "cdn", name: "p", vendor: "posthog", region: "us", layout: "single", hostnames: { main: "e.example.com" } })];
+    it("refuses a non-Cloudflare zone, page rules without Enterprise and worker proxies without an account", () => {
         assert.throws(
-            () => cloudflareProxyBuilder({ proxies, zone: { provider: "manual" }, cloudflare: { mode: "worker", enterprise: false, accountId } }),
+            () => requireCloudflareSetup({ provider: "manual" }, { mode: "worker", enterprise: false, accountId }, ["worker"]),
             /needs dns\.provider cloudflare/,
         );
         const cfZone = { provider: "cloudflare" as const, name: zone, zoneId: undefined as any };
-        assert.throws(() => cloudflareProxyBuilder({ proxies, zone: cfZone, cloudflare: { mode: "worker", enterprise: false } }), /accountId is required/);
-        assert.throws(() => cloudflareProxyBuilder({ proxies, zone: cfZone, cloudflare: { mode: "pageRule", enterprise: false } }), /only Enterprise zones/);
+        assert.throws(() => requireCloudflareSetup(cfZone, { mode: "worker", enterprise: false }, ["worker"]), /accountId is required/);
+        assert.strictEqual(requireCloudflareSetup(cfZone, { mode: "worker", enterprise: false }, ["dns"]), cfZone, "proxied DNS needs no account");
+        assert.throws(() => requireCloudflareSetup(cfZone, { mode: "pageRule", enterprise: false }, ["pageRule"]), /only Enterprise zones/);
     });
 
     it("picks proxied DNS for origins that need the viewer's Host, the mode's component otherwise", () => {

@@ -1,0 +1,484 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CloudFrontProxy } from "./aws/cloudFrontProxy";
+import { cloudflareProxyKind, requireCloudflareSetup } from "./cloudflare/builder";
+import { CnameProxy } from "./cloudflare/cnameProxy";
+import { PageRuleProxy } from "./cloudflare/pageRuleProxy";
+import { WorkerProxy } from "./cloudflare/workerProxy";
+import { ConfigError, parseStackConfig, proxyRequests } from "./config/load";
+import { cloudflareConfig, StackConfig } from "./config/schema";
+import { PostHogManagedProxy } from "./dns/posthogManagedProxy";
+import { SegmentCustomDomain } from "./dns/segmentCustomDomain";
+import { DnsZone } from "./dns/zone";
+import { buildProxySpec } from "./model/proxySpec";
+import { ClientIpMode, ProxySpec, VendorId } from "./model/types";
+import { ProxyOutputs } from "./outputs";
+import { availableOf } from "./quotas/check";
+import { CloudflarePlan as CloudflarePlanId, WorkersPlan as WorkersPlanId } from "./quotas/limits";
+import {
+    programQuotaProblems,
+    quotaScope,
+    ShareOptions,
+    sharedCertificateProvider,
+    sharedCloudFront,
+    sharedCloudflareZone,
+    sharedPoliciesProblem,
+    sharedZone,
+} from "./shared";
+
+/*
+ * The public component. Its args and outputs are read by Pulumi's component analyzer to generate SDKs for every
+ * language (PulumiPlugin.yaml), so their types stay within what it accepts: interfaces, string/number/boolean,
+ * arrays, string maps, Inputs and Outputs, and string enums written as `const X = {...} as const` with
+ * `type X = (typeof X)[keyof typeof X]` (declared in that order). No unions.
+ */
+
+/** The vendors a proxy can serve. */
+export const Vendor = {
+    /** Segment (Analytics.js CDN and Tracking API). */
+    segment: "segment",
+    /** PostHog (ingestion, assets, remote config). */
+    posthog: "posthog",
+    /** Amplitude Session Replay. */
+    amplitude: "amplitude",
+    /** A VTEX store. */
+    vtex: "vtex",
+} as const;
+export type Vendor = (typeof Vendor)[keyof typeof Vendor];
+
+/** The vendor's data region. */
+export const Region = {
+    us: "us",
+    eu: "eu",
+} as const;
+export type Region = (typeof Region)[keyof typeof Region];
+
+/** The vendor's managed endpoint instead of a proxy of yours: only the DNS records the vendor asks for are created. */
+export const Managed = {
+    /** Segment's managed Custom Domain: delegate a subdomain to Segment's name servers (NS records). */
+    delegation: "delegation",
+    /** Segment's managed Custom Domain: point two hostnames at the targets Segment gives you (CNAME records). */
+    cname: "cname",
+    /** PostHog's managed reverse proxy: a DNS-only CNAME from domain to the target PostHog generates (stack config: managed: true). */
+    proxy: "proxy",
+} as const;
+export type Managed = (typeof Managed)[keyof typeof Managed];
+
+/** What of the viewer's IP address reaches the vendor. */
+export const ClientIp = {
+    /** The address as the CDN saw it (default). */
+    forward: "forward",
+    /** Its /24 (IPv4) or /48 (IPv6) network only: Cloudflare Workers. */
+    anonymize: "anonymize",
+    /** None: Cloudflare Workers. */
+    drop: "drop",
+} as const;
+export type ClientIp = (typeof ClientIp)[keyof typeof ClientIp];
+
+/** The Cloudflare zone's plan, for the defaults of its rule quotas. */
+export const CloudflarePlan = {
+    free: "free",
+    pro: "pro",
+    business: "business",
+    enterprise: "enterprise",
+} as const;
+export type CloudflarePlan = (typeof CloudflarePlan)[keyof typeof CloudflarePlan];
+
+/** The Cloudflare account's Workers plan, for the Workers quota's default. */
+export const WorkersPlan = {
+    free: "free",
+    paid: "paid",
+} as const;
+export type WorkersPlan = (typeof WorkersPlan)[keyof typeof WorkersPlan];
+
+/** The CDN that serves the proxy. */
+export const Cdn = {
+    /** AWS CloudFront. */
+    aws: "aws",
+    /** Cloudflare (Workers, Page Rules, or proxied DNS). */
+    cloudflare: "cloudflare",
+} as const;
+export type Cdn = (typeof Cdn)[keyof typeof Cdn];
+
+/** Where DNS records go. */
+export const DnsProvider = {
+    route53: "route53",
+    cloudflare: "cloudflare",
+    /** Records are listed in the outputs, to create by hand. */
+    manual: "manual",
+} as const;
+export type DnsProvider = (typeof DnsProvider)[keyof typeof DnsProvider];
+
+/** How Cloudflare serves the proxy. */
+export const CloudflareMode = {
+    /** A Worker per hostname. */
+    worker: "worker",
+    /** Page rules overriding Host and resolution (Enterprise zones only). */
+    pageRule: "pageRule",
+} as const;
+export type CloudflareMode = (typeof CloudflareMode)[keyof typeof CloudflareMode];
+
+/** Where the proxy serves the vendor's paths. */
+export const Paths = {
+    /** Under a path prefix of the proxy's own, names that blockers match renamed (default). */
+    public: "public",
+    /** The vendor's own paths, at the hostname's root. */
+    vendor: "vendor",
+} as const;
+export type Paths = (typeof Paths)[keyof typeof Paths];
+
+/** CloudFront price class. */
+export const PriceClass = {
+    PriceClass_All: "PriceClass_All",
+    PriceClass_200: "PriceClass_200",
+    PriceClass_100: "PriceClass_100",
+} as const;
+export type PriceClass = (typeof PriceClass)[keyof typeof PriceClass];
+
+// The enums list exactly the values the config schema takes (a missing or extra value does not compile).
+const vendorsCovered: { readonly [v in VendorId]: v } = Vendor;
+const clientIpCovered: { readonly [v in ClientIpMode]: v } = ClientIp;
+const plansCovered: { readonly [v in CloudflarePlanId]: v } = CloudflarePlan;
+const workersPlansCovered: { readonly [v in WorkersPlanId]: v } = WorkersPlan;
+void [vendorsCovered, clientIpCovered, plansCovered, workersPlansCovered];
+
+/** Where the proxy's DNS records go. Zones are looked up, never created. */
+export interface DnsArgs {
+    /** route53, cloudflare, or manual (records listed in the outputs). */
+    provider: DnsProvider;
+    /** The zone's name; hostnames must be in it. */
+    zone?: string;
+    /** The zone's id, instead of (or as well as) its name: a Route 53 hosted zone id or a Cloudflare zone id. */
+    zoneId?: string;
+}
+
+/** Cloudflare options. */
+export interface CloudflareArgs {
+    /** The account that owns the Workers (32 hexadecimal characters). Required in worker mode. */
+    accountId?: pulumi.Input<string>;
+    /** worker (default) or pageRule. */
+    mode?: CloudflareMode;
+    /** Set true to acknowledge that pageRule mode needs an Enterprise zone. Default: false. */
+    enterprise?: boolean;
+    /** The zone's plan, for the rule quotas' defaults. Default: enterprise with enterprise true, free otherwise. */
+    plan?: CloudflarePlan;
+    /** The account's Workers plan, for the Workers quota's default (100 scripts on free, 500 on paid). Default: free. */
+    workersPlan?: WorkersPlan;
+}
+
+/** CloudFront options. */
+export interface CloudFrontArgs {
+    /** CloudFront price class. Default: PriceClass_All. */
+    priceClass?: PriceClass;
+    /** Tags for every taggable AWS resource of the proxy. */
+    tags?: { [key: string]: string };
+    /**
+     * Shared policies another stack of the account created (its sharedPolicies output), by key (cache-1a2b3c4d) to
+     * CloudFront policy id: used instead of creating copies. Every proxy on one AWS provider must give the same.
+     */
+    sharedPolicies?: { [key: string]: string };
+}
+
+/** A provider quota as the account has it, when it differs from the provider's default. */
+export interface QuotaArgs {
+    /** The account's (or zone's) limit. Default: the provider's documented default. */
+    limit?: number;
+    /** How many the account (or zone) already holds outside these proxies. Default: 0. */
+    used?: number;
+}
+
+/**
+ * The arguments of a FirstPartyProxy: the keys of one `first-party-proxy:proxies` entry plus the stack's CDN and DNS
+ * choice. Everything that decides which resources exist (vendor, hostnames, layout, CDN, DNS zone, Cloudflare mode)
+ * is a plain value, validated before anything is created; only `cloudflare.accountId` may be an Output.
+ */
+export interface FirstPartyProxyArgs {
+    /** The vendor: segment, posthog, amplitude or vtex. */
+    vendor: Vendor;
+    /** The vendor's data region, us (default) or eu. VTEX and Segment's managed Custom Domain take none. */
+    region?: Region;
+    /** The hostname the proxy serves, e.g. e.example.com (for VTEX the store's, e.g. www.example.com). */
+    domain?: string;
+    /** Segment only, with apiDomain instead of domain: the hostname of the Analytics.js CDN. */
+    cdnDomain?: string;
+    /** Segment only, with cdnDomain: the hostname of the Tracking API. */
+    apiDomain?: string;
+    /** Segment: delegation or cname, Segment's managed Custom Domain; PostHog: proxy, PostHog's managed reverse proxy. Instead of a proxy of yours. */
+    managed?: Managed;
+    /** Segment with managed delegation: the 2 or more name servers Segment gives you. */
+    nameServers?: string[];
+    /** Segment with managed cname: the CDN target Segment gives you. */
+    cdnTarget?: string;
+    /** Segment with managed cname: the Tracking API target Segment gives you. */
+    apiTarget?: string;
+    /** PostHog with managed proxy: the proxy domain PostHog generated for domain, e.g. 4854cf84789d8596ad01.proxy-us.posthog.com. */
+    target?: string;
+    /** What of the viewer's IP address reaches the vendor: forward (default), anonymize or drop (Cloudflare Workers only). */
+    clientIp?: ClientIp;
+    /** public (default: under a path prefix of the proxy's own, names that blockers match renamed) or vendor (the vendor's own paths). */
+    paths?: Paths;
+    /** The path prefix, e.g. /k7 (1-4 segments). Default: derived from the stack and proxy name with paths public, none with paths vendor. */
+    pathPrefix?: string;
+    /** Cloudflare Workers only: the hostname is your own site, already proxied in the zone; only a Workers route on <domain><pathPrefix>/* is built. */
+    sharedHost?: boolean;
+    /** The CDN: aws (CloudFront) or cloudflare. */
+    provider: Cdn;
+    /** Where the DNS records go. */
+    dns: DnsArgs;
+    /** Cloudflare options; required with provider cloudflare. */
+    cloudflare?: CloudflareArgs;
+    /** CloudFront options. */
+    cloudfront?: CloudFrontArgs;
+    /**
+     * Provider quotas whose limit is not the default, by quota id (e.g. cloudfrontCachePolicies, pageRules): the
+     * proxies of a program are counted together against each, before anything is created.
+     */
+    quotas?: { [quota: string]: QuotaArgs };
+}
+
+/** A DNS record the proxy relies on, as you would type it into a DNS console. */
+export interface DnsRecord {
+    /** The record's name. */
+    name: string;
+    /** Its type: CNAME, TXT, NS, or ALIAS for a Route 53 alias. */
+    type: string;
+    /** What it points at or holds. */
+    value: string;
+    /** Why it exists. */
+    purpose: string;
+}
+
+/** Problems with a FirstPartyProxy's args, each named by its arg path; thrown before anything is created. */
+export class FirstPartyProxyArgsError extends Error {
+    constructor(
+        name: string,
+        readonly issues: readonly { readonly arg: string; readonly message: string }[],
+    ) {
+        super(
+            `Invalid args for FirstPartyProxy "${name}" (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was created:\n` +
+                issues.map((i) => `  - ${i.arg}: ${i.message}`).join("\n"),
+        );
+        this.name = "FirstPartyProxyArgsError";
+    }
+}
+
+const componentType = "first-party-proxy:index:FirstPartyProxy";
+
+/**
+ * Serves a vendor's SDK and ingestion endpoints from your own hostname, on AWS CloudFront or Cloudflare, with the
+ * DNS records they need. The resource name is the proxy's name (1-40 lower-case letters, digits or hyphens): it
+ * prefixes every resource name of the proxy. Proxies of one program share the us-east-1 certificate provider, the
+ * name suffix of CloudFront policies, and on Cloudflare each zone's rulesets and page rule priorities.
+ */
+export class FirstPartyProxy extends pulumi.ComponentResource {
+    /** The vendor served. */
+    public readonly vendor: pulumi.Output<string>;
+    /** The vendor's region, where the vendor has a choice (not VTEX, Plausible, or a managed domain). */
+    public readonly region: pulumi.Output<string | undefined>;
+    /** What serves the proxy: cloudfront, cloudflare-worker, cloudflare-page-rule, cloudflare-dns or dns-only. */
+    public readonly cdn: pulumi.Output<string>;
+    /** The proxy's URLs (https://<hostname>). */
+    public readonly urls: pulumi.Output<string[]>;
+    /** The SDK settings to use, by name (e.g. api_host and ui_host for PostHog). */
+    public readonly sdk: pulumi.Output<{ [key: string]: string }>;
+    /** The SDK settings as code to paste. */
+    public readonly snippet: pulumi.Output<string>;
+    /** Every DNS record the proxy relies on; with manual DNS, the records to create by hand. */
+    public readonly dnsRecords: pulumi.Output<DnsRecord[]>;
+    /** What the CDN answers on (CloudFront distribution domain names), where there is such a thing. */
+    public readonly cdnTargets: pulumi.Output<string[]>;
+    /** What you must know or do that no resource can (go-live checks, certificates, support tickets). */
+    public readonly notes: pulumi.Output<string[]>;
+
+    constructor(name: string, args: FirstPartyProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Bad args throw before anything is registered, this component included.
+        const { config, spec, warnings } = validateFirstPartyProxyArgs(name, args);
+        checkWithProgram(name, config, spec, { parent: opts?.parent, providers: opts?.providers });
+        super(componentType, name, {}, opts);
+        for (const w of warnings) pulumi.log.warn(w, this);
+        const accountId = checkedAccountId(name, args.cloudflare?.accountId);
+        const outputs = buildProxy(this, spec, config, accountId, { parent: opts?.parent, providers: opts?.providers });
+        this.vendor = outputs.apply((o) => o.vendor);
+        this.region = outputs.apply((o) => o.region);
+        this.cdn = outputs.apply((o) => o.cdn);
+        this.urls = outputs.apply((o) => o.urls);
+        this.sdk = outputs.apply((o) => o.sdk as unknown as { [key: string]: string });
+        this.snippet = outputs.apply((o) => o.snippet);
+        this.dnsRecords = outputs.apply((o) => o.dnsRecords as DnsRecord[]);
+        this.cdnTargets = outputs.apply((o) => o.cdnTargets);
+        this.notes = outputs.apply((o) => o.notes);
+        this.registerOutputs({
+            vendor: this.vendor,
+            region: this.region,
+            cdn: this.cdn,
+            urls: this.urls,
+            sdk: this.sdk,
+            snippet: this.snippet,
+            dnsRecords: this.dnsRecords,
+            cdnTargets: this.cdnTargets,
+            notes: this.notes,
+        });
+    }
+}
+
+/** The proxy's outputs as one record, as the stack program exports them per proxy. */
+export function proxyOutputsOf(proxy: FirstPartyProxy): pulumi.Output<ProxyOutputs> {
+    const { vendor, region, cdn, urls, sdk, snippet, dnsRecords, cdnTargets, notes } = proxy;
+    const parts: Record<keyof ProxyOutputs, pulumi.Output<unknown>> = { vendor, region, cdn, urls, sdk, snippet, dnsRecords, cdnTargets, notes };
+    return pulumi.output(parts).apply((o) => o as unknown as ProxyOutputs);
+}
+
+/**
+ * The provider quotas the proxies of the program take together (an AWS provider's, a Cloudflare zone's), with this
+ * one added, counted as the stack config's check counts them; throws naming `quotas.<id>` before this proxy registers
+ * anything when it would go over one. (One proxy's own quotas were checked with its args.)
+ */
+function checkWithProgram(name: string, config: StackConfig, spec: ProxySpec, share: ShareOptions): void {
+    const issues: { arg: string; message: string }[] = [];
+    const policies = config.provider === "aws" && spec.sites.length > 0 ? sharedPoliciesProblem(share, config.cloudfront.sharedPolicies) : undefined;
+    if (policies) issues.push({ arg: "cloudfront.sharedPolicies", message: policies });
+    // Counted last: a proxy refused for another reason is not counted.
+    if (issues.length === 0) {
+        const scope = quotaScope(config.provider, share, config.dns.zone ?? config.dns.zoneId ?? "");
+        for (const p of programQuotaProblems(scope, config, spec)) {
+            issues.push({ arg: `quotas.${p.id}`, message: `with the FirstPartyProxys created before it: ${p.message}` });
+        }
+    }
+    if (issues.length > 0) throw new FirstPartyProxyArgsError(name, issues);
+}
+
+/** An account id that passes for any in the synchronous checks, while the real one is checked once known. */
+const placeholderAccountId = "0".repeat(32);
+
+/**
+ * Checks `args` with the stack config's schema and rules, as one stack with one proxy named `name`, and expands
+ * it. Throws FirstPartyProxyArgsError naming each arg path (`domain`, `dns.zone`, ...).
+ */
+export function validateFirstPartyProxyArgs(
+    name: string,
+    args: FirstPartyProxyArgs,
+): { config: StackConfig; spec: ProxySpec; warnings: string[] } {
+    if (typeof args !== "object" || args === null) throw new FirstPartyProxyArgsError(name, [{ arg: "args", message: "must be a mapping" }]);
+    const { provider, dns, cloudflare, cloudfront, quotas, ...entry } = args as unknown as Record<string, unknown>;
+    // PostHog's managed reverse proxy is `managed: true` in stack config: an enum value in args (no unions there).
+    if (entry.vendor === "posthog" && entry.managed === Managed.proxy) entry.managed = true;
+    const accountId = (cloudflare as CloudflareArgs | undefined)?.accountId;
+    const raw = withoutUndefined({
+        provider,
+        dns,
+        // An account id that is not known yet is checked when it is (checkedAccountId).
+        cloudflare:
+            cloudflare && typeof accountId !== "string" && accountId !== undefined
+                ? { ...(cloudflare as object), accountId: placeholderAccountId }
+                : cloudflare,
+        cloudfront,
+        quotas,
+        proxies: [{ ...withoutUndefined(entry), name }],
+    });
+    try {
+        const { config, warnings } = parseStackConfig(raw);
+        const spec = buildProxySpec(proxyRequests(config, pulumi.getStack())[0]);
+        if (config.provider === "cloudflare" && spec.sites.length > 0) {
+            requireCloudflareSetup({ provider: config.dns.provider } as DnsZone, config.cloudflare!, [cloudflareProxyKind(spec, config.cloudflare!.mode)]);
+        }
+        return { config, spec, warnings: warnings.map(argPath) };
+    } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        throw new FirstPartyProxyArgsError(
+            name,
+            error.issues.map((i) => ({ arg: argPath(i.key), message: i.message })),
+        );
+    }
+}
+
+/** A stack config key (`first-party-proxy:proxies[0].domain`) as the arg path it came from (`domain`). */
+function argPath(key: string): string {
+    const path = key.replace(/^first-party-proxy:/, "").replace(/^proxies\[0\]\.?/, "").replace(/^proxies$/, "");
+    if (path === "name") return "name (the resource name)";
+    return path === "" ? "args" : path.replace(/^(first-party-proxy:)/, "");
+}
+
+function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+/** The account id, checked with the schema once it is known. */
+function checkedAccountId(name: string, accountId: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
+    if (accountId === undefined) return undefined;
+    return pulumi.output(accountId).apply((id) => {
+        const parsed = cloudflareConfig.shape.accountId.safeParse(id);
+        if (!parsed.success) {
+            throw new FirstPartyProxyArgsError(name, [{ arg: "cloudflare.accountId", message: parsed.error.issues[0].message }]);
+        }
+        return id;
+    });
+}
+
+/** An earlier version created each proxy's CDN component at the stack's root: aliases keep its state. */
+function formerRoot(opts: ShareOptions): pulumi.Alias[] {
+    return opts.parent === undefined ? [{ parent: pulumi.rootStackResource }] : [];
+}
+
+/** Builds the proxy's CDN component under `parent`; returns its outputs. */
+function buildProxy(
+    parent: FirstPartyProxy,
+    spec: ProxySpec,
+    config: StackConfig,
+    accountId: pulumi.Output<string> | undefined,
+    share: ShareOptions,
+): pulumi.Output<ProxyOutputs> {
+    const zone = sharedZone(config.dns);
+    const opts: pulumi.ComponentResourceOptions = { parent, aliases: formerRoot(share) };
+    if (spec.sites.length === 0) {
+        // A vendor's managed endpoint: only DNS records, whatever the CDN.
+        return spec.vendor === "posthog"
+            ? new PostHogManagedProxy(spec.name, { proxy: spec, zone }, opts).outputs
+            : new SegmentCustomDomain(spec.name, { proxy: spec, zone }, opts).outputs;
+    }
+    switch (config.provider) {
+        case "aws": {
+            const { policies, functions } = sharedCloudFront(share, config.cloudfront.sharedPolicies);
+            return new CloudFrontProxy(
+                spec.name,
+                {
+                    proxy: spec,
+                    zone,
+                    certificateProvider: sharedCertificateProvider(share),
+                    priceClass: config.cloudfront.priceClass,
+                    tags: config.cloudfront.tags,
+                    shared: policies,
+                    viewerRequestFunctions: functions,
+                },
+                opts,
+            ).outputs;
+        }
+        case "cloudflare":
+            return buildCloudflareProxy(spec, config, zone, accountId, share, opts);
+    }
+}
+
+function buildCloudflareProxy(
+    spec: ProxySpec,
+    config: StackConfig,
+    zone: DnsZone,
+    accountId: pulumi.Output<string> | undefined,
+    share: ShareOptions,
+    opts: pulumi.ComponentResourceOptions,
+): pulumi.Output<ProxyOutputs> {
+    const cloudflare = config.cloudflare!;
+    const kind = cloudflareProxyKind(spec, cloudflare.mode);
+    const cfZone = requireCloudflareSetup(zone, cloudflare, [kind]);
+    const zoneShare = sharedCloudflareZone(cfZone, config.dns.zone ?? config.dns.zoneId!, availableOf(config, "pageRules"));
+    const { zoneRules, priorityOffset } = zoneShare.join(spec, kind, share);
+    switch (kind) {
+        case "worker":
+            return new WorkerProxy(spec.name, { proxy: spec, zone: cfZone, accountId: accountId!, zoneRules }, opts).outputs;
+        case "pageRule":
+            return new PageRuleProxy(
+                spec.name,
+                { proxy: spec, zone: cfZone, pageRules: zoneShare.ownPageRules(spec.name), priorityOffset, zoneRules },
+                opts,
+            ).outputs;
+        case "dns":
+            return new CnameProxy(spec.name, { proxy: spec, zone: cfZone, zoneRules }, opts).outputs;
+    }
+}
