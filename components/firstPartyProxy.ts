@@ -235,16 +235,20 @@ export interface FirstPartyProxyArgs {
     quotas?: { [quota: string]: QuotaArgs };
 }
 
-/** A DNS record the proxy relies on, as you would type it into a DNS console. */
+/** A DNS record the proxy relies on, as a DNS console shows it. */
 export interface DnsRecord {
     /** The record's name. */
     name: string;
-    /** Its type: CNAME, TXT, NS, or ALIAS for a Route 53 alias. */
+    /** Its real type: A, AAAA, CNAME, TXT or NS (a Route 53 alias is an A and an AAAA record with alias true). */
     type: string;
-    /** What it points at or holds. */
+    /** The content, or for an alias the name it points at (a CloudFront distribution). */
     value: string;
+    /** Route 53 alias records only: the record answers with the target's addresses. */
+    alias?: boolean;
     /** Why it exists. */
     purpose: string;
+    /** Who makes it: stack (this program creates and updates it) or you (with manual DNS: create it by hand). */
+    createdBy: string;
 }
 
 /** Problems with a FirstPartyProxy's args, each named by its arg path; thrown before anything is created. */
@@ -286,8 +290,10 @@ export class FirstPartyProxy extends pulumi.ComponentResource {
     public readonly dnsRecords: pulumi.Output<DnsRecord[]>;
     /** What the CDN answers on (CloudFront distribution domain names), where there is such a thing. */
     public readonly cdnTargets: pulumi.Output<string[]>;
-    /** What you must know or do that no resource can (go-live checks, certificates, support tickets). */
+    /** What you should know that no resource can do (certificates, CAA, shared rulesets). */
     public readonly notes: pulumi.Output<string[]>;
+    /** What you must do yourself for the proxy to work, in order (records to create by hand, vendor steps). Empty when the program does it all. */
+    public readonly todo: pulumi.Output<string[]>;
 
     constructor(name: string, args: FirstPartyProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         // Bad args throw before anything is registered, this component included.
@@ -306,6 +312,7 @@ export class FirstPartyProxy extends pulumi.ComponentResource {
         this.dnsRecords = outputs.apply((o) => o.dnsRecords as DnsRecord[]);
         this.cdnTargets = outputs.apply((o) => o.cdnTargets);
         this.notes = outputs.apply((o) => o.notes);
+        this.todo = outputs.apply((o) => o.todo);
         this.registerOutputs({
             vendor: this.vendor,
             region: this.region,
@@ -316,14 +323,15 @@ export class FirstPartyProxy extends pulumi.ComponentResource {
             dnsRecords: this.dnsRecords,
             cdnTargets: this.cdnTargets,
             notes: this.notes,
+            todo: this.todo,
         });
     }
 }
 
 /** The proxy's outputs as one record, as the stack program exports them per proxy. */
 export function proxyOutputsOf(proxy: FirstPartyProxy): pulumi.Output<ProxyOutputs> {
-    const { vendor, region, cdn, urls, sdk, snippet, dnsRecords, cdnTargets, notes } = proxy;
-    const parts: Record<keyof ProxyOutputs, pulumi.Output<unknown>> = { vendor, region, cdn, urls, sdk, snippet, dnsRecords, cdnTargets, notes };
+    const { vendor, region, cdn, urls, sdk, snippet, dnsRecords, cdnTargets, notes, todo } = proxy;
+    const parts: Record<keyof ProxyOutputs, pulumi.Output<unknown>> = { vendor, region, cdn, urls, sdk, snippet, dnsRecords, cdnTargets, notes, todo };
     return pulumi.output(parts).apply((o) => o as unknown as ProxyOutputs);
 }
 

@@ -106,15 +106,21 @@ export class PageRuleProxy extends pulumi.ComponentResource {
         }
         records.push(...createExtraDnsRecords(zone, name, proxy.extraDnsRecords, { parent: this }, owner));
 
-        this.outputs = proxyOutputs(proxy, "cloudflare-page-rule", records, defaults, [
+        const outputs = proxyOutputs(proxy, "cloudflare-page-rule", records, defaults, [
             ...zoneRulesNotes(phases, false),
             ...edgeResponseHeaderNotes(proxy.sites, "the origin answers preflights"),
             ...edgeCertificateNotes(
                 proxy.sites.map((s) => s.hostname),
                 zone.name,
             ),
-            `Page rules ${planned.map((r) => `${r.target} (priority ${r.priority})`).join(", ")}: Host header and resolve overrides need the zone on the Enterprise plan.`,
         ]);
+        this.outputs = pulumi.all([outputs, args.priorityOffset ?? 0]).apply(([o, offset]) => ({
+            ...o,
+            notes: [
+                ...o.notes,
+                `Page rules ${planned.map((r) => `${r.target} (priority ${r.priority + offset})`).join(", ")}: Host header and resolve overrides need the zone on the Enterprise plan.`,
+            ],
+        }));
         this.registerOutputs({ outputs: this.outputs });
     }
 }

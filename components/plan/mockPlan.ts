@@ -93,6 +93,14 @@ export async function planProgram(
     const ids = new Set<string>();
     const unknown = new Set<string>();
     const monitor = settings.getMonitor();
+    // The engine qualifies a URN's type with its parent's whole type chain (`A$B$type`); the mock monitor keeps only
+    // the parent's last type, which differs from the engine (and from pulumi.createUrn, which aliases use) as soon
+    // as components nest two deep.
+    monitor.newUrn = (parent: string, type: string, name: string) => {
+        const parentChain = parent ? parent.split("::")[2] : "";
+        const qualified = parentChain && parentChain !== "pulumi:pulumi:Stack" ? `${parentChain}$${type}` : type;
+        return `urn:pulumi:${options.stack}::${options.project}::${qualified}::${name}`;
+    };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
         options.onRegister?.(req.getType(), req.getName());

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { PlannedResource } from "../../components/plan/mockPlan";
 import { readStackSettings } from "../../components/plan/stackSettings";
 import { everyVendor, routeTables, T } from "../cloudflare/fixtures";
@@ -29,13 +31,50 @@ function canonical(value: unknown): string {
     );
 }
 
+/** `urn:pulumi:<stack>::<project>`, the qualified type (parent types joined by `$`) and the name of a URN. */
+function urnParts(urn: string): { prefix: string; qualifiedType: string; name: string } {
+    const parts = urn.split("::");
+    return { prefix: parts.slice(0, 2).join("::"), qualifiedType: parts[2], name: parts.slice(3).join("::") };
+}
+
+/**
+ * Every URN the engine looks for a resource under: its own aliases, and for each alias of its parent (inherited
+ * ones included) the URN it would have had under that parent — the engine's inherited child alias: same type, the
+ * parent's old name in place of its new one where the child's name starts with it.
+ */
+function engineAliases(plan: Plan): (resource: PlannedResource) => string[] {
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+    const memo = new Map<string, string[]>();
+    const aliasesOf = (r: PlannedResource): string[] => {
+        const known = memo.get(r.urn);
+        if (known) return known;
+        const own = [...(plan.options.get(r.urn)?.aliases ?? [])];
+        const parent = r.parent ? byUrn.get(r.parent) : undefined;
+        if (parent) {
+            const { qualifiedType, name } = urnParts(r.urn);
+            const type = qualifiedType.split("$").pop()!;
+            const parentName = urnParts(parent.urn).name;
+            for (const alias of aliasesOf(parent)) {
+                const was = urnParts(alias);
+                const childName = name.startsWith(parentName) ? was.name + name.slice(parentName.length) : name;
+                const chain = was.qualifiedType === "pulumi:pulumi:Stack" ? type : `${was.qualifiedType}$${type}`;
+                own.push(`${was.prefix}::${chain}::${childName}`);
+            }
+        }
+        memo.set(r.urn, own);
+        return own;
+    };
+    return aliasesOf;
+}
+
 function diffPlans(before: Plan, after: Plan): PlanDiff {
     const old = new Map(before.resources.map((r) => [r.urn, r]));
     const claimed = new Map<string, string>();
     const changed: Record<string, string[]> = {};
     const moved: Record<string, string> = {};
+    const aliasesOf = engineAliases(after);
     for (const now of after.resources) {
-        const aliases = after.options.get(now.urn)?.aliases ?? [];
+        const aliases = aliasesOf(now);
         const was = old.has(now.urn) ? now.urn : aliases.find((u) => old.has(u));
         if (was === undefined) continue;
         // The engine refuses two resources that claim one old resource.
@@ -390,6 +429,33 @@ describe("safety of updates (offline plans diffed by URN)", () => {
                     if (provider === "aws") assert.deepStrictEqual(changed, []);
                     else assert.ok(changed.every((u) => u.startsWith("cloudflare:index/ruleset:Ruleset::")), changed.join(", "));
                 });
+            });
+        }
+    });
+
+    describe("upgrading from the program before FirstPartyProxy (every proxy's component now under one)", () => {
+        // The URNs every shipped stack had before the stack program was built on FirstPartyProxy. The inputs were
+        // compared too when the fixture was recorded (none differed); later changes to inputs are other tests' concern.
+        const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures/urns-before-first-party-proxy.json"), "utf8")) as {
+            stacks: Record<string, string[]>;
+        };
+        /** Resources the old program created for nothing: a stack without CloudFront proxies no longer gets them. */
+        const unusedBefore = (stack: string) => (stack === "segment-managed" ? ["pulumi:providers:aws::us-east-1", "random:index/randomId:RandomId::name-suffix"] : []);
+
+        for (const stack of Object.keys(fixture.stacks)) {
+            it(`${stack}: every resource keeps its state (same URN, or an alias the engine follows); only the FirstPartyProxy components are new`, async () => {
+                const now = await planShipped(stack);
+                const before: Plan = { ...now, resources: fixture.stacks[stack].map((urn) => ({ urn, inputs: {} }) as unknown as PlannedResource) };
+                const diff = diffPlans(before, { ...now, resources: now.resources.map((r) => ({ ...r, inputs: {} })) });
+                assert.deepStrictEqual(diff.removed.map(short), unusedBefore(stack), "nothing the stack had is deleted");
+                const added = now.resources.filter((r) => diff.added.includes(r.urn));
+                assert.deepStrictEqual(
+                    added.map((r) => r.type),
+                    added.map(() => "first-party-proxy:index:FirstPartyProxy"),
+                    `only FirstPartyProxy components are created: ${added.map((r) => short(r.urn)).join(", ")}`,
+                );
+                assert.ok(added.length > 0);
+                assert.ok(Object.keys(diff.moved).length > 0, "the CDN components and their children moved under FirstPartyProxy");
             });
         }
     });
