@@ -7,3 +7,21 @@ export { ConfigError, ConfigIssue, LoadedConfig, parseStackConfig, readStackConf
 export { ProxyOutputs } from "./components/outputs";
 export { cloudFrontSiteRoutes, CloudFrontSiteRoutesArgs, CloudFrontSiteRoutesArgsError } from "./components/aws/siteRoutes";
 export type { CloudFrontSiteRoutes } from "./components/aws/siteRoutes";
+export {
+    Cdn,
+    CloudflareArgs,
+    CloudflareMode,
+    CloudFrontArgs,
+    DnsArgs,
+    DnsProvider,
+    DnsRecord,
+    FirstPartyProxy,
+    FirstPartyProxyArgs,
+    FirstPartyProxyArgsError,
+    PriceClass,
+    proxyOutputsOf,
+    Region,
+    SegmentManaged,
+    validateFirstPartyProxyArgs,
+    Vendor,
+} from "./components/firstPartyProxy";

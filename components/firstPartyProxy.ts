@@ -256,9 +256,11 @@ export class FirstPartyProxyArgsError extends Error {
     constructor(
         name: string,
         readonly issues: readonly { readonly arg: string; readonly message: string }[],
+        /** Whether the args were checked before anything was created (false: an Output's value, checked once known). */
+        before = true,
     ) {
         super(
-            `Invalid args for FirstPartyProxy "${name}" (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was created:\n` +
+            `Invalid args for FirstPartyProxy "${name}" (${issues.length} problem${issues.length === 1 ? "" : "s"})${before ? "; nothing was created" : ", found once an Output's value was known"}:\n` +
                 issues.map((i) => `  - ${i.arg}: ${i.message}`).join("\n"),
         );
         this.name = "FirstPartyProxyArgsError";
@@ -410,12 +412,12 @@ function withoutUndefined(value: Record<string, unknown>): Record<string, unknow
 }
 
 /** The account id, checked with the schema once it is known. */
-function checkedAccountId(name: string, accountId: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
+export function checkedAccountId(name: string, accountId: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
     if (accountId === undefined) return undefined;
     return pulumi.output(accountId).apply((id) => {
         const parsed = cloudflareConfig.shape.accountId.safeParse(id);
         if (!parsed.success) {
-            throw new FirstPartyProxyArgsError(name, [{ arg: "cloudflare.accountId", message: parsed.error.issues[0].message }]);
+            throw new FirstPartyProxyArgsError(name, [{ arg: "cloudflare.accountId", message: parsed.error.issues[0].message }], false);
         }
         return id;
     });

@@ -222,8 +222,9 @@ export const zoneRulesName = (key: string): string => `cloudflare-zone-rules-${k
 /**
  * Cloudflare keeps one entry-point ruleset per phase per zone, and page rule priorities are unique in a zone: the
  * proxies of a zone join its share as they are created, and what depends on all of them (the rules of each phase,
- * zone-wide response header rules naming every hostname, page rule priorities) is settled once the program's
- * current turn has created them all. Resources are registered at once; only those inputs wait.
+ * zone-wide response header rules naming every hostname, page rule priorities) is settled once the code that
+ * creates them returns (a microtask: before anything it awaits). Resources are registered at once; only those
+ * inputs wait.
  */
 export class CloudflareZoneShare {
     private zoneRules?: ZoneRules;
@@ -260,7 +261,7 @@ export class CloudflareZoneShare {
         if (this.sealed) {
             throw new Error(
                 `${proxy.name}: the Cloudflare zone ${this.key}'s shared rules were settled with ${this.members.join(", ")} before ${proxy.name} joined; ` +
-                    `create every FirstPartyProxy of a zone in the same turn of the program (not after an await). ` +
+                    `create every FirstPartyProxy of a zone together, with no await between them. ` +
                     `From another Pulumi language, only one FirstPartyProxy per zone may need zone rules or page rules.`,
             );
         }
@@ -290,7 +291,8 @@ export class CloudflareZoneShare {
     private scheduleSeal(): void {
         if (this.sealScheduled) return;
         this.sealScheduled = true;
-        setImmediate(() => this.seal());
+        // Settled once the code creating the proxies returns, before anything it awaits: deterministic, unlike a timer.
+        queueMicrotask(() => this.seal());
     }
 
     private seal(): void {

@@ -237,7 +237,7 @@ export class ZoneRules extends pulumi.ComponentResource {
         if (this.sealedBy !== undefined) {
             throw new Error(
                 `${owner}: the zone's rulesets were settled (${this.sealedBy}) before its rules were added; ` +
-                    `create every proxy of a Cloudflare zone in the same turn of the program (not after an await)`,
+                    `create every proxy of a Cloudflare zone together, with no await between them`,
             );
         }
         rulesByPhase([...this.rules, ...rules]);

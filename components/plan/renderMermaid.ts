@@ -57,7 +57,8 @@ const byName = <X extends { name: string }>(a: X, b: X) => (a.name < b.name ? -1
 
 /** The proxies of a plan, each with its CDN entries; sorted by name. */
 export function diagramModel(plan: Plan): DiagramProxy[] {
-    const components = plan.resources.filter((r) => r.id === null && r.type.startsWith("first-party-proxy:"));
+    // The CDN components (CloudFrontProxy, WorkerProxy, ...), not the FirstPartyProxy that holds each of them.
+    const components = plan.resources.filter((r) => r.id === null && r.type.startsWith("first-party-proxy:") && r.type !== "first-party-proxy:index:FirstPartyProxy");
     const proxies: DiagramProxy[] = [];
     for (const component of [...components].sort(byName)) {
         const children = descendants(plan, component);

@@ -51,7 +51,7 @@ describe("first-party-proxy plan", () => {
     it("prints a readable tree of components and resources by default", () => {
         const { status, stdout } = plan("--stack", "dev");
         assert.strictEqual(status, 0);
-        assert.match(stdout, /├─ first-party-proxy:aws:CloudFrontProxy {2}posthog-e-example-com/);
+        assert.match(stdout, /├─ first-party-proxy:index:FirstPartyProxy {2}posthog-e-example-com\n│ {2}└─ first-party-proxy:aws:CloudFrontProxy {2}posthog-e-example-com/);
         assert.match(stdout, /\/static\/\* → eu-assets\.i\.posthog\.com/);
         assert.match(stdout, /\[provider us-east-1\]/);
         assert.match(stdout, /e\.example\.com A alias <known after pulumi up>/);

@@ -1,0 +1,209 @@
+import * as assert from "assert";
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { project } from "../../components/config/load";
+import { Plan, PlannedResource, planProgram } from "../../components/plan/mockPlan";
+import { checkedAccountId } from "../../components/firstPartyProxy";
+import { Cdn, FirstPartyProxy, FirstPartyProxyArgs, FirstPartyProxyArgsError, proxyOutputsOf } from "../../index";
+import { accountId, T, zone } from "../cloudflare/fixtures";
+import { planConfig, TestConfig } from "../helpers/plan";
+
+/*
+ * FirstPartyProxy used from a program of one's own, through the package's main: the same resources as the stack
+ * program for the same proxies (shared zone rules and page rule priorities included), arg errors named by arg path,
+ * Outputs where an arg may be one, and resource options passed through.
+ */
+
+const typeToken = "first-party-proxy:index:FirstPartyProxy";
+
+/** Plans a user program (not the stack program: no project config but the AWS region). */
+const planUser = (program: () => unknown, stack = "user"): Promise<Plan> => planProgram({ "aws:region": "eu-west-1" }, program, { project, stack });
+
+/** The plan with inputs only, FirstPartyProxy components aside: what two programs must agree on. */
+const resourcesOf = (plan: Plan) =>
+    plan.resources
+        .map((r) => ({ urn: r.urn, provider: r.provider, inputs: r.inputs }))
+        .sort((a, b) => a.urn.localeCompare(b.urn));
+
+const cloudflareStack = (proxies: TestConfig[], cloudflareKeys: TestConfig = { accountId, mode: "worker" }): TestConfig => ({
+    provider: "cloudflare",
+    dns: { provider: "cloudflare", zone },
+    cloudflare: cloudflareKeys,
+    proxies,
+});
+
+/** Each `proxies` entry as a FirstPartyProxy in user code, named as the stack program names it. */
+function userProgram(stack: TestConfig, names: string[]): () => Record<string, unknown> {
+    return () => {
+        const { proxies, ...choice } = stack as { proxies: TestConfig[] } & TestConfig;
+        const created = proxies.map(({ name: _name, ...entry }, i) => new FirstPartyProxy(names[i], { ...entry, ...choice } as unknown as FirstPartyProxyArgs));
+        return { proxies: pulumi.all(created.map(proxyOutputsOf)).apply((all) => Object.fromEntries(all.map((o, i) => [names[i], o]))) };
+    };
+}
+
+describe("FirstPartyProxy from your own program", () => {
+    describe("several proxies share what a zone must share, as the stack program does", () => {
+        const workers = [
+            { vendor: "posthog", region: "us", domain: "e.example.com" },
+            { vendor: "amplitude", region: "eu", domain: "r.example.com" },
+            { vendor: "vtex", domain: "www.example.com" },
+            { vendor: "segment", region: "us", domain: "s.example.com" },
+        ];
+        const names = ["posthog-e-example-com", "amplitude-r-example-com", "vtex-www-example-com", "segment-s-example-com"];
+
+        for (const [what, stack] of [
+            ["Workers (edge CORS rules naming both hostnames, VTEX's rules)", cloudflareStack(workers)],
+            ["page rules (priorities unique in the zone)", cloudflareStack(workers, { mode: "pageRule", enterprise: true })],
+        ] as const) {
+            it(`Cloudflare ${what}: the same resources and inputs, and one ruleset per phase`, async () => {
+                const fromConfig = await planConfig(stack, "same");
+                const fromCode = await planUser(userProgram(stack, names), "same");
+                assert.deepStrictEqual(resourcesOf(fromCode), resourcesOf(fromConfig));
+                assert.deepStrictEqual(fromCode.outputs.proxies, fromConfig.outputs.proxies);
+                const rulesets = fromCode.resources.filter((r) => r.type === T.ruleset);
+                assert.strictEqual(new Set(rulesets.map((r) => r.inputs.phase)).size, rulesets.length, "one ruleset per phase");
+                assert.strictEqual(fromCode.resources.filter((r) => r.type === T.zoneRules).length, 1);
+                const priorities = fromCode.resources.filter((r) => r.type === T.pageRule).map((r) => r.inputs.priority);
+                assert.strictEqual(new Set(priorities).size, priorities.length, "page rule priorities unique in the zone");
+            });
+        }
+
+        it("zone-wide response header rules name every hostname, whichever proxy came first", async () => {
+            const plan = await planUser(userProgram(cloudflareStack(workers), names));
+            const headers = plan.resources.find((r) => r.type === T.ruleset && r.inputs.phase === "http_response_headers_transform")!;
+            const cors = (headers.inputs.rules as { ref: string; expression: string }[]).find((r) => r.ref === "edge-cors-allow-origin")!;
+            for (const host of ["e.example.com", "r.example.com"]) assert.ok(cors.expression.includes(`"${host}"`), host);
+        });
+
+        it("a proxy created after the zone's shared rules were settled (after an await, even of nothing) is refused, naming what to do", async () => {
+            const program = async () => {
+                new FirstPartyProxy("e", { vendor: "posthog", domain: "e.example.com", provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { accountId } });
+                await Promise.resolve();
+                new FirstPartyProxy("r", { vendor: "amplitude", domain: "r.example.com", provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { accountId } });
+            };
+            await assert.rejects(planUser(program), /r: the Cloudflare zone example\.com's shared rules were settled with e before r joined; create every FirstPartyProxy of a zone together, with no await between them/);
+        });
+
+        it("CloudFront proxies share one us-east-1 provider and one name suffix", async () => {
+            const aws = (domain: string) => ({ vendor: "posthog", domain, provider: Cdn.aws, dns: { provider: "route53", zone } }) as FirstPartyProxyArgs;
+            const plan = await planUser(() => [new FirstPartyProxy("a", aws("a.example.com")), new FirstPartyProxy("b", aws("b.example.com"))]);
+            assert.strictEqual(plan.resources.filter((r) => r.type === "pulumi:providers:aws").length, 1);
+            assert.strictEqual(plan.resources.filter((r) => r.type === "random:index/randomId:RandomId").length, 1);
+            const certificates = plan.resources.filter((r) => r.type === "aws:acm/certificate:Certificate");
+            assert.strictEqual(new Set(certificates.map((c) => c.provider)).size, 1);
+        });
+    });
+
+    describe("args", () => {
+        const refused = (name: string, args: unknown) => {
+            let registered = 0;
+            return planProgram({ "aws:region": "eu-west-1" }, () => new FirstPartyProxy(name, args as FirstPartyProxyArgs), {
+                project,
+                stack: "user",
+                onRegister: () => registered++,
+            }).then(
+                () => assert.fail("accepted"),
+                (error: Error) => ({ error, registered }),
+            );
+        };
+
+        it("are checked by the stack config's schema and rules, each problem named by its arg path, before anything is registered", async () => {
+            const { error, registered } = await refused("e", {
+                vendor: "posthog",
+                domain: "e.other.com",
+                region: "ap",
+                provider: "aws",
+                dns: { provider: "route53", zone },
+                cloudfront: { priceClass: "PriceClass_1" },
+                domian: "x",
+            });
+            assert.ok(error instanceof FirstPartyProxyArgsError, error.message);
+            assert.strictEqual(registered, 0, "nothing registered, the component included");
+            const args = error.issues.map((i) => i.arg).sort();
+            assert.deepStrictEqual(args, ["cloudfront.priceClass", "domain", "domian", "region"], error.message);
+            assert.match(error.message, /Invalid args for FirstPartyProxy "e"/);
+            assert.match(error.message, /- domian: unknown key \(did you mean domain\?\)/);
+            assert.match(error.message, /- region: got "ap"; allowed: us \| eu/);
+        });
+
+        it("the resource name is the proxy's name: it must suit resource names", async () => {
+            const { error } = await refused("My Proxy", { vendor: "posthog", domain: "e.example.com", provider: "aws", dns: { provider: "manual" } });
+            assert.match(error.message, /- name \(the resource name\): name must be 1-40 lower-case letters/);
+        });
+
+        it("the CDN's own requirements are named too (worker mode needs the account)", async () => {
+            const { error } = await refused("e", { vendor: "posthog", domain: "e.example.com", provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: {} });
+            assert.match(error.message, /accountId/);
+        });
+
+        it("cloudflare.accountId may be an Output: used once known, and checked then", async () => {
+            const args = (id: pulumi.Input<string>): FirstPartyProxyArgs => ({
+                vendor: "posthog",
+                domain: "e.example.com",
+                provider: "cloudflare",
+                dns: { provider: "cloudflare", zone },
+                cloudflare: { accountId: id },
+            });
+            const plan = await planUser(() => new FirstPartyProxy("e", args(pulumi.output(Promise.resolve(accountId)))));
+            const scripts = plan.resources.filter((r) => r.type === T.script);
+            assert.ok(scripts.length > 0 && scripts.every((s) => s.inputs.accountId === accountId));
+            // A bad value fails the Worker script's registration with this error (an apply's error, as in pulumi up).
+            await assert.rejects(
+                (checkedAccountId("e", pulumi.output(Promise.resolve("not-an-account")))! as unknown as { promise(): Promise<string> }).promise(),
+                /FirstPartyProxy "e" \(1 problem\), found once an Output's value was known:\n  - cloudflare\.accountId: accountId must be the 32 lower-case hexadecimal characters/,
+            );
+        });
+    });
+
+    describe("outputs and resource options", () => {
+        const posthog: FirstPartyProxyArgs = { vendor: "posthog", region: "eu", domain: "e.example.com", provider: "aws", dns: { provider: "manual", zone } };
+
+        it("outputs are Outputs: urls, sdk, snippet, dnsRecords (who creates each), notes, todo", async () => {
+            let proxy!: FirstPartyProxy;
+            const plan = await planUser(() => {
+                proxy = new FirstPartyProxy("analytics", posthog);
+                return { urls: proxy.urls, sdk: proxy.sdk, snippet: proxy.snippet, dnsRecords: proxy.dnsRecords, notes: proxy.notes, todo: proxy.todo, cdn: proxy.cdn };
+            });
+            const out = plan.outputs as { urls: string[]; sdk: Record<string, string>; snippet: string; dnsRecords: { createdBy: string }[]; todo: string[]; cdn: string };
+            assert.deepStrictEqual(out.urls, ["https://e.example.com"]);
+            assert.strictEqual(out.sdk.api_host, "https://e.example.com");
+            assert.strictEqual(out.sdk.ui_host, "https://eu.posthog.com");
+            assert.match(out.snippet, /e\.example\.com/);
+            assert.strictEqual(out.cdn, "cloudfront");
+            assert.ok(out.dnsRecords.length > 0 && out.dnsRecords.every((r) => r.createdBy === "you"), "manual DNS: records to create by hand");
+            assert.ok(out.todo.length >= out.dnsRecords.length);
+            const component = plan.resources.find((r) => r.type === typeToken)!;
+            assert.strictEqual(component.name, "analytics");
+        });
+
+        it("parent, providers and transformations pass through to what the proxy creates", async () => {
+            class Site extends pulumi.ComponentResource {
+                constructor(name: string) {
+                    super("acme:index:Site", name, {});
+                }
+            }
+            let provider!: cloudflare.Provider;
+            const plan = await planUser(() => {
+                const site = new Site("site");
+                provider = new cloudflare.Provider("cf", { apiToken: "token" });
+                return new FirstPartyProxy(
+                    "e",
+                    { vendor: "posthog", domain: "e.example.com", provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { accountId } },
+                    {
+                        parent: site,
+                        providers: { cloudflare: provider },
+                        // The SDK-side form, which the mocks run; `transforms` are the engine's and pass the same way.
+                        transformations: [(a) => (a.type === T.script ? { props: { ...a.props, logpush: true }, opts: a.opts } : undefined)],
+                    },
+                );
+            });
+            const component = plan.resources.find((r) => r.type === typeToken)!;
+            assert.match(component.urn, /::acme:index:Site\$first-party-proxy:index:FirstPartyProxy::e$/);
+            const script = plan.resources.find((r) => r.type === T.script)!;
+            assert.strictEqual(script.inputs.logpush, true, "the transform reached the Worker script");
+            const cloudflareResources = plan.resources.filter((r: PlannedResource) => r.type.startsWith("cloudflare:index/"));
+            assert.ok(cloudflareResources.length > 0);
+            for (const r of cloudflareResources) assert.match(String(r.provider), /pulumi:providers:cloudflare::cf::/, `${r.name} uses the given provider`);
+        });
+    });
+});
