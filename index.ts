@@ -18,6 +18,7 @@ export {
     FirstPartyProxy,
     FirstPartyProxyArgs,
     FirstPartyProxyArgsError,
+    Paths,
     PriceClass,
     proxyOutputsOf,
     Region,

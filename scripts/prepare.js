@@ -1,6 +1,6 @@
 // npm's `prepare` lifecycle: builds dist/ (JS and .d.ts) so that `npm install <git URL>` and `npm pack` get a
 // usable package. It runs on `npm ci` as well; in this repository's own checkout nothing needs dist/ (tests and the
-// stack program run the TypeScript sources), so `npm ci` here skips the ~15 s compile. A git dependency is prepared
+// stack program run the TypeScript sources), so `npm ci` here skips the compile (15-20 s). A git dependency is prepared
 // in a clone of its own (INIT_CWD is the consumer's project there), so it is always built.
 const { execFileSync } = require("child_process");
 const path = require("path");
@@ -9,5 +9,5 @@ const ownCheckout = process.env.INIT_CWD !== undefined && path.resolve(process.e
 if (process.env.npm_command === "ci" && ownCheckout) {
     console.log("first-party-proxy: npm ci in the repository itself, dist/ not built (npm run build builds it)");
 } else {
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { stdio: "inherit" });
+    execFileSync(process.execPath, [path.join(__dirname, "build.js")], { stdio: "inherit" });
 }

@@ -33,8 +33,8 @@ describe("the package's main is a library, the stack program is separate", () =>
     it("package.json: public, built to dist/ with types, built on prepare", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
         assert.strictEqual(pkg.private, undefined);
-        assert.deepStrictEqual([pkg.main, pkg.types], ["dist/index.js", "dist/index.d.ts"]);
-        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/index.d.ts", default: "./dist/index.js" });
+        assert.deepStrictEqual([pkg.main, pkg.types], ["dist/index.js", "dist/types/index.d.ts"]);
+        assert.deepStrictEqual(pkg.exports["."], { types: "./dist/types/index.d.ts", default: "./dist/index.js" });
         assert.strictEqual(pkg.scripts.prepare, "node scripts/prepare.js");
         assert.ok(pkg.files.includes("dist/"));
     });
