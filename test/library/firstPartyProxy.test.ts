@@ -166,7 +166,7 @@ describe("FirstPartyProxy from your own program", () => {
             });
             const out = plan.outputs as { urls: string[]; sdk: Record<string, string>; snippet: string; dnsRecords: { createdBy: string }[]; todo: string[]; cdn: string };
             assert.deepStrictEqual(out.urls, ["https://e.example.com"]);
-            assert.strictEqual(out.sdk.api_host, "https://e.example.com");
+            assert.match(out.sdk.api_host, /^https:\/\/e\.example\.com\/[a-z0-9]+$/, "under the proxy's public path prefix");
             assert.strictEqual(out.sdk.ui_host, "https://eu.posthog.com");
             assert.match(out.snippet, /e\.example\.com/);
             assert.strictEqual(out.cdn, "cloudfront");
