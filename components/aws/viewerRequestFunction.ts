@@ -1,6 +1,7 @@
 import { buildSync } from "esbuild";
 import * as path from "path";
 import { literalPrefix } from "../model/publicPaths";
+import { cloudFrontBundleFile, CloudFrontEdgeFile, prebuiltBundle } from "../prebuiltBundle";
 import { QueryTarget, Route, Site } from "../model/types";
 import { RewriteTable } from "./edge/viewerRequest";
 
@@ -18,8 +19,8 @@ const bundled = new Map<string, string>();
  * Functions take a script, not a module, so the bundle's one `export {...}` statement is dropped. Identifiers are
  * kept, so the handler calls the functions by their source names.
  */
-function edgeBundle(file: string): string {
-    let text = bundled.get(file);
+export function edgeBundle(file: CloudFrontEdgeFile): string {
+    let text = bundled.get(file) ?? prebuiltBundle(path.join(__dirname, cloudFrontBundleFile(file)));
     if (text === undefined) {
         const out = buildSync({
             entryPoints: [path.join(__dirname, "edge", file)],
@@ -37,13 +38,13 @@ function edgeBundle(file: string): string {
         const exports = out.match(/export\s*\{[^}]*\};?\s*$/);
         if (!exports) throw new Error(`esbuild's bundle of the CloudFront Function ${file} has no final export statement to drop`);
         text = out.slice(0, exports.index).trim();
-        bundled.set(file, text);
     }
+    bundled.set(file, text);
     return text;
 }
 
 /** A CloudFront Function's code: the bundle of `file`, then the `handler` CloudFront calls. */
-function functionCode(handlerBody: string, file = "viewerRequest.ts"): string {
+function functionCode(handlerBody: string, file: CloudFrontEdgeFile = "viewerRequest.ts"): string {
     return `${edgeBundle(file)}\nfunction handler(event) {\n${handlerBody}\n}\n`;
 }
 

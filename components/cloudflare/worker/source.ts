@@ -1,5 +1,6 @@
 import path from "node:path";
 import { buildSync } from "esbuild";
+import { prebuiltBundle, workerBundleFile } from "../../prebuiltBundle";
 
 /** The module name the Worker's source is uploaded under. */
 export const workerMainModule = "proxy.mjs";
@@ -44,6 +45,6 @@ let bundled: string | undefined;
 
 /** The generic proxy Worker (bundleWorkerModule's output), bundled once per process. */
 export function workerModuleSource(): string {
-    bundled ??= bundleWorkerModule();
+    bundled ??= prebuiltBundle(path.join(__dirname, workerBundleFile)) ?? bundleWorkerModule();
     return bundled;
 }
