@@ -74,7 +74,12 @@ main().catch((error) => {
 `;
 
 function run(cmd: string, args: string[], cwd: string): string {
-    return execFileSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" }, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+        return execFileSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" }, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+        const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+        throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${stdout ?? ""}${stderr ?? ""}`);
+    }
 }
 
 interface Registered {
@@ -96,11 +101,12 @@ describe("the npm package, installed from its tarball into a project of its own"
         fs.mkdirSync(consumer);
         const tarball = run("npm", ["pack", "--silent", "--pack-destination", scratch], root).trim().split("\n").pop()!;
         // The package's dependencies (and the consumer's own tools) come from this repository's node_modules.
-        for (const dep of [...Object.keys(pkg.dependencies), "@types/node"]) {
-            const link = path.join(consumer, "node_modules", dep);
-            fs.mkdirSync(path.dirname(link), { recursive: true });
-            fs.symlinkSync(path.join(modules, dep), link);
-        }
+        const link = (dep: string) => {
+            const at = path.join(consumer, "node_modules", dep);
+            fs.mkdirSync(path.dirname(at), { recursive: true });
+            fs.symlinkSync(path.join(modules, dep), at);
+        };
+        Object.keys(pkg.dependencies).forEach(link);
         fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
         fs.writeFileSync(
             path.join(consumer, "tsconfig.json"),
@@ -108,6 +114,8 @@ describe("the npm package, installed from its tarball into a project of its own"
         );
         fs.writeFileSync(path.join(consumer, "index.ts"), consumerProgram);
         run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", path.join(scratch, tarball)], consumer);
+        // The consumer's own tool, linked after the install (npm removes what the consumer's package.json does not list).
+        link("@types/node");
         result = JSON.parse(run(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], consumer));
     });
 
