@@ -42,6 +42,10 @@ export const Vendor = {
     amplitude: "amplitude",
     /** A VTEX store. */
     vtex: "vtex",
+    /** Mixpanel. */
+    mixpanel: "mixpanel",
+    /** Plausible Analytics. */
+    plausible: "plausible",
 } as const;
 export type Vendor = (typeof Vendor)[keyof typeof Vendor];
 
@@ -192,7 +196,7 @@ export interface QuotaArgs {
  * is a plain value, validated before anything is created; only `cloudflare.accountId` may be an Output.
  */
 export interface FirstPartyProxyArgs {
-    /** The vendor: segment, posthog, amplitude or vtex. */
+    /** The vendor: segment, posthog, amplitude, vtex, mixpanel or plausible. */
     vendor: Vendor;
     /** The vendor's data region, us (default) or eu. VTEX and Segment's managed Custom Domain take none. */
     region?: Region;

@@ -4,6 +4,7 @@ import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { parse } from "yaml";
 import { project } from "../../components/config/load";
+import { vendorIds } from "../../components/model/types";
 import { planProgram } from "../../components/plan/mockPlan";
 import * as library from "../../index";
 
@@ -70,7 +71,7 @@ describe("Pulumi component package (PulumiPlugin.yaml, for every Pulumi language
             "pathPrefix", "paths", "provider", "region", "sharedHost", "vendor",
         ]);
         const enumOf = (ref: string | undefined) => schema.types[ref!.replace("#/types/", "")].enum!.map((e) => e.value);
-        assert.deepStrictEqual(enumOf(inputs.vendor.$ref), ["segment", "posthog", "amplitude", "vtex"]);
+        assert.deepStrictEqual(enumOf(inputs.vendor.$ref), [...vendorIds]);
         assert.deepStrictEqual(enumOf(inputs.provider.$ref), ["aws", "cloudflare"]);
         assert.deepStrictEqual(enumOf(inputs.region.$ref), ["us", "eu"]);
         assert.deepStrictEqual(enumOf(inputs.paths.$ref), ["public", "vendor"]);
