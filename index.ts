@@ -22,7 +22,11 @@ export {
     PriceClass,
     proxyOutputsOf,
     Region,
-    SegmentManaged,
+    ClientIp,
+    CloudflarePlan,
+    Managed,
+    QuotaArgs,
+    WorkersPlan,
     validateFirstPartyProxyArgs,
     Vendor,
 } from "./components/firstPartyProxy";
