@@ -51,11 +51,14 @@ const componentType = "first-party-proxy:aws:CloudFrontProxy" satisfies ProxyCom
 export class CloudFrontProxy extends pulumi.ComponentResource {
     public readonly distributions: aws.cloudfront.Distribution[];
     public readonly outputs: pulumi.Output<ProxyOutputs>;
+    /** The URNs this component had before (its aliases), for the policies it owned then. */
+    private readonly formerUrns: pulumi.Output<string>[];
 
     constructor(name: string, args: CloudFrontProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         // Refused before the component registers: CloudFront/Cloudflare would send the full address anyway.
         requireClientIpHonoured(name, args.proxy, "aws");
         super(componentType, name, {}, opts);
+        this.formerUrns = formerUrnsOf(name, opts?.aliases);
         const { proxy, zone } = args;
         const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };
         const tags = { "first-party-proxy:proxy": proxy.name, "first-party-proxy:vendor": proxy.vendor, ...args.tags };
@@ -108,7 +111,7 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
         prefix: string | undefined,
     ): aws.cloudfront.Distribution {
         const shared = args.shared ?? CloudFrontShared.forStack({ nameSuffix: args.nameSuffix });
-        const policies = new PolicySet(name, shared, this);
+        const policies = new PolicySet(name, shared, this, this.formerUrns);
         const codes = siteViewerRequestFunctions(site, prefix);
         const functionFor = (route: Route): pulumi.Input<string> | undefined => {
             const fn = codes[site.routes.indexOf(route)];
@@ -127,4 +130,18 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
             { parent: this },
         );
     }
+}
+
+/** The URNs a component named `name` had before, from its object aliases (a former parent, name or type). */
+function formerUrnsOf(name: string, aliases: pulumi.ComponentResourceOptions["aliases"]): pulumi.Output<string>[] {
+    return (aliases ?? []).flatMap((alias) => {
+        if (typeof alias === "string" || pulumi.Output.isInstance(alias)) return [];
+        const a = alias as pulumi.Alias;
+        const parent = a.parent === pulumi.rootStackResource ? undefined : a.parent;
+        return [
+            pulumi
+                .all([a.name ?? name, a.type ?? componentType, a.project ?? pulumi.getProject(), a.stack ?? pulumi.getStack()])
+                .apply(([n, t, project, stack]) => pulumi.createUrn(n, t, parent, project, stack)),
+        ];
+    });
 }

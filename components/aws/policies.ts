@@ -28,6 +28,8 @@ export class PolicySet {
         private readonly shared: CloudFrontShared,
         /** The proxy component that owned the policies before they were shared. */
         private readonly formerParent: pulumi.Resource,
+        /** The URNs that component had before it moved (its aliases): the policies' URNs under it are aliases too. */
+        private readonly formerParentUrns: readonly pulumi.Input<string>[] = [],
     ) {}
 
     forRoute(route: Route): BehaviourPolicies {
@@ -70,7 +72,7 @@ export class PolicySet {
     /** The name this distribution's own copy had: numbered per distinct intent, in route order. */
     private formerOwner(kind: string, seen: string[], key: string): FormerOwner {
         if (!seen.includes(key)) seen.push(key);
-        return { parent: this.formerParent, name: `${this.namePrefix}-${kind}-${seen.indexOf(key) + 1}` };
+        return { parent: this.formerParent, formerParentUrns: this.formerParentUrns, name: `${this.namePrefix}-${kind}-${seen.indexOf(key) + 1}` };
     }
 }
 

@@ -27,6 +27,8 @@ export const cloudFrontSharedType = "first-party-proxy:aws:CloudFrontShared";
 export interface FormerOwner {
     readonly parent: pulumi.Resource;
     readonly name: string;
+    /** URNs `parent` had before it moved (its own aliases): the engine does not follow them for another resource's alias. */
+    readonly formerParentUrns?: readonly pulumi.Input<string>[];
 }
 
 export interface CloudFrontSharedArgs {
@@ -122,7 +124,12 @@ export class CloudFrontShared extends pulumi.ComponentResource {
         const resource = create(
             key,
             { name: accountUniqueName(key, this.nameSuffix) },
-            { parent: this, aliases: formerOwner ? [{ name: formerOwner.name, parent: formerOwner.parent }] : [] },
+            {
+                parent: this,
+                aliases: formerOwner
+                    ? [formerOwner.parent, ...(formerOwner.formerParentUrns ?? [])].map((parent) => ({ name: formerOwner.name, parent }))
+                    : [],
+            },
         );
         const id = resource.id;
         this.created.set(key, { kind, id });

@@ -434,29 +434,38 @@ describe("safety of updates (offline plans diffed by URN)", () => {
     });
 
     describe("upgrading from the program before FirstPartyProxy (every proxy's component now under one)", () => {
-        // The URNs every shipped stack had before the stack program was built on FirstPartyProxy. The inputs were
-        // compared too when the fixture was recorded (none differed); later changes to inputs are other tests' concern.
-        const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures/urns-before-first-party-proxy.json"), "utf8")) as {
-            stacks: Record<string, string[]>;
-        };
-        /** Resources the old program created for nothing: a stack without CloudFront proxies no longer gets them. */
-        const unusedBefore = (stack: string) => (stack === "segment-managed" ? ["pulumi:providers:aws::us-east-1", "random:index/randomId:RandomId::name-suffix"] : []);
-
-        for (const stack of Object.keys(fixture.stacks)) {
-            it(`${stack}: every resource keeps its state (same URN, or an alias the engine follows); only the FirstPartyProxy components are new`, async () => {
-                const now = await planShipped(stack);
-                const before: Plan = { ...now, resources: fixture.stacks[stack].map((urn) => ({ urn, inputs: {} }) as unknown as PlannedResource) };
-                const diff = diffPlans(before, { ...now, resources: now.resources.map((r) => ({ ...r, inputs: {} })) });
-                assert.deepStrictEqual(diff.removed.map(short), unusedBefore(stack), "nothing the stack had is deleted");
-                const added = now.resources.filter((r) => diff.added.includes(r.urn));
-                assert.deepStrictEqual(
-                    added.map((r) => r.type),
-                    added.map(() => "first-party-proxy:index:FirstPartyProxy"),
-                    `only FirstPartyProxy components are created: ${added.map((r) => short(r.urn)).join(", ")}`,
-                );
-                assert.ok(added.length > 0);
-                assert.ok(Object.keys(diff.moved).length > 0, "the CDN components and their children moved under FirstPartyProxy");
-            });
+        // The URNs every shipped stack had before the stack program was built on FirstPartyProxy (main at 8b10a0f),
+        // and before that, before CloudFront policies were shared (main at afa13a3: each proxy owned its policies).
+        // The inputs were compared too when each fixture was recorded; later changes to inputs are other tests' concern.
+        const fixtures: { file: string; what: string; newTypes: string[]; unused: (stack: string) => string[] }[] = [
+            { file: "urns-before-first-party-proxy.json", what: "right before FirstPartyProxy", newTypes: [], unused: () => [] },
+            {
+                file: "urns-afa13a3.json",
+                what: "before shared CloudFront policies",
+                // The policies moved under the stack's one CloudFrontShared (aliased to the proxy that owned them).
+                newTypes: ["first-party-proxy:aws:CloudFrontShared"],
+                // Resources that program created for nothing: a stack without CloudFront proxies no longer gets them.
+                unused: (stack) => (stack === "segment-managed" ? ["pulumi:providers:aws::us-east-1", "random:index/randomId:RandomId::name-suffix"] : []),
+            },
+        ];
+        for (const { file, what, newTypes, unused } of fixtures) {
+            const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", file), "utf8")) as { stacks: Record<string, string[]> };
+            for (const stack of Object.keys(fixture.stacks)) {
+                it(`${what}, ${stack}: every resource keeps its state (same URN, or an alias the engine follows); only the FirstPartyProxy components are new`, async () => {
+                    const now = await planShipped(stack);
+                    const before: Plan = { ...now, resources: fixture.stacks[stack].map((urn) => ({ urn, inputs: {} }) as unknown as PlannedResource) };
+                    const diff = diffPlans(before, { ...now, resources: now.resources.map((r) => ({ ...r, inputs: {} })) });
+                    assert.deepStrictEqual(diff.removed.map(short), unused(stack), "nothing the stack had is deleted");
+                    const added = now.resources.filter((r) => diff.added.includes(r.urn));
+                    assert.deepStrictEqual(
+                        added.map((r) => r.type).filter((t) => !newTypes.includes(t)),
+                        added.filter((r) => !newTypes.includes(r.type)).map(() => "first-party-proxy:index:FirstPartyProxy"),
+                        `only FirstPartyProxy components are created: ${added.map((r) => short(r.urn)).join(", ")}`,
+                    );
+                    assert.ok(added.some((r) => r.type === "first-party-proxy:index:FirstPartyProxy"));
+                    assert.ok(Object.keys(diff.moved).length > 0, "the CDN components and their children moved under FirstPartyProxy");
+                });
+            }
         }
     });
 
