@@ -92,6 +92,132 @@ describe("FirstPartyProxy from your own program", () => {
             const certificates = plan.resources.filter((r) => r.type === "aws:acm/certificate:Certificate");
             assert.strictEqual(new Set(certificates.map((c) => c.provider)).size, 1);
         });
+
+        it("CloudFront proxies share the stack's policies (CloudFrontShared, one per distinct content) and Functions (one per distinct code), as the stack program does", async () => {
+            const stack: TestConfig = {
+                provider: "aws",
+                dns: { provider: "route53", zone },
+                proxies: [
+                    { vendor: "posthog", region: "us", domain: "a.example.com" },
+                    { vendor: "posthog", region: "eu", domain: "b.example.com" },
+                    { vendor: "posthog", region: "us", domain: "c.example.com", pathPrefix: "/k7" },
+                ],
+            };
+            const names = ["posthog-a-example-com", "posthog-b-example-com", "posthog-c-example-com"];
+            const fromConfig = await planConfig(stack, "same");
+            const fromCode = await planUser(userProgram(stack, names), "same");
+            assert.deepStrictEqual(resourcesOf(fromCode), resourcesOf(fromConfig));
+            const count = (type: string) => fromCode.resources.filter((r) => r.type === type).length;
+            assert.strictEqual(count("first-party-proxy:aws:CloudFrontShared"), 1);
+            assert.strictEqual(count("aws:cloudfront/distribution:Distribution"), 3);
+            // PostHog's one keyed cache policy and one custom origin request policy, whatever the number of proxies.
+            assert.strictEqual(count("aws:cloudfront/cachePolicy:CachePolicy"), 1);
+            assert.strictEqual(count("aws:cloudfront/originRequestPolicy:OriginRequestPolicy"), 1);
+            const functions = fromCode.resources.filter((r) => r.type === "aws:cloudfront/function:Function");
+            assert.strictEqual(new Set(functions.map((f) => f.inputs.code)).size, functions.length, "one function per distinct code");
+            const policies = fromCode.resources.filter((r) => r.type === "aws:cloudfront/cachePolicy:CachePolicy");
+            assert.ok(policies.every((p) => p.parent?.endsWith("::cloudfront-shared")), "the policies are CloudFrontShared's children");
+        });
+
+        it("cloudfront.sharedPolicies reuses another stack's policies; proxies on one AWS provider must give the same", async () => {
+            const plain = await planUser(() => new FirstPartyProxy("a", { vendor: "posthog", domain: "a.example.com", provider: Cdn.aws, dns: { provider: "route53", zone } }));
+            const key = plain.resources.find((r) => r.type === "aws:cloudfront/cachePolicy:CachePolicy")!.name;
+            const sharedPolicies = { [key]: "658327ea-f89d-4fab-a63d-7e88639e58f6" };
+            const args = (domain: string, policies: Record<string, string>): FirstPartyProxyArgs => ({
+                vendor: "posthog",
+                domain,
+                provider: Cdn.aws,
+                dns: { provider: "route53", zone },
+                cloudfront: { sharedPolicies: policies },
+            });
+            const reusing = await planUser(() => [new FirstPartyProxy("a", args("a.example.com", sharedPolicies)), new FirstPartyProxy("b", args("b.example.com", sharedPolicies))]);
+            assert.strictEqual(reusing.resources.filter((r) => r.type === "aws:cloudfront/cachePolicy:CachePolicy").length, 0);
+            const distributions = reusing.resources.filter((r) => r.type === "aws:cloudfront/distribution:Distribution");
+            for (const d of distributions) {
+                const ids = (d.inputs.orderedCacheBehaviors as { cachePolicyId: string }[]).map((b) => b.cachePolicyId);
+                assert.ok(ids.includes(sharedPolicies[key]), "the other stack's policy id is used");
+            }
+            let registered: string[] = [];
+            const error = await planProgram(
+                { "aws:region": "eu-west-1" },
+                () => [new FirstPartyProxy("a", args("a.example.com", sharedPolicies)), new FirstPartyProxy("b", args("b.example.com", {}))],
+                { project, stack: "user", onRegister: (type, name) => registered.push(`${type}::${name}`) },
+            ).then(
+                () => assert.fail("accepted"),
+                (e: Error) => e,
+            );
+            assert.ok(error instanceof FirstPartyProxyArgsError, String(error));
+            assert.match(error.message, /FirstPartyProxy "b"[\s\S]*cloudfront\.sharedPolicies: every FirstPartyProxy on one AWS provider must give the same sharedPolicies/);
+            assert.ok(!registered.some((r) => r.endsWith("::b") || r.includes("::b-")), `nothing of b is registered: ${registered.join(", ")}`);
+        });
+
+        it("provider quotas count the proxies of the program together: the one that would go over is refused before it registers, naming quotas.<id>", async () => {
+            const args = (domain: string): FirstPartyProxyArgs => ({
+                vendor: "amplitude",
+                domain,
+                provider: Cdn.aws,
+                dns: { provider: "route53", zone },
+                quotas: { cloudfrontDistributions: { limit: 3, used: 1 } },
+            });
+            const registered: string[] = [];
+            const error = await planProgram(
+                { "aws:region": "eu-west-1" },
+                () => ["a", "b", "c"].map((n) => new FirstPartyProxy(n, args(`${n}.example.com`))),
+                { project, stack: "user", onRegister: (type, name) => registered.push(`${type}::${name}`) },
+            ).then(
+                () => assert.fail("accepted"),
+                (e: Error) => e,
+            );
+            assert.ok(error instanceof FirstPartyProxyArgsError, String(error));
+            assert.match(error.message, /FirstPartyProxy "c"[\s\S]*quotas\.cloudfrontDistributions: with the FirstPartyProxys created before it: CloudFront distributions/);
+            assert.ok(registered.includes(`${typeToken}::b`));
+            assert.ok(!registered.some((r) => r.endsWith("::c") || r.includes("::c-")), `nothing of c is registered: ${registered.join(", ")}`);
+            // Two fit (one distribution each, one held elsewhere): the same program with two proxies plans.
+            const two = await planUser(() => ["a", "b"].map((n) => new FirstPartyProxy(n, args(`${n}.example.com`))));
+            assert.strictEqual(two.resources.filter((r) => r.type === "aws:cloudfront/distribution:Distribution").length, 2);
+        });
+
+        it("one proxy's own quotas are checked with its args (here the account's Workers scripts), before anything is registered", async () => {
+            const registered: string[] = [];
+            const error = await planProgram(
+                { "aws:region": "eu-west-1" },
+                () =>
+                    new FirstPartyProxy("e", {
+                        vendor: "posthog",
+                        domain: "e.example.com",
+                        provider: Cdn.cloudflare,
+                        dns: { provider: "cloudflare", zone },
+                        cloudflare: { accountId, plan: "free" },
+                        quotas: { workersScripts: { limit: 1, used: 1 } },
+                    }),
+                { project, stack: "user", onRegister: (type, name) => registered.push(`${type}::${name}`) },
+            ).then(
+                () => assert.fail("accepted"),
+                (e: Error) => e,
+            );
+            assert.ok(error instanceof FirstPartyProxyArgsError, String(error));
+            assert.match(error.message, /quotas\.workersScripts: /);
+            assert.deepStrictEqual(registered, []);
+        });
+    });
+
+    it("PostHog's managed reverse proxy (managed: proxy, stack config's managed: true) plans only its DNS-only CNAME", async () => {
+        const plan = await planUser(() =>
+            new FirstPartyProxy("ph", {
+                vendor: "posthog",
+                domain: "e.example.com",
+                managed: "proxy",
+                target: "4854cf84789d8596ad01.proxy-us.posthog.com",
+                provider: Cdn.aws,
+                dns: { provider: "cloudflare", zone },
+            }),
+        );
+        const records = plan.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord");
+        assert.deepStrictEqual(
+            records.map((r) => [r.inputs.name, r.inputs.type, r.inputs.content, r.inputs.proxied]),
+            [["e.example.com", "CNAME", "4854cf84789d8596ad01.proxy-us.posthog.com", false]],
+        );
+        assert.ok(plan.resources.some((r) => r.type === "first-party-proxy:dns:PostHogManagedProxy"), plan.resources.map((r) => r.type).join(", "));
     });
 
     describe("args", () => {
