@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The package's command line: `first-party-proxy plan|verify [options]`. It runs the TypeScript scripts in this
-// process under ts-node's transpile-only hook, as the npm scripts do, so its stdout is only what the command prints
-// (no npm banner): `npx first-party-proxy plan --stack dev --json` is exactly one JSON document.
+// The package's command line: `first-party-proxy plan|verify [options]`. It runs the command in this process, so its
+// stdout is only what the command prints (no npm banner): `npx first-party-proxy plan --stack dev --json` is exactly
+// one JSON document. From this repository it runs the TypeScript scripts under ts-node's transpile-only hook, as the
+// npm scripts do; the installed package has no sources, and runs what `npm run build` compiled into dist/.
 "use strict";
+const fs = require("fs");
 const path = require("path");
 const { Command } = require("commander");
 
@@ -13,9 +15,13 @@ const commands = {
 };
 
 function run(name, args) {
-    require("ts-node").register({ transpileOnly: true, projectSearchDir: root });
     const [script] = commands[name];
-    const file = path.join(root, script);
+    let file = path.join(root, script);
+    if (fs.existsSync(file)) {
+        require("ts-node").register({ transpileOnly: true, projectSearchDir: root });
+    } else {
+        file = path.join(root, "dist", script.replace(/\.ts$/, ".js"));
+    }
     // The script parses process.argv as `node <script> <args…>`, as under `npm run <name> -- <args…>`.
     process.argv = [process.argv[0], file, ...args];
     require(file);

@@ -5,9 +5,9 @@ import { project } from "../components/config/load";
 import { planProgram, presentPlan } from "../components/plan/mockPlan";
 import { renderMermaid } from "../components/plan/renderMermaid";
 import { renderTree } from "../components/plan/renderTree";
-import { loadStackSettings, stackSettingsFile } from "../components/plan/stackSettings";
+import { defaultProjectDir, loadStackSettings, stackSettingsFile } from "../components/plan/stackSettings";
 
-const projectDir = path.resolve(__dirname, "..");
+const projectDir = defaultProjectDir(__dirname);
 
 const cli = new Command("plan")
     .description("Plan a stack offline under Pulumi's runtime mocks: no CLI, account or credentials needed.")

@@ -8,8 +8,10 @@ import { allPassed, verifyTargets } from "../components/verify/run";
 import { Targets, targetFromUrls, targetsFromOutputs } from "../components/verify/targets";
 import { ProbeOptions } from "../components/verify/types";
 import { vendorIds } from "../components/model/types";
+import { defaultProjectDir } from "../components/plan/stackSettings";
 
-const projectDir = path.resolve(__dirname, "..");
+// The Pulumi project whose stack outputs are read: this repository, or (installed command) the current directory.
+const projectDir = defaultProjectDir(__dirname);
 
 /** Exit codes: 0 every check passed, 1 a check failed, 2 the command line or the outputs could not be used. */
 class UsageError extends Error {}

@@ -5,8 +5,22 @@ import { secretPlaceholder } from "../config/secret";
 
 export { secretPlaceholder };
 
-/** This program's project file: its project-level config applies to every stack, as `pulumi` applies it. */
-export const projectFile = path.resolve(__dirname, "../../Pulumi.yaml");
+/**
+ * This program's project file: its project-level config applies to every stack, as `pulumi` applies it. In the
+ * repository it is two directories up; in the installed package this module is compiled into dist/, one more.
+ */
+export const projectFile =
+    [path.resolve(__dirname, "../../Pulumi.yaml"), path.resolve(__dirname, "../../../Pulumi.yaml")].find((f) => fs.existsSync(f)) ??
+    path.resolve(__dirname, "../../Pulumi.yaml");
+
+/**
+ * Where `Pulumi.<stack>.yaml` files are looked for: this repository's root when running from its sources (it holds
+ * Pulumi.yaml), else (the installed package's command) the current directory.
+ */
+export function defaultProjectDir(scriptDir: string): string {
+    const root = path.resolve(scriptDir, "..");
+    return fs.existsSync(path.join(root, "Pulumi.yaml")) ? root : process.cwd();
+}
 
 /** A stack's config as the engine would pass it, and what the offline plan could not read. */
 export interface StackSettings {

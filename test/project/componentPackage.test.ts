@@ -67,14 +67,19 @@ describe("Pulumi component package (PulumiPlugin.yaml, for every Pulumi language
         const { inputProperties: inputs, requiredInputs } = schema.resources[token];
         assert.deepStrictEqual([...requiredInputs].sort(), ["dns", "provider", "vendor"]);
         assert.deepStrictEqual(Object.keys(inputs).sort(), [
-            "apiDomain", "apiTarget", "cdnDomain", "cdnTarget", "cloudflare", "cloudfront", "dns", "domain", "managed", "nameServers",
-            "pathPrefix", "paths", "provider", "region", "sharedHost", "vendor",
+            "apiDomain", "apiTarget", "cdnDomain", "cdnTarget", "clientIp", "cloudflare", "cloudfront", "dns", "domain", "managed", "nameServers",
+            "pathPrefix", "paths", "provider", "quotas", "region", "sharedHost", "target", "vendor",
         ]);
         const enumOf = (ref: string | undefined) => schema.types[ref!.replace("#/types/", "")].enum!.map((e) => e.value);
         assert.deepStrictEqual(enumOf(inputs.vendor.$ref), [...vendorIds]);
         assert.deepStrictEqual(enumOf(inputs.provider.$ref), ["aws", "cloudflare"]);
         assert.deepStrictEqual(enumOf(inputs.region.$ref), ["us", "eu"]);
         assert.deepStrictEqual(enumOf(inputs.paths.$ref), ["public", "vendor"]);
+        assert.deepStrictEqual(enumOf(inputs.managed.$ref), ["delegation", "cname", "proxy"]);
+        assert.deepStrictEqual(enumOf(inputs.clientIp.$ref), ["forward", "anonymize", "drop"]);
+        // Quotas by id, each {limit, used}: the map a Python or YAML program writes.
+        assert.strictEqual(inputs.quotas.additionalProperties!.$ref, "#/types/first-party-proxy:index:QuotaArgs");
+        assert.deepStrictEqual(Object.keys(schema.types["first-party-proxy:index:QuotaArgs"].properties!).sort(), ["limit", "used"]);
         assert.strictEqual(inputs.domain.description, "The hostname the proxy serves, e.g. e.example.com (for VTEX the store's, e.g. www.example.com).");
         // What decides which resources exist is plain (known before anything is created)...
         for (const key of ["vendor", "provider", "domain", "dns", "cloudflare", "paths"]) assert.strictEqual(inputs[key].plain, true, key);
@@ -87,7 +92,9 @@ describe("Pulumi component package (PulumiPlugin.yaml, for every Pulumi language
 
     it("outputs: urls, sdk, snippet, dnsRecords, notes, todo and the rest, typed", () => {
         const { properties: outputs, required } = schema.resources[token];
-        assert.deepStrictEqual([...required].sort(), ["cdn", "cdnTargets", "dnsRecords", "notes", "region", "sdk", "snippet", "todo", "urls", "vendor"]);
+        // region only where the vendor has a choice (not VTEX, Plausible, or a managed domain).
+        assert.deepStrictEqual([...required].sort(), ["cdn", "cdnTargets", "dnsRecords", "notes", "sdk", "snippet", "todo", "urls", "vendor"]);
+        assert.strictEqual(outputs.region.type, "string");
         assert.deepStrictEqual(outputs.urls.items, { type: "string" });
         assert.deepStrictEqual(outputs.sdk.additionalProperties, { type: "string" });
         assert.strictEqual(outputs.dnsRecords.items!.$ref, "#/types/first-party-proxy:index:DnsRecord");

@@ -126,10 +126,32 @@ describe("the npm package, installed from its tarball into a project of its own"
     it("installs by name with its built JavaScript, declarations and edge bundles, and none of the repository's sources, tests or tools", () => {
         const installed = path.join(consumer, "node_modules", "first-party-proxy");
         assert.ok(!fs.lstatSync(installed).isSymbolicLink(), "a copy from the tarball, not a link to the repository");
-        for (const file of ["dist/index.js", "dist/types/index.d.ts", "dist/components/cloudflare/worker/edge/worker.bundle.mjs", "dist/components/aws/edge/viewerRequest.bundle.js", "PulumiPlugin.yaml"]) {
+        for (const file of [
+            "dist/index.js",
+            "dist/types/index.d.ts",
+            "dist/components/cloudflare/worker/edge/worker.bundle.mjs",
+            "dist/components/aws/edge/viewerRequest.bundle.js",
+            "dist/scripts/plan.js",
+            "dist/program/index.js",
+            "bin/first-party-proxy.js",
+            "examples/cloudflare-worker.yaml",
+            "Pulumi.yaml",
+            "PulumiPlugin.yaml",
+        ]) {
             assert.ok(fs.existsSync(path.join(installed, file)), file);
         }
-        for (const absent of ["test", "components", "index.ts", "program"]) assert.ok(!fs.existsSync(path.join(installed, absent)), `${absent} is not shipped`);
+        for (const absent of ["test", "components", "scripts", "index.ts", "program"]) assert.ok(!fs.existsSync(path.join(installed, absent)), `${absent} is not shipped`);
+    });
+
+    it("its command runs from the installed package (compiled, no sources): plan --help, and a plan of a shipped example identical to this repository's", () => {
+        const bin = path.join(consumer, "node_modules", ".bin", "first-party-proxy");
+        assert.match(run(bin, ["--help"], consumer), /plan \[options\.\.\.\]/);
+        assert.match(run(bin, ["plan", "--help"], consumer), /--config-file <path>/);
+        const example = (dir: string) => path.join(dir, "examples", "cloudflare-worker.yaml");
+        const installed = JSON.parse(run(bin, ["plan", "--config-file", example(path.join(consumer, "node_modules", "first-party-proxy")), "--json"], consumer));
+        const here = JSON.parse(run(process.execPath, [path.join(root, "bin", "first-party-proxy.js"), "plan", "--config-file", example(root), "--json"], root));
+        assert.ok(installed.resources.some((r: { type: string }) => r.type === "cloudflare:index/workersScript:WorkersScript"));
+        assert.deepStrictEqual(installed, here);
     });
 
     it("the consumer's program type-checks against the shipped declarations", () => {
