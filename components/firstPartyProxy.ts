@@ -338,7 +338,8 @@ export class FirstPartyProxy extends pulumi.ComponentResource {
 export function proxyOutputsOf(proxy: FirstPartyProxy): pulumi.Output<ProxyOutputs> {
     const { vendor, region, cdn, urls, sdk, snippet, dnsRecords, cdnTargets, notes, todo } = proxy;
     const parts: Record<keyof ProxyOutputs, pulumi.Output<unknown>> = { vendor, region, cdn, urls, sdk, snippet, dnsRecords, cdnTargets, notes, todo };
-    return pulumi.output(parts).apply((o) => o as unknown as ProxyOutputs);
+    // A region only where the vendor has one, as the CDN components give it (no `region` key otherwise).
+    return pulumi.output(parts).apply(({ region: r, ...o }) => ({ ...o, ...(r === undefined ? {} : { region: r }) }) as unknown as ProxyOutputs);
 }
 
 /**

@@ -78,12 +78,16 @@ describe("CloudFront policies shared by every proxy of a stack (CloudFrontShared
 
     it("upgrading keeps the first proxy's own policies: the shared ones take their former URNs as aliases", async () => {
         const policyPlan = await planConfigForPolicies(stackOf(posthogs(3)), "test");
-        const formerUrn = (kind: string, type: string) =>
-            `urn:pulumi:test::first-party-proxy::first-party-proxy:aws:CloudFrontProxy$${type}::ph-0-${kind}-1`;
+        // Under the proxy's CloudFrontProxy where it is now (under its FirstPartyProxy), and where that component was
+        // before FirstPartyProxy (at the stack's root), which is where the policies were created.
+        const formerUrns = (kind: string, type: string) => [
+            `urn:pulumi:test::first-party-proxy::first-party-proxy:index:FirstPartyProxy$first-party-proxy:aws:CloudFrontProxy$${type}::ph-0-${kind}-1`,
+            `urn:pulumi:test::first-party-proxy::first-party-proxy:aws:CloudFrontProxy$${type}::ph-0-${kind}-1`,
+        ];
         const cache = policyPlan.resources.find((r) => r.type === T.cachePolicy)!;
         const forward = policyPlan.resources.find((r) => r.type === T.originRequestPolicy)!;
-        assert.deepStrictEqual(policyPlan.options.get(cache.urn)!.aliases, [formerUrn("cache", T.cachePolicy)]);
-        assert.deepStrictEqual(policyPlan.options.get(forward.urn)!.aliases, [formerUrn("origin-request", T.originRequestPolicy)]);
+        assert.deepStrictEqual(policyPlan.options.get(cache.urn)!.aliases, formerUrns("cache", T.cachePolicy));
+        assert.deepStrictEqual(policyPlan.options.get(forward.urn)!.aliases, formerUrns("origin-request", T.originRequestPolicy));
     });
 
     it("a stack given another stack's policies by key (cloudfront.sharedPolicies) creates none and references those ids", async () => {
