@@ -8,6 +8,7 @@ export { ProxyOutputs } from "./components/outputs";
 export { cloudFrontSiteRoutes, CloudFrontSiteRoutesArgs, CloudFrontSiteRoutesArgsError } from "./components/aws/siteRoutes";
 export type { CloudFrontSiteRoutes } from "./components/aws/siteRoutes";
 export {
+    AmplitudeProduct,
     Cdn,
     CloudflareArgs,
     CloudflareMode,

@@ -12,6 +12,7 @@ import { DnsZone } from "./dns/zone";
 import { buildProxySpec } from "./model/proxySpec";
 import { ClientIpMode, ProxySpec, VendorId } from "./model/types";
 import { ProxyOutputs } from "./outputs";
+import { amplitudeProducts } from "./vendors/amplitude";
 import { availableOf } from "./quotas/check";
 import { CloudflarePlan as CloudflarePlanId, WorkersPlan as WorkersPlanId } from "./quotas/limits";
 import {
@@ -66,6 +67,15 @@ export const Managed = {
     proxy: "proxy",
 } as const;
 export type Managed = (typeof Managed)[keyof typeof Managed];
+
+/** What of Amplitude's browser SDKs an Amplitude proxy serves. */
+export const AmplitudeProduct = {
+    /** The Browser SDK's events (HTTP V2 and Batch APIs) and remote config. */
+    analytics: "analytics",
+    /** The Session Replay plugin. */
+    sessionReplay: "sessionReplay",
+} as const;
+export type AmplitudeProduct = (typeof AmplitudeProduct)[keyof typeof AmplitudeProduct];
 
 /** What of the viewer's IP address reaches the vendor. */
 export const ClientIp = {
@@ -141,9 +151,10 @@ export type PriceClass = (typeof PriceClass)[keyof typeof PriceClass];
 // The enums list exactly the values the config schema takes (a missing or extra value does not compile).
 const vendorsCovered: { readonly [v in VendorId]: v } = Vendor;
 const clientIpCovered: { readonly [v in ClientIpMode]: v } = ClientIp;
+const productsCovered: { readonly [v in (typeof amplitudeProducts)[number]]: v } = AmplitudeProduct;
 const plansCovered: { readonly [v in CloudflarePlanId]: v } = CloudflarePlan;
 const workersPlansCovered: { readonly [v in WorkersPlanId]: v } = WorkersPlan;
-void [vendorsCovered, clientIpCovered, plansCovered, workersPlansCovered];
+void [vendorsCovered, clientIpCovered, productsCovered, plansCovered, workersPlansCovered];
 
 /** Where the proxy's DNS records go. Zones are looked up, never created. */
 export interface DnsArgs {
@@ -214,6 +225,8 @@ export interface FirstPartyProxyArgs {
     cdnTarget?: string;
     /** Segment with managed cname: the Tracking API target Segment gives you. */
     apiTarget?: string;
+    /** Amplitude only: analytics, sessionReplay, or both, on one hostname. Default: sessionReplay alone (as before Analytics). */
+    products?: AmplitudeProduct[];
     /** PostHog with managed proxy: the proxy domain PostHog generated for domain, e.g. 4854cf84789d8596ad01.proxy-us.posthog.com. */
     target?: string;
     /** What of the viewer's IP address reaches the vendor: forward (default), anonymize or drop (Cloudflare Workers only). */

@@ -45,7 +45,7 @@ describe("FirstPartyProxy from your own program", () => {
     describe("several proxies share what a zone must share, as the stack program does", () => {
         const workers = [
             { vendor: "posthog", region: "us", domain: "e.example.com" },
-            { vendor: "amplitude", region: "eu", domain: "r.example.com" },
+            { vendor: "amplitude", region: "eu", domain: "r.example.com", products: ["analytics", "sessionReplay"] },
             { vendor: "vtex", domain: "www.example.com" },
             { vendor: "segment", region: "us", domain: "s.example.com" },
         ];

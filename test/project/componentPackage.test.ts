@@ -68,7 +68,7 @@ describe("Pulumi component package (PulumiPlugin.yaml, for every Pulumi language
         assert.deepStrictEqual([...requiredInputs].sort(), ["dns", "provider", "vendor"]);
         assert.deepStrictEqual(Object.keys(inputs).sort(), [
             "apiDomain", "apiTarget", "cdnDomain", "cdnTarget", "clientIp", "cloudflare", "cloudfront", "dns", "domain", "managed", "nameServers",
-            "pathPrefix", "paths", "provider", "quotas", "region", "sharedHost", "target", "vendor",
+            "pathPrefix", "paths", "products", "provider", "quotas", "region", "sharedHost", "target", "vendor",
         ]);
         const enumOf = (ref: string | undefined) => schema.types[ref!.replace("#/types/", "")].enum!.map((e) => e.value);
         assert.deepStrictEqual(enumOf(inputs.vendor.$ref), [...vendorIds]);
@@ -77,6 +77,7 @@ describe("Pulumi component package (PulumiPlugin.yaml, for every Pulumi language
         assert.deepStrictEqual(enumOf(inputs.paths.$ref), ["public", "vendor"]);
         assert.deepStrictEqual(enumOf(inputs.managed.$ref), ["delegation", "cname", "proxy"]);
         assert.deepStrictEqual(enumOf(inputs.clientIp.$ref), ["forward", "anonymize", "drop"]);
+        assert.deepStrictEqual(enumOf(inputs.products.items!.$ref), ["analytics", "sessionReplay"]);
         // Quotas by id, each {limit, used}: the map a Python or YAML program writes.
         assert.strictEqual(inputs.quotas.additionalProperties!.$ref, "#/types/first-party-proxy:index:QuotaArgs");
         assert.deepStrictEqual(Object.keys(schema.types["first-party-proxy:index:QuotaArgs"].properties!).sort(), ["limit", "used"]);
