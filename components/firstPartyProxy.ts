@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CloudFrontProxy } from "./aws/cloudFrontProxy";
 import { cloudflareProxyKind, requireCloudflareSetup } from "./cloudflare/builder";
 import { CnameProxy } from "./cloudflare/cnameProxy";
+import { GoogleTagGatewayProxy } from "./cloudflare/googleTagGatewayProxy";
 import { PageRuleProxy } from "./cloudflare/pageRuleProxy";
 import { WorkerProxy } from "./cloudflare/workerProxy";
 import { ConfigError, parseStackConfig, proxyRequests } from "./config/load";
@@ -16,6 +17,7 @@ import { amplitudeProducts } from "./vendors/amplitude";
 import { availableOf } from "./quotas/check";
 import { CloudflarePlan as CloudflarePlanId, WorkersPlan as WorkersPlanId } from "./quotas/limits";
 import {
+    claimTagGateway,
     programQuotaProblems,
     quotaScope,
     ShareOptions,
@@ -47,6 +49,8 @@ export const Vendor = {
     mixpanel: "mixpanel",
     /** Plausible Analytics. */
     plausible: "plausible",
+    /** Google tag gateway for advertisers (the Google tag served from a measurement path of your site's hostname). */
+    google: "google",
 } as const;
 export type Vendor = (typeof Vendor)[keyof typeof Vendor];
 
@@ -225,6 +229,12 @@ export interface FirstPartyProxyArgs {
     cdnTarget?: string;
     /** Segment with managed cname: the Tracking API target Segment gives you. */
     apiTarget?: string;
+    /** Google only: the Google tag ID (G-, GT-, AW-, DC-) or Tag Manager container ID (GTM-). */
+    tagId?: string;
+    /** Google only: the gateway's path, one segment of letters and digits (e.g. /k7q2m9). Default: derived from the stack and proxy name. */
+    measurementPath?: string;
+    /** Google on Cloudflare only: let Cloudflare add the Google tag to the zone's HTML pages. Default: false (paste the snippet). */
+    setUpTag?: boolean;
     /** Amplitude only: analytics, sessionReplay, or both, on one hostname. Default: sessionReplay alone (as before Analytics). */
     products?: AmplitudeProduct[];
     /** PostHog with managed proxy: the proxy domain PostHog generated for domain, e.g. 4854cf84789d8596ad01.proxy-us.posthog.com. */
@@ -364,9 +374,14 @@ function checkWithProgram(name: string, config: StackConfig, spec: ProxySpec, sh
     const issues: { arg: string; message: string }[] = [];
     const policies = config.provider === "aws" && spec.sites.length > 0 ? sharedPoliciesProblem(share, config.cloudfront.sharedPolicies) : undefined;
     if (policies) issues.push({ arg: "cloudfront.sharedPolicies", message: policies });
+    const zoneKey = config.dns.zone ?? config.dns.zoneId ?? "";
+    if (config.provider === "cloudflare" && spec.googleTagGateway !== undefined) {
+        const gateway = claimTagGateway(zoneKey, name);
+        if (gateway) issues.push({ arg: "vendor", message: gateway });
+    }
     // Counted last: a proxy refused for another reason is not counted.
     if (issues.length === 0) {
-        const scope = quotaScope(config.provider, share, config.dns.zone ?? config.dns.zoneId ?? "");
+        const scope = quotaScope(config.provider, share, zoneKey);
         for (const p of programQuotaProblems(scope, config, spec)) {
             issues.push({ arg: `quotas.${p.id}`, message: `with the FirstPartyProxys created before it: ${p.message}` });
         }
@@ -508,5 +523,7 @@ function buildCloudflareProxy(
             ).outputs;
         case "dns":
             return new CnameProxy(spec.name, { proxy: spec, zone: cfZone, zoneRules }, opts).outputs;
+        case "googleTagGateway":
+            return new GoogleTagGatewayProxy(spec.name, { proxy: spec, zone: cfZone }, opts).outputs;
     }
 }

@@ -53,6 +53,8 @@ interface ProgramShares {
     readonly quotaGroups: Map<string, QuotaGroup>;
     /** Proxies whose quotas the program already checked as a whole (the stack program's, from its config). */
     readonly quotasChecked: Set<string>;
+    /** Per Cloudflare zone, the proxy holding its one Google tag gateway setting. */
+    readonly tagGateways: Map<string, string>;
     usEast1?: aws.Provider;
     nameSuffix?: pulumi.Output<string>;
 }
@@ -66,7 +68,7 @@ function shares(): ProgramShares {
     const key = `${pulumi.getProject()}/${pulumi.getStack()}`;
     let found = programs.get(key);
     if (!found) {
-        found = { zones: new Map(), cloudflareZones: new Map(), cloudFront: new Map(), quotaGroups: new Map(), quotasChecked: new Set() };
+        found = { zones: new Map(), cloudflareZones: new Map(), cloudFront: new Map(), quotaGroups: new Map(), quotasChecked: new Set(), tagGateways: new Map() };
         programs.set(key, found);
     }
     return found;
@@ -159,6 +161,23 @@ export function sharedPoliciesProblem(opts: ShareOptions, existing: Readonly<Rec
 /** The default AWS provider's shared CloudFront policies, once a proxy created them (the stack's sharedPolicies output). */
 export function programCloudFrontShared(): CloudFrontShared | undefined {
     return shares().cloudFront.get(defaultProviderKey)?.policies;
+}
+
+/**
+ * Claims the Cloudflare zone's one Google tag gateway setting for `name`; returns why it cannot when another proxy of
+ * the program holds it (Cloudflare serves the gateway's endpoint on every proxied hostname of the zone).
+ */
+export function claimTagGateway(zoneKey: string, name: string): string | undefined {
+    const { tagGateways } = shares();
+    const holder = tagGateways.get(zoneKey);
+    if (holder !== undefined && holder !== name) {
+        return (
+            `a Cloudflare zone has one Google tag gateway setting, already set by FirstPartyProxy "${holder}" in zone ${zoneKey}: Cloudflare serves its endpoint on every proxied hostname of the zone, ` +
+            `so one proxy covers them all (keep one; for another tag, load it through the same gateway or use another zone)`
+        );
+    }
+    tagGateways.set(zoneKey, name);
+    return undefined;
 }
 
 /** Marks proxies whose quotas the program checked as a whole before creating them (the stack program does). */
@@ -254,7 +273,8 @@ export class CloudflareZoneShare {
     /** Adds `proxy`, built as `kind`, to the zone; returns the zone rules and priority offset it is built with. */
     join(proxy: ProxySpec, kind: CloudflareProxyKind, opts: ShareOptions): CloudflareZoneShares {
         const rules: ZoneRuleSpec[] = kind === "dns" ? cnameProxyZoneRules(proxy) : kind === "pageRule" ? pageRuleProxyZoneRules(proxy) : [];
-        const edgeSites: OwnedSite[] = proxy.sites.map((site) => ({ owner: proxy.name, site }));
+        // Google tag gateway's zone setting routes its endpoint itself: no zone rule of ours applies to it.
+        const edgeSites: OwnedSite[] = kind === "googleTagGateway" ? [] : proxy.sites.map((site) => ({ owner: proxy.name, site }));
         const needsRules = rules.length > 0 || edgeResponseHeaderRules(edgeSites).length > 0;
         const needsPageRules = kind === "pageRule";
         if (!needsRules && !needsPageRules) return {};

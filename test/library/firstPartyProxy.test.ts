@@ -220,6 +220,34 @@ describe("FirstPartyProxy from your own program", () => {
         assert.ok(plan.resources.some((r) => r.type === "first-party-proxy:dns:PostHogManagedProxy"), plan.resources.map((r) => r.type).join(", "));
     });
 
+    it("Google tag gateway on Cloudflare: the zone's one setting, as the stack program plans it; a second gateway in the zone is refused before it registers", async () => {
+        const stack: TestConfig = { ...cloudflareStack([{ vendor: "google", domain: "www.example.com", tagId: "G-ABC123XYZ9" }]) };
+        const fromConfig = await planConfig(stack, "same");
+        const fromCode = await planUser(userProgram(stack, ["google-www-example-com"]), "same");
+        assert.deepStrictEqual(resourcesOf(fromCode), resourcesOf(fromConfig));
+        assert.ok(fromCode.resources.some((r) => r.type === "cloudflare:index/googleTagGateway:GoogleTagGateway"));
+        const args = (domain: string): FirstPartyProxyArgs => ({
+            vendor: "google",
+            domain,
+            tagId: "G-ABC123XYZ9",
+            provider: Cdn.cloudflare,
+            dns: { provider: "cloudflare", zone },
+            cloudflare: { accountId },
+        });
+        const registered: string[] = [];
+        const error = await planProgram({ "aws:region": "eu-west-1" }, () => [new FirstPartyProxy("g1", args("www.example.com")), new FirstPartyProxy("g2", args("shop.example.com"))], {
+            project,
+            stack: "user",
+            onRegister: (type, name) => registered.push(`${type}::${name}`),
+        }).then(
+            () => assert.fail("accepted"),
+            (e: Error) => e,
+        );
+        assert.ok(error instanceof FirstPartyProxyArgsError, String(error));
+        assert.match(error.message, /FirstPartyProxy "g2"[\s\S]*vendor: a Cloudflare zone has one Google tag gateway setting, already set by FirstPartyProxy "g1"/);
+        assert.ok(!registered.some((r) => r.endsWith("::g2") || r.includes("::g2-")), registered.join(", "));
+    });
+
     describe("args", () => {
         const refused = (name: string, args: unknown) => {
             let registered = 0;

@@ -67,8 +67,8 @@ describe("Pulumi component package (PulumiPlugin.yaml, for every Pulumi language
         const { inputProperties: inputs, requiredInputs } = schema.resources[token];
         assert.deepStrictEqual([...requiredInputs].sort(), ["dns", "provider", "vendor"]);
         assert.deepStrictEqual(Object.keys(inputs).sort(), [
-            "apiDomain", "apiTarget", "cdnDomain", "cdnTarget", "clientIp", "cloudflare", "cloudfront", "dns", "domain", "managed", "nameServers",
-            "pathPrefix", "paths", "products", "provider", "quotas", "region", "sharedHost", "target", "vendor",
+            "apiDomain", "apiTarget", "cdnDomain", "cdnTarget", "clientIp", "cloudflare", "cloudfront", "dns", "domain", "managed", "measurementPath",
+            "nameServers", "pathPrefix", "paths", "products", "provider", "quotas", "region", "setUpTag", "sharedHost", "tagId", "target", "vendor",
         ]);
         const enumOf = (ref: string | undefined) => schema.types[ref!.replace("#/types/", "")].enum!.map((e) => e.value);
         assert.deepStrictEqual(enumOf(inputs.vendor.$ref), [...vendorIds]);
