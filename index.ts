@@ -9,6 +9,7 @@ export { cloudFrontSiteRoutes, CloudFrontSiteRoutesArgs, CloudFrontSiteRoutesArg
 export type { CloudFrontSiteRoutes } from "./components/aws/siteRoutes";
 export {
     AmplitudeProduct,
+    DatadogSite,
     Cdn,
     CloudflareArgs,
     CloudflareMode,

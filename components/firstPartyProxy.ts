@@ -14,6 +14,7 @@ import { buildProxySpec } from "./model/proxySpec";
 import { ClientIpMode, ProxySpec, VendorId } from "./model/types";
 import { ProxyOutputs } from "./outputs";
 import { amplitudeProducts } from "./vendors/amplitude";
+import { DatadogSite as DatadogSiteId } from "./vendors/datadog";
 import { availableOf } from "./quotas/check";
 import { CloudflarePlan as CloudflarePlanId, WorkersPlan as WorkersPlanId } from "./quotas/limits";
 import {
@@ -51,6 +52,8 @@ export const Vendor = {
     plausible: "plausible",
     /** Google tag gateway for advertisers (the Google tag served from a measurement path of your site's hostname). */
     google: "google",
+    /** Datadog RUM (the browser SDK's proxy option). */
+    datadog: "datadog",
 } as const;
 export type Vendor = (typeof Vendor)[keyof typeof Vendor];
 
@@ -71,6 +74,18 @@ export const Managed = {
     proxy: "proxy",
 } as const;
 export type Managed = (typeof Managed)[keyof typeof Managed];
+
+/** The Datadog site the browser SDK is set up with (its `site` option), by Datadog's name for it. */
+export const DatadogSite = {
+    us1: "datadoghq.com",
+    us3: "us3.datadoghq.com",
+    us5: "us5.datadoghq.com",
+    eu1: "datadoghq.eu",
+    ap1: "ap1.datadoghq.com",
+    ap2: "ap2.datadoghq.com",
+    us1Fed: "ddog-gov.com",
+} as const;
+export type DatadogSite = (typeof DatadogSite)[keyof typeof DatadogSite];
 
 /** What of Amplitude's browser SDKs an Amplitude proxy serves. */
 export const AmplitudeProduct = {
@@ -158,7 +173,9 @@ const clientIpCovered: { readonly [v in ClientIpMode]: v } = ClientIp;
 const productsCovered: { readonly [v in (typeof amplitudeProducts)[number]]: v } = AmplitudeProduct;
 const plansCovered: { readonly [v in CloudflarePlanId]: v } = CloudflarePlan;
 const workersPlansCovered: { readonly [v in WorkersPlanId]: v } = WorkersPlan;
-void [vendorsCovered, clientIpCovered, productsCovered, plansCovered, workersPlansCovered];
+// Datadog's sites, both ways (their names are not their values).
+const datadogSitesCovered: [DatadogSiteId] extends [DatadogSite] ? ([DatadogSite] extends [DatadogSiteId] ? true : never) : never = true;
+void [datadogSitesCovered, vendorsCovered, clientIpCovered, productsCovered, plansCovered, workersPlansCovered];
 
 /** Where the proxy's DNS records go. Zones are looked up, never created. */
 export interface DnsArgs {
@@ -235,6 +252,8 @@ export interface FirstPartyProxyArgs {
     measurementPath?: string;
     /** Google on Cloudflare only: let Cloudflare add the Google tag to the zone's HTML pages. Default: false (paste the snippet). */
     setUpTag?: boolean;
+    /** Datadog only: the Datadog site the SDK is set up with (its intake host is the only one the proxy forwards to). Default: datadoghq.com. */
+    site?: DatadogSite;
     /** Amplitude only: analytics, sessionReplay, or both, on one hostname. Default: sessionReplay alone (as before Analytics). */
     products?: AmplitudeProduct[];
     /** PostHog with managed proxy: the proxy domain PostHog generated for domain, e.g. 4854cf84789d8596ad01.proxy-us.posthog.com. */

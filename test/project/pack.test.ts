@@ -58,7 +58,8 @@ const cloudflare: FirstPartyProxyArgs = {
     cloudflare: { accountId: "0123456789abcdef0123456789abcdef" },
 };
 const aws: FirstPartyProxyArgs = { vendor: "segment", domain: "s.example.com", provider: "aws", dns: { provider: "route53", zoneId: "Z0123456789ABC" } };
-const proxies = [new FirstPartyProxy("analytics", cloudflare), new FirstPartyProxy("segment", aws)];
+const rum: FirstPartyProxyArgs = { vendor: "datadog", site: "datadoghq.eu", domain: "rum.example.com", provider: "aws", dns: { provider: "route53", zoneId: "Z0123456789ABC" } };
+const proxies = [new FirstPartyProxy("analytics", cloudflare), new FirstPartyProxy("segment", aws), new FirstPartyProxy("rum", rum)];
 
 pulumi
     .all(proxies.map((p) => pulumi.all([p.urls, p.sdk, p.cdn, p.dnsRecords])))
@@ -179,7 +180,8 @@ describe("the npm package, installed from its tarball into a project of its own"
             cloudflare: { accountId: "0123456789abcdef0123456789abcdef" },
         };
         const aws: FirstPartyProxyArgs = { vendor: "segment", domain: "s.example.com", provider: "aws", dns: { provider: "route53", zoneId: "Z0123456789ABC" } };
-        const here = await planProgram({ "aws:region": "eu-west-1" }, () => [new FirstPartyProxy("analytics", cloudflare), new FirstPartyProxy("segment", aws)], {
+        const rum: FirstPartyProxyArgs = { vendor: "datadog", site: "datadoghq.eu", domain: "rum.example.com", provider: "aws", dns: { provider: "route53", zoneId: "Z0123456789ABC" } };
+        const here = await planProgram({ "aws:region": "eu-west-1" }, () => [new FirstPartyProxy("analytics", cloudflare), new FirstPartyProxy("segment", aws), new FirstPartyProxy("rum", rum)], {
             project,
             stack: "dev",
         });
@@ -189,6 +191,7 @@ describe("the npm package, installed from its tarball into a project of its own"
         });
         const installed = code(result.registered);
         assert.ok(installed.worker.length === 1 && installed.functions.length > 0, "a Worker and a CloudFront Function were bundled");
+        assert.ok(installed.functions.some((code: string) => code.includes("ddforward")), "Datadog's ddforward function, bundled from its own edge module");
         assert.deepStrictEqual(installed, code(here.resources));
     });
 });
