@@ -9,6 +9,11 @@ export { cloudFrontSiteRoutes, CloudFrontSiteRoutesArgs, CloudFrontSiteRoutesArg
 export type { CloudFrontSiteRoutes } from "./components/aws/siteRoutes";
 export {
     AmplitudeProduct,
+    CustomRouteArgs,
+    RouteCache,
+    RouteCookies,
+    RouteCors,
+    RouteMethods,
     DatadogSite,
     Cdn,
     CloudflareArgs,

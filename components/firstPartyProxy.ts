@@ -54,6 +54,8 @@ export const Vendor = {
     google: "google",
     /** Datadog RUM (the browser SDK's proxy option). */
     datadog: "datadog",
+    /** A vendor of your own: its origins and ordered routes (origins, routes). */
+    custom: "custom",
 } as const;
 export type Vendor = (typeof Vendor)[keyof typeof Vendor];
 
@@ -86,6 +88,60 @@ export const DatadogSite = {
     us1Fed: "ddog-gov.com",
 } as const;
 export type DatadogSite = (typeof DatadogSite)[keyof typeof DatadogSite];
+
+/** The methods a custom vendor's route accepts. */
+export const RouteMethods = {
+    /** GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE (default). */
+    all: "all",
+    /** GET, HEAD, OPTIONS. */
+    read: "read",
+} as const;
+export type RouteMethods = (typeof RouteMethods)[keyof typeof RouteMethods];
+
+/** How a custom vendor's route is cached. */
+export const RouteCache = {
+    /** Never cached (default). */
+    disabled: "disabled",
+    /** As the origin's Cache-Control says. */
+    origin: "origin",
+} as const;
+export type RouteCache = (typeof RouteCache)[keyof typeof RouteCache];
+
+/** Whether the site's cookies reach a custom vendor's origin. */
+export const RouteCookies = {
+    /** They never do (default). */
+    strip: "strip",
+    /** They do. */
+    forward: "forward",
+} as const;
+export type RouteCookies = (typeof RouteCookies)[keyof typeof RouteCookies];
+
+/** Who answers CORS on a custom vendor's route. */
+export const RouteCors = {
+    /** The origin's own CORS (default). */
+    origin: "origin",
+    /** The edge answers preflights and adds CORS headers. */
+    edge: "edge",
+} as const;
+export type RouteCors = (typeof RouteCors)[keyof typeof RouteCors];
+
+/** One route of a custom vendor, in order: the first whose path matches serves the request. */
+export interface CustomRouteArgs {
+    /** `*` or a path prefix followed by `*` (e.g. /js/*), as CloudFront matches it. */
+    path: string;
+    /** An id of origins. */
+    origin: string;
+    /** all (default) or read. */
+    methods?: RouteMethods;
+    /** disabled (default) or origin. */
+    cache?: RouteCache;
+    /** strip (default) or forward. */
+    cookies?: RouteCookies;
+    /** Whether the origin gets the viewer's address (as the proxy's clientIp allows). Default: true. */
+    clientIp?: boolean;
+    /** origin (default) or edge. */
+    cors?: RouteCors;
+}
 
 /** What of Amplitude's browser SDKs an Amplitude proxy serves. */
 export const AmplitudeProduct = {
@@ -252,6 +308,10 @@ export interface FirstPartyProxyArgs {
     measurementPath?: string;
     /** Google on Cloudflare only: let Cloudflare add the Google tag to the zone's HTML pages. Default: false (paste the snippet). */
     setUpTag?: boolean;
+    /** Custom only: the vendor's origins, id (1-16 lower-case letters and digits) to public HTTPS hostname. */
+    origins?: { [id: string]: string };
+    /** Custom only: the ordered routes, the catch-all (path *) last. */
+    routes?: CustomRouteArgs[];
     /** Datadog only: the Datadog site the SDK is set up with (its intake host is the only one the proxy forwards to). Default: datadoghq.com. */
     site?: DatadogSite;
     /** Amplitude only: analytics, sessionReplay, or both, on one hostname. Default: sessionReplay alone (as before Analytics). */

@@ -248,6 +248,25 @@ describe("FirstPartyProxy from your own program", () => {
         assert.ok(!registered.some((r) => r.endsWith("::g2") || r.includes("::g2-")), registered.join(", "));
     });
 
+    it("a custom vendor (origins, ordered routes) plans as the stack program plans it, on both CDNs", async () => {
+        const heap = {
+            vendor: "custom",
+            domain: "h.example.com",
+            origins: { cdn: "cdn.heapanalytics.com", api: "heapanalytics.com" },
+            routes: [
+                { path: "/js/*", origin: "cdn", methods: "read", cache: "origin", clientIp: false },
+                { path: "/h/session*", origin: "api", cookies: "forward", cors: "edge" },
+                { path: "*", origin: "api" },
+            ],
+        };
+        for (const stack of [cloudflareStack([heap]), { provider: "aws", dns: { provider: "route53", zone }, proxies: [heap] } as TestConfig]) {
+            const fromConfig = await planConfig(stack, "same");
+            const fromCode = await planUser(userProgram(stack, ["custom-h-example-com"]), "same");
+            assert.deepStrictEqual(resourcesOf(fromCode), resourcesOf(fromConfig));
+            assert.deepStrictEqual(fromCode.outputs.proxies, fromConfig.outputs.proxies);
+        }
+    });
+
     describe("args", () => {
         const refused = (name: string, args: unknown) => {
             let registered = 0;

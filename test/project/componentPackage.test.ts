@@ -68,7 +68,7 @@ describe("Pulumi component package (PulumiPlugin.yaml, for every Pulumi language
         assert.deepStrictEqual([...requiredInputs].sort(), ["dns", "provider", "vendor"]);
         assert.deepStrictEqual(Object.keys(inputs).sort(), [
             "apiDomain", "apiTarget", "cdnDomain", "cdnTarget", "clientIp", "cloudflare", "cloudfront", "dns", "domain", "managed", "measurementPath",
-            "nameServers", "pathPrefix", "paths", "products", "provider", "quotas", "region", "setUpTag", "sharedHost", "site", "tagId", "target", "vendor",
+            "nameServers", "origins", "pathPrefix", "paths", "products", "provider", "quotas", "region", "routes", "setUpTag", "sharedHost", "site", "tagId", "target", "vendor",
         ]);
         const enumOf = (ref: string | undefined) => schema.types[ref!.replace("#/types/", "")].enum!.map((e) => e.value);
         assert.deepStrictEqual(enumOf(inputs.vendor.$ref), [...vendorIds]);
