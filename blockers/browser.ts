@@ -9,7 +9,7 @@ import type { Browser, Route } from "playwright-core";
 import { SdkSettings } from "../components/model/types";
 import { RequestType, UboEngine } from "./engine";
 import { Delivery, FakeVendors } from "./fakeVendors";
-import { pageHtml, pageUrl } from "./pages";
+import { pageHtml, pageUrl, siteAsset } from "./pages";
 import { ProxyUnderTest, sendUpstream } from "./proxies";
 
 export const chromiumPath = "/usr/bin/chromium";
@@ -130,6 +130,13 @@ export async function runRow(browser: Browser, engine: UboEngine, fake: FakeVend
         if (verdict.blocked) {
             recorded.push({ ...base, error: "blocked by uBlock Origin", delivered: [] });
             await route.abort("blockedbyclient");
+            return;
+        }
+        // The site's own files (an SDK chunk the site serves next to its bundle): no vendor, no proxy.
+        const asset = siteAsset(url);
+        if (asset) {
+            recorded.push({ ...base, status: 200, delivered: [] });
+            await route.fulfill({ status: 200, contentType: "application/javascript; charset=utf-8", body: asset });
             return;
         }
         const id = `${rowId}.${++next}`;

@@ -36,11 +36,17 @@ interface Snfe {
 // ubo-core is an ES module; ts-node compiles this file to CommonJS, whose import() TypeScript would turn into require().
 const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
 
-let instance: Promise<Snfe> | undefined;
+interface UboCore {
+    readonly snfe: Snfe;
+    /** Loads a public suffix list (its text) into the engine's: what first- and third-party mean. */
+    pslInit(raw: string): unknown;
+}
+
+let instance: Promise<UboCore> | undefined;
 
 /** ubo-core allows a single engine per process: it is created once and reloaded with other lists on each `load`. */
-function engine(): Promise<Snfe> {
-    instance ??= importModule(pathToFileURL(require.resolve("@gorhill/ubo-core")).href).then((m) => m.StaticNetFilteringEngine.create());
+function engine(): Promise<UboCore> {
+    instance ??= importModule(pathToFileURL(require.resolve("@gorhill/ubo-core")).href).then(async (m) => ({ snfe: await m.StaticNetFilteringEngine.create(), pslInit: m.pslInit }));
     return instance;
 }
 
@@ -77,9 +83,16 @@ function normalizeFilter(filter: string): string {
     return `${filter.slice(0, at)}$${options.join(",")}`;
 }
 
-/** Loads `lists` into the engine (replacing whatever it had) and returns a matcher over them. */
-export async function loadEngine(lists: readonly NamedList[]): Promise<UboEngine> {
-    const snfe = await engine();
+/**
+ * Loads `lists` into the engine (replacing whatever it had) and returns a matcher over them. `publicSuffixList`, the
+ * text of the list uBO ships (assets/thirdparties/publicsuffix.org/list/effective_tld_names.dat), decides which
+ * hostnames are first-party to the page: ubo-core 0.1.30's own serialized copy loads empty, which makes every other
+ * hostname third-party (a proxy on t.example.com to a page on www.example.com included), so `$third-party` filters
+ * such as EasyPrivacy's `$ping,third-party` would hit first-party requests they do not hit in uBlock Origin.
+ */
+export async function loadEngine(lists: readonly NamedList[], publicSuffixList?: string): Promise<UboEngine> {
+    const { snfe, pslInit } = await engine();
+    if (publicSuffixList !== undefined) pslInit(publicSuffixList);
     await snfe.useLists(lists.map((l) => ({ name: l.name, raw: l.raw })));
     const lines = lists.map((l) => ({ name: l.name, filters: new Set(l.raw.split("\n").map((line) => normalizeFilter(line.trim()))) }));
     const listOf = (filter: string) => lines.find((l) => l.filters.has(normalizeFilter(filter)))?.name;

@@ -40,6 +40,8 @@ export interface ListSnapshot {
     /** The Debian package version, e.g. `1.67.0+dfsg-1~deb12u1`. */
     readonly version: string;
     readonly lists: readonly FilterList[];
+    /** The public suffix list uBO ships beside the filter lists (what first- and third-party mean to it). */
+    readonly publicSuffixList: string;
 }
 
 /** One line naming the snapshot, for reports and fixtures. */
@@ -103,5 +105,6 @@ export function readLists(assets: string, version: string): ListSnapshot {
         const title = /^! Title: (.+)$/m.exec(raw)?.[1]?.trim() ?? l.id;
         return { id: l.id, path: l.path, title, fileDate: fs.statSync(file).mtime.toISOString().slice(0, 10), raw };
     });
-    return { package: uboPackage, version, lists };
+    const publicSuffixList = fs.readFileSync(path.join(assets, "thirdparties/publicsuffix.org/list/effective_tld_names.dat"), "utf8");
+    return { package: uboPackage, version, lists, publicSuffixList };
 }

@@ -87,8 +87,9 @@ setTimeout(() => amplitude.flush(), 3500);
 
 /**
  * Datadog's RUM Browser SDK (@datadog/browser-rum's CDN bundle, inlined as npm users bundle it), with `site` and
- * `proxy` from the output, every session sampled and replayed. After a few seconds the page reports itself hidden
- * (visibilitychange), on which the SDK flushes its batch and replay segment, as it does when a visitor switches tabs.
+ * `proxy` from the output, every session sampled and replayed. After a few seconds the page reports itself hidden and
+ * visible again in turn (visibilitychange), as a visitor switching tabs does: on each "hidden" the SDK flushes its
+ * batch and replay segment.
  */
 function datadogPage(sdk: Extract<SdkSettings, { vendor: "datadog" }>): string {
     const init = {
@@ -106,12 +107,27 @@ function datadogPage(sdk: Extract<SdkSettings, { vendor: "datadog" }>): string {
 <script>
 DD_RUM.init(${lit(init)});
 DD_RUM.addAction("blockers_test", { source: "npm run blockers" });
+// A busy page: past the SDK's 50 messages per batch, the batch goes out at once (fetch), not only on page exit.
+setTimeout(() => { for (let i = 0; i < 60; i++) DD_RUM.addAction("blockers_action_" + i); }, 1500);
 ${activity}
-setTimeout(() => {
-  Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
-  document.dispatchEvent(new Event("visibilitychange"));
-}, 4000);
+// The visitor switches tabs every two seconds (from 3.5 s on): on each "hidden" the SDK flushes what it holds.
+let hidden = false;
+Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
+setTimeout(() => setInterval(() => { hidden = !hidden; document.dispatchEvent(new Event("visibilitychange")); }, 1000), 3500);
 </script>`;
+}
+
+/**
+ * Files the site itself serves beside the page: the lazily loaded chunks of an SDK bundled into the site (Datadog's
+ * bundle loads its Session Replay recorder from `chunks/` next to where the site serves the bundle).
+ */
+export function siteAsset(url: string): Buffer | undefined {
+    const u = new URL(url);
+    if (u.origin !== new URL(pageUrl).origin) return undefined;
+    const chunk = /^\/chunks\/([\w.-]+\.js)$/.exec(u.pathname)?.[1];
+    if (!chunk) return undefined;
+    const file = path.join(path.dirname(require.resolve("@datadog/browser-rum/package.json")), "bundle", "chunks", chunk);
+    return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
 }
 
 export function pageHtml(sdk: SdkSettings): string {

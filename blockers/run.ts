@@ -127,7 +127,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     const snapshot = ensureLists(path.join(workDir, "lists"), log);
     log(`blockers: lists ${describeSnapshot(snapshot)}`);
-    const engine = await loadEngine(options.lists ? snapshot.lists.map((l) => ({ name: `${l.title} (${l.path})`, raw: l.raw })) : []);
+    const engine = await loadEngine(options.lists ? snapshot.lists.map((l) => ({ name: `${l.title} (${l.path})`, raw: l.raw })) : [], snapshot.publicSuffixList);
     if (!options.lists) log("blockers: control run, no filters loaded");
     const executable = ensureChromium(log);
 
