@@ -378,5 +378,42 @@ describe("FirstPartyProxy from your own program", () => {
             assert.ok(cloudflareResources.length > 0);
             for (const r of cloudflareResources) assert.match(String(r.provider), /pulumi:providers:cloudflare::cf::/, `${r.name} uses the given provider`);
         });
+
+        it("everything a proxy owns descends from its FirstPartyProxy, so transforms and protect given to it reach it; only the listed shared resources do not", async () => {
+            // transforms run in the engine (the mocks refuse them): the engine applies a component's transforms to its
+            // descendants, so what matters offline is the parentage.
+            const plan = await planConfig(
+                {
+                    provider: "aws",
+                    dns: { provider: "route53", zone },
+                    proxies: [
+                        { vendor: "posthog", region: "eu", domain: "e.example.com" },
+                        { vendor: "segment", cdnDomain: "cdn.example.com", apiDomain: "api.example.com" },
+                        { vendor: "datadog", domain: "rum.example.com" },
+                    ],
+                },
+                "parents",
+            );
+            const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+            const proxyOf = (r: PlannedResource): string | undefined => {
+                for (let p = r.parent ? byUrn.get(r.parent) : undefined; p; p = p.parent ? byUrn.get(p.parent) : undefined) {
+                    if (p.type === typeToken) return p.name;
+                }
+                return undefined;
+            };
+            const shared = plan.resources.filter((r) => r.type !== typeToken && proxyOf(r) === undefined).map((r) => `${r.type}::${r.name}`.replace(/-[0-9a-f]{8,10}$/, "-<hash>"));
+            assert.deepStrictEqual([...new Set(shared)].sort(), [
+                "aws:cloudfront/cachePolicy:CachePolicy::cache-<hash>",
+                "aws:cloudfront/function:Function::viewer-request-<hash>",
+                "aws:cloudfront/originRequestPolicy:OriginRequestPolicy::origin-request-<hash>",
+                "first-party-proxy:aws:CloudFrontShared::cloudfront-shared",
+                "pulumi:providers:aws::us-east-1",
+                "random:index/randomId:RandomId::name-suffix",
+            ]);
+            for (const type of ["aws:cloudfront/distribution:Distribution", "aws:acm/certificate:Certificate", "aws:route53/record:Record"]) {
+                const owned = plan.resources.filter((r) => r.type === type);
+                assert.ok(owned.length > 0 && owned.every((r) => proxyOf(r) !== undefined), `every ${type} is under a FirstPartyProxy`);
+            }
+        });
     });
 });
