@@ -51,6 +51,7 @@ const cli = new Command("verify")
             "  npx first-party-proxy verify --outputs outputs.json --token phc_XXXX --write-key XXXX",
             "  npx first-party-proxy verify --url https://e.example.com --vendor posthog --region eu",
             "  npx first-party-proxy verify --vendor segment --cdn-url https://cdn.example.com --api-url https://api.example.com",
+            "  npx first-party-proxy verify --vendor google --url https://www.example.com/metrics   (the measurement path in the URL)",
             "",
             "Exit status: 0 all checks passed (skipped ones don't count), 1 a check failed, 2 bad arguments or outputs.",
         ].join("\n"),
