@@ -274,7 +274,7 @@ export class CloudflareZoneShare {
     join(proxy: ProxySpec, kind: CloudflareProxyKind, opts: ShareOptions): CloudflareZoneShares {
         const rules: ZoneRuleSpec[] = kind === "dns" ? cnameProxyZoneRules(proxy) : kind === "pageRule" ? pageRuleProxyZoneRules(proxy) : [];
         // Google tag gateway's zone setting routes its endpoint itself: no zone rule of ours applies to it.
-        const edgeSites: OwnedSite[] = kind === "googleTagGateway" ? [] : proxy.sites.map((site) => ({ owner: proxy.name, site }));
+        const edgeSites: OwnedSite[] = kind === "googleTagGateway" ? [] : proxy.sites.map((site) => ({ owner: proxy.name, site, sharedHost: proxy.sharedHost }));
         const needsRules = rules.length > 0 || edgeResponseHeaderRules(edgeSites).length > 0;
         const needsPageRules = kind === "pageRule";
         if (!needsRules && !needsPageRules) return {};

@@ -39,7 +39,7 @@ export function plannedZoneRules(proxies: readonly ProxySpec[], mode: Cloudflare
                 return [];
         }
     });
-    return [...perProxy, ...edgeResponseHeaderRules(withSites.flatMap((p) => p.sites.map((site) => ({ owner: p.name, site }))))];
+    return [...perProxy, ...edgeResponseHeaderRules(withSites.flatMap((p) => p.sites.map((site) => ({ owner: p.name, site, sharedHost: p.sharedHost }))))];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Route, Site } from "../model/types";
-import { firstMatchPathConditions, quote, ZoneRuleSpec } from "./zoneRules";
+import { firstMatchPathConditions, pathCondition, quote, ZoneRuleSpec } from "./zoneRules";
 
 /**
  * CloudFront's managed CORS-with-preflight(-and-SecurityHeadersPolicy) response headers policies on Cloudflare, as
@@ -33,6 +33,11 @@ export const maxExpressionLength = 4096;
 export interface OwnedSite {
     readonly owner: string;
     readonly site: Site;
+    /**
+     * The proxy's `sharedHost`: the hostname is the user's own site, of which the proxy serves only its prefix. Its
+     * rules name its paths exactly; a hostname the proxy owns is matched by its routes' shape (see prefixShape).
+     */
+    readonly sharedHost: boolean;
 }
 
 const hasRequestHeader = (name: string) => `any(lower(http.request.headers.names[*])[*] eq ${quote(name)})`;
@@ -43,15 +48,37 @@ const withSecurityHeaders = (r: Route) => r.cors.mode === "edgePreflight" && r.c
 
 /**
  * The path condition for the requests of `site` whose first matching route satisfies `wanted`: undefined for every
- * path, null for none.
+ * path, null for none. Where the wanted routes are the first ones, a request is theirs exactly when it matches any
+ * of them, so their patterns alone say it (no "and not an earlier route").
  */
 function pathsWanting(site: Site, wanted: (r: Route) => boolean): string | undefined | null {
     const conditions = firstMatchPathConditions(site);
-    const live = site.routes.map((r, i) => ({ wanted: wanted(r), condition: conditions[i] })).filter((r) => r.condition !== "false");
+    const live = site.routes.map((r, i) => ({ wanted: wanted(r), condition: conditions[i], own: pathCondition(r.pathPattern) })).filter((r) => r.condition !== "false");
     const chosen = live.filter((r) => r.wanted);
     if (chosen.length === 0) return null;
     if (chosen.length === live.length) return undefined;
-    return chosen.map((r) => (chosen.length === 1 ? r.condition : `(${r.condition})`)).join(" or ");
+    const leading = live.findIndex((r) => !r.wanted) === chosen.length;
+    if (leading && chosen.some((r) => r.own === undefined)) return undefined;
+    const parts = chosen.map((r) => (leading ? r.own! : r.condition!));
+    return parts.map((c) => (parts.length === 1 ? c : `(${c})`)).join(" or ");
+}
+
+/**
+ * The shape of a site whose proxy owns its hostname (not a shared host) and serves everything under one prefix (the
+ * public layout, whose last route answers 404 for every other path): its routes
+ * with the prefix's segment as a wildcard (`/g3lt1d/static/<any>` becomes `/<any>/static/<any>`), or undefined for
+ * any other site. Such a site answers every path outside its prefix itself (404, its last route), so proxies of one
+ * vendor layout with different prefixes share one path condition and one `in` set of hostnames, instead of a
+ * condition each. The wildcard also matches that shape under another first segment, which on these hostnames is the
+ * edge's own 404, and deeper paths under the prefix that repeat a matched segment (`/<prefix>/x/static/y`): those
+ * get the headers too, only where the response has none.
+ */
+export function prefixShape(site: Site): Site | undefined {
+    const last = site.routes[site.routes.length - 1];
+    if (!last || last.pathPattern !== "*" || last.answer !== "notFound") return undefined;
+    const first = site.routes[0]?.pathPattern.match(/^\/[^/*]+\//)?.[0];
+    if (!first || site.routes.slice(0, -1).some((r) => !r.pathPattern.startsWith(first))) return undefined;
+    return { ...site, routes: site.routes.map((r, i) => (i === site.routes.length - 1 ? r : { ...r, pathPattern: `/*/${r.pathPattern.slice(first.length)}` })) };
 }
 
 /** The requests of every site whose route wants the header: hostnames sharing a path condition share one `in` set. */
@@ -60,8 +87,8 @@ function sitesCondition(
     wanted: (r: Route) => boolean,
 ): { condition: string; owner: string; hostCount: number } | undefined {
     const groups = new Map<string, { hosts: string[]; owners: Set<string> }>();
-    for (const { owner, site } of sites) {
-        const paths = pathsWanting(site, wanted);
+    for (const { owner, site, sharedHost } of sites) {
+        const paths = pathsWanting((sharedHost ? undefined : prefixShape(site)) ?? site, wanted);
         if (paths === null) continue;
         const key = paths ?? "";
         const group = groups.get(key) ?? { hosts: [], owners: new Set<string>() };

@@ -23,7 +23,7 @@ export function pageRuleProxyZoneRules(proxy: ProxySpec): ZoneRuleSpec[] {
 
 /** Every zone rule a PageRuleProxy relies on: its own, and the zone-wide CORS and security response headers it takes part in. */
 function pageRuleProxyRequiredRules(proxy: ProxySpec): ZoneRuleSpec[] {
-    return [...pageRuleProxyZoneRules(proxy), ...edgeResponseHeaderRules(proxy.sites.map((site) => ({ owner: proxy.name, site })))];
+    return [...pageRuleProxyZoneRules(proxy), ...edgeResponseHeaderRules(proxy.sites.map((site) => ({ owner: proxy.name, site, sharedHost: proxy.sharedHost })))];
 }
 
 export interface PageRuleProxyArgs {

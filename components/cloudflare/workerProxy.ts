@@ -73,7 +73,7 @@ export class WorkerProxy extends pulumi.ComponentResource {
         if (proxy.sharedHost && proxy.paths.prefix === undefined) throw new Error(`${name}: a shared host needs a path prefix`);
         const prefix = args.scriptPrefix ?? pulumi.getStack();
         const owner: RecordOwner = { type: componentType, name, parent: opts?.parent };
-        const rules = edgeResponseHeaderRules(proxy.sites.map((site) => ({ owner: name, site })));
+        const rules = edgeResponseHeaderRules(proxy.sites.map((site) => ({ owner: name, site, sharedHost: proxy.sharedHost })));
         const phases = rules.length === 0 ? [] : requireZoneRules(name, args.zoneRules, rules);
         const rulesFirst = rules.length > 0 && args.zoneRules ? [args.zoneRules] : [];
 

@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { edgeResponseHeaderRules, maxExpressionLength, OwnedSite } from "../../components/cloudflare/edgeHeaderRules";
 import { holdsRule } from "../../components/cloudflare/zoneRules";
+import { raisedQuotas } from "../../bench/planScale";
+import { parseStackConfig, proxyRequests } from "../../components/config/load";
 import { buildProxySpec } from "../../components/model/proxySpec";
 import { VendorId, VendorRegion } from "../../components/model/types";
 import { Plan } from "../../components/plan/mockPlan";
@@ -11,7 +13,7 @@ import { evaluateRule } from "./ruleExpression";
 
 const owned = (vendor: VendorId, host: string, region: VendorRegion = "us"): OwnedSite[] => {
     const spec = buildProxySpec({ kind: "cdn", name: `${vendor}-${host}`, vendor, region, layout: "single", hostnames: { main: host, store: host } });
-    return spec.sites.map((site) => ({ owner: spec.name, site }));
+    return spec.sites.map((site) => ({ owner: spec.name, site, sharedHost: false }));
 };
 
 const page = "https://www.shop.example";
@@ -115,6 +117,74 @@ describe("edge response header rules (CloudFront's CORS and security headers pol
         const long = owned("amplitude", `${"a".repeat(60)}.${"b".repeat(60)}.example.com`)[0];
         const paths = { ...long, site: { ...long.site, routes: Array.from({ length: 120 }, (_, i) => ({ ...long.site.routes[0], pathPattern: `/p${i}/*`, ...(i % 2 ? { cors: { mode: "origin" as const } } : {}) })).concat(long.site.routes) } };
         assert.throws(() => edgeResponseHeaderRules([paths]), new RegExp(`edge-cors-allow-origin for .* needs a \\d+-character expression; Cloudflare allows ${maxExpressionLength}`));
+    });
+});
+
+describe("edge response header rules for proxies with their own path prefix (the public layout)", () => {
+    /** The sites of a Cloudflare stack config's proxies, as the program builds them (derived prefixes included). */
+    const sitesOf = (proxies: unknown[]): OwnedSite[] => {
+        const { config } = parseStackConfig({
+            provider: "cloudflare",
+            dns: { provider: "cloudflare", zone: "example.com" },
+            cloudflare: { accountId: "0123456789abcdef0123456789abcdef" },
+            proxies,
+            // The accounts of these stacks raised every quota: the rules are what is counted here.
+            quotas: raisedQuotas,
+        });
+        return proxyRequests(config, "test")
+            .map(buildProxySpec)
+            .flatMap((spec) => spec.sites.map((site) => ({ owner: spec.name, site, sharedHost: spec.sharedHost })));
+    };
+    const prefixOf = (site: OwnedSite) => site.site.routes[0].pathPattern.split("/")[1];
+    const posthogs = sitesOf(Array.from({ length: 42 }, (_, i) => ({ vendor: "posthog", domain: `e${i}.example.com` })));
+    const rules = edgeResponseHeaderRules(posthogs);
+
+    it("42 PostHog proxies share one path condition and one hostname set: six rules, within a Free zone's ten", () => {
+        assert.strictEqual(new Set(posthogs.map(prefixOf)).size, 42, "every proxy has its own prefix");
+        assert.strictEqual(rules.length, 6);
+        assert.match(rules[0].expression, /^\(http\.host in \{"e0\.example\.com" "e1\.example\.com" .*"e41\.example\.com"\} and \(\(http\.request\.uri\.path strict wildcard "\/\*\/static\/\*"\) or \(http\.request\.uri\.path strict wildcard "\/\*\/array\/\*"\)\)\) and /);
+        for (const site of posthogs) assert.ok(!rules[0].expression.includes(prefixOf(site)), `${prefixOf(site)} is not named`);
+    });
+
+    it("each hostname's own static and array paths get CORS and the security headers; its API paths, and the vendor's paths without its prefix, do not", () => {
+        for (const site of [posthogs[0], posthogs[41]]) {
+            const host = site.site.hostname;
+            const prefix = `/${prefixOf(site)}`;
+            for (const path of [`${prefix}/static/array.js`, `${prefix}/array/phc_KEY/config.js`]) {
+                const headers = decorate(rules, host, path);
+                assert.strictEqual(headers["access-control-allow-origin"], page, `${host}${path}`);
+                assert.strictEqual(headers["x-frame-options"], "SAMEORIGIN", `${host}${path}`);
+            }
+            for (const path of [`${prefix}/e/`, `${prefix}/decide/`, `${prefix}/i/v0/e/`, "/static/array.js", "/array/phc_KEY/config.js"]) {
+                assert.deepStrictEqual(decorate(rules, host, path), {}, `${host}${path}`);
+            }
+        }
+        assert.deepStrictEqual(decorate(rules, "other.example.com", `/${prefixOf(posthogs[0])}/static/array.js`), {});
+    });
+
+    it("a mixed stack of 1,000 proxies takes four parts of six rules (before: one set of six for every few dozen proxies)", () => {
+        const mixed = sitesOf(
+            Array.from({ length: 1000 }, (_, i) =>
+                [
+                    { vendor: "posthog", region: i % 2 === 0 ? "us" : "eu", domain: `e${i}.example.com` },
+                    { vendor: "segment", domain: `s${i}.example.com` },
+                    { vendor: "amplitude", domain: `r${i}.example.com` },
+                    { vendor: "segment", cdnDomain: `c${i}.example.com`, apiDomain: `a${i}.example.com` },
+                    { vendor: "vtex", domain: `www${i}.example.com` },
+                ][i % 5],
+            ),
+        );
+        const split = edgeResponseHeaderRules(mixed);
+        assert.strictEqual(split.length, 24);
+        assert.ok(split.every((r) => r.expression.length <= maxExpressionLength));
+    });
+
+    it("a shared host (the user's own site) keeps its exact prefix: the rest of that site never gets the headers", () => {
+        const shared = sitesOf([{ vendor: "posthog", domain: "www.example.com", pathPrefix: "/k7", sharedHost: true }]);
+        const [cors] = edgeResponseHeaderRules(shared);
+        assert.match(cors.expression, /starts_with\(http\.request\.uri\.path, "\/k7\/static\/"\)/);
+        assert.deepStrictEqual(decorate([cors], "www.example.com", "/blog/static/site.css"), {});
+        assert.strictEqual(decorate([cors], "www.example.com", "/k7/static/array.js")["access-control-allow-origin"], page);
     });
 });
 

@@ -109,6 +109,10 @@ describe("provider quotas, checked against the plan before anything is registere
             assert.match(refusal(cloudflare(posthogs(501), { workersPlan: "paid", plan: "enterprise" })).issues[0].message, /needs 501, more than the 500 allowed/);
         });
 
+        it("42 PostHog proxies, each with its own path prefix, fit a Free zone: they share the response header rules", () => {
+            assert.doesNotThrow(() => parseStackConfig(cloudflare(posthogs(42))));
+        });
+
         it("zone rules per phase by the zone's plan: 11 VTEX stores exceed the Free plan's 10 rules a phase, not Pro's 25", () => {
             const error = refusal(cloudflare(vtexes(11)));
             const keys = error.issues.map((i) => i.key);

@@ -12,7 +12,7 @@ import { vendorSite } from "./sites";
  */
 function useEdge(site: Site) {
     const get = useProxyWorker(site);
-    const rules = edgeResponseHeaderRules([{ owner: "test", site }]);
+    const rules = edgeResponseHeaderRules([{ owner: "test", site, sharedHost: false }]);
     return () => {
         const { origin, worker } = get();
         const fetch = async (path: string, init: RequestInit = {}) => {

@@ -110,7 +110,7 @@ const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding", "cont
  */
 export function workerSite(worker: ProxyWorker, site: Site): EdgeSite {
     const hostname = site.hostname;
-    const rules = edgeResponseHeaderRules([{ owner: "verify", site }]);
+    const rules = edgeResponseHeaderRules([{ owner: "verify", site, sharedHost: false }]);
     return async (scheme, request) => {
         const headers: [string, string][] = [];
         for (const [name, value] of Object.entries(request.headers)) {
