@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { policies } from "../../policy/policies";
-import { byType, planShipped, PolicyPlan, resourceArgs, runPolicies, stackArgs, Violation, withChangedInputs, withChangedOptions } from "./harness";
+import { analyzeOverGrpc, analyzerPb, call, emptyPb, ServedPack, startPack } from "./analyzer";
+import { byType, planShipped, runPolicies, Violation, withChangedInputs, withChangedOptions } from "./harness";
 
 /*
  * The pack as the Pulumi engine runs it: policy/index.ts serving the Analyzer gRPC service in its own process, asked
@@ -11,118 +11,19 @@ import { byType, planShipped, PolicyPlan, resourceArgs, runPolicies, stackArgs, 
  * about 30 s; `npm run typecheck` covers the same files: the root tsconfig includes the policy folder.)
  */
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const grpc = require("@grpc/grpc-js");
-const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
-const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const structPb = require("google-protobuf/google/protobuf/struct_pb");
-const emptyPb = require("google-protobuf/google/protobuf/empty_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
-
 const policyDir = path.resolve(__dirname, "../../policy");
 
-/** Starts the pack the way the analyzer plugin does (cwd = the pack), transpile-only; resolves with the port it prints. */
-function startPack(): Promise<{ child: ChildProcess; port: number }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", "require('./index')"], {
-            cwd: policyDir,
-            env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stderr = "";
-        child.stderr!.on("data", (d) => (stderr += d));
-        child.stdout!.once("data", (d) => {
-            const port = Number(String(d).trim());
-            if (Number.isInteger(port) && port > 0) resolve({ child, port });
-            else reject(new Error(`the pack printed ${JSON.stringify(String(d))}; stderr: ${stderr}`));
-        });
-        child.once("exit", (code) => reject(new Error(`the pack exited with ${code}: ${stderr}`)));
-    });
-}
-
-const struct = (value: unknown) => structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(value ?? {})));
-const call = <T>(client: any, method: string, request: unknown): Promise<T> =>
-    new Promise((resolve, reject) => client[method](request, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))));
-
-function optionsProto(opts: { protect: boolean; ignoreChanges: string[]; deleteBeforeReplace?: boolean; parent?: string }) {
-    const o = new analyzerPb.AnalyzerResourceOptions();
-    o.setProtect(opts.protect);
-    o.setIgnorechangesList(opts.ignoreChanges);
-    if (opts.deleteBeforeReplace !== undefined) {
-        o.setDeletebeforereplacedefined(true);
-        o.setDeletebeforereplace(opts.deleteBeforeReplace);
-    }
-    if (opts.parent) o.setParent(opts.parent);
-    return o;
-}
-
-function providerProto(p: { type: string; props: unknown; urn: string; name: string } | undefined) {
-    if (!p) return undefined;
-    const proto = new analyzerPb.AnalyzerProviderResource();
-    proto.setType(p.type);
-    proto.setProperties(struct(p.props));
-    proto.setUrn(p.urn);
-    proto.setName(p.name);
-    return proto;
-}
-
-/** Every violation the served pack reports for the plan: one Analyze call per resource, one AnalyzeStack call. */
-async function analyzeOverGrpc(client: any, plan: PolicyPlan): Promise<Violation[]> {
-    // The engine files a resource policy's diagnostics under the resource it asked about; the server leaves the URN out.
-    const diagnostics: { d: any; urn?: string }[] = [];
-    for (const r of plan.resources) {
-        const args = resourceArgs(r, plan);
-        const req = new analyzerPb.AnalyzeRequest();
-        req.setType(args.type);
-        req.setProperties(struct(args.props));
-        req.setUrn(args.urn);
-        req.setName(args.name);
-        req.setOptions(optionsProto(args.opts));
-        const provider = providerProto(args.provider);
-        if (provider) req.setProvider(provider);
-        diagnostics.push(...(await call<any>(client, "analyze", req)).getDiagnosticsList().map((d: any) => ({ d, urn: r.urn })));
-    }
-    const stackReq = new analyzerPb.AnalyzeStackRequest();
-    stackReq.setResourcesList(
-        stackArgs(plan).resources.map((r) => {
-            const proto = new analyzerPb.AnalyzerResource();
-            proto.setType(r.type);
-            proto.setProperties(struct(r.props));
-            proto.setUrn(r.urn);
-            proto.setName(r.name);
-            proto.setOptions(optionsProto(r.opts));
-            const provider = providerProto(r.provider);
-            if (provider) proto.setProvider(provider);
-            if (r.parent) proto.setParent(r.parent.urn);
-            proto.setDependenciesList(r.dependencies.map((d) => d.urn));
-            for (const [key, deps] of Object.entries(r.propertyDependencies)) {
-                const list = new analyzerPb.AnalyzerPropertyDependencies();
-                list.setUrnsList(deps.map((d) => d.urn));
-                proto.getPropertydependenciesMap().set(key, list);
-            }
-            return proto;
-        }),
-    );
-    diagnostics.push(...(await call<any>(client, "analyzeStack", stackReq)).getDiagnosticsList().map((d: any) => ({ d })));
-    return diagnostics.map(({ d, urn }) => {
-        const reported = d.getUrn() || urn;
-        return { policy: d.getPolicyname(), message: d.getMessage(), ...(reported ? { urn: reported } : {}) };
-    });
-}
-
 describe("policy pack served over the Analyzer protocol agrees with the offline harness", function () {
-    let pack: { child: ChildProcess; port: number };
+    let pack: ServedPack;
     let client: any;
 
     before(async () => {
-        pack = await startPack();
-        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure());
+        // As the analyzer plugin starts it (cwd = the pack), transpile-only.
+        pack = await startPack(policyDir, ["-r", "ts-node/register/transpile-only", "-e", "require('./index')"], { TS_NODE_TRANSPILE_ONLY: "true" });
+        client = pack.client;
     });
 
-    after(() => {
-        client?.close();
-        pack?.child.kill();
-    });
+    after(() => pack?.stop());
 
     it("serves every policy of policy/policies.ts, mandatory", async () => {
         const info = await call<any>(client, "getAnalyzerInfo", new emptyPb.Empty());
