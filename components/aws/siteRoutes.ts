@@ -11,6 +11,8 @@ import { PolicySet } from "./policies";
 import { CloudFrontShared } from "./shared";
 import { siteViewerRequestFunctions } from "./viewerRequestFunction";
 import { ViewerRequestFunctions } from "./viewerRequestFunctions";
+import { AmplitudeProduct } from "../vendors/amplitude";
+import { DatadogSite } from "../vendors/datadog";
 
 /*
  * Same origin on CloudFront: the proxy lives in the user's own site distribution, under a path prefix. The routes are
@@ -21,7 +23,7 @@ import { ViewerRequestFunctions } from "./viewerRequestFunctions";
  */
 
 export interface CloudFrontSiteRoutesArgs {
-    /** The vendor: segment, posthog, amplitude, mixpanel or plausible (a VTEX proxy is the store's own hostname). */
+    /** The vendor: any but vtex (a VTEX proxy is the store's own hostname). */
     readonly vendor: VendorId;
     /** The vendor's data region, us (default) or eu, for vendors that have regions (not Plausible). */
     readonly region?: VendorRegion;
@@ -37,6 +39,10 @@ export interface CloudFrontSiteRoutesArgs {
      * paths under the prefix (pathPrefix is then required).
      */
     readonly paths?: PathLayout;
+    /** Amplitude: what of Amplitude's browser SDKs the routes serve (analytics, sessionReplay). Default: sessionReplay. */
+    readonly products?: readonly AmplitudeProduct[];
+    /** Datadog: the Datadog site the intake is on, e.g. datadoghq.eu. Default: datadoghq.com. */
+    readonly site?: DatadogSite;
     /** Google tag gateway (vendor google): the Google tag or Tag Manager container ID, e.g. G-ABC123XYZ9. */
     readonly tagId?: string;
     /**
@@ -70,6 +76,8 @@ export interface SiteRoutesPlan {
     /** The site with only the routes under the prefix, in order (most specific first). */
     readonly site: Site;
     readonly prefix: string;
+    /** What the stack config's rules warn about (in arg terms): logged, not refused. */
+    readonly warnings: readonly string[];
 }
 
 /** Problems with a CloudFrontSiteRoutes' args, each named by its arg; thrown before anything is created. */
@@ -113,9 +121,11 @@ export function planSiteRoutes(name: string, args: CloudFrontSiteRoutesArgs, sta
         throw issues([{ arg: "pathPrefix", message: "pathPrefix is required with paths: vendor (the vendor's paths at the root would take your site's own)" }]);
     }
     let spec: ProxySpec;
+    let warnings: readonly string[];
     try {
-        const { config } = parseStackConfig({ provider: "aws", dns: { provider: "manual" }, proxies: [{ ...entry, name }] });
-        spec = buildProxySpec(proxyRequests(config, stack)[0]);
+        const loaded = parseStackConfig({ provider: "aws", dns: { provider: "manual" }, proxies: [{ ...entry, name }] });
+        spec = buildProxySpec(proxyRequests(loaded.config, stack)[0]);
+        warnings = loaded.warnings.map((w) => w.replace(/first-party-proxy:proxies\[0\]\./g, ""));
     } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         throw issues(error.issues.map((i) => ({ arg: argOf(i.key), message: i.message })));
@@ -146,6 +156,7 @@ export function planSiteRoutes(name: string, args: CloudFrontSiteRoutesArgs, sta
         spec: { ...spec, sharedHost: true },
         site: { ...site, origins: site.origins.map((o) => ({ ...o, id: originId(o.id) })), routes },
         prefix,
+        warnings,
     };
 }
 
@@ -182,6 +193,7 @@ export class CloudFrontSiteRoutes extends pulumi.ComponentResource {
         const plan = planSiteRoutes(name, args, pulumi.getStack());
         super(componentType, name, {}, opts);
         const { site, prefix, spec } = plan;
+        for (const w of plan.warnings) pulumi.log.warn(w, this);
         const shared = args.shared ?? CloudFrontShared.forStack({ nameSuffix: args.nameSuffix });
         const functions = args.viewerRequestFunctions ?? new ViewerRequestFunctions(args.nameSuffix, { parent: this });
         const policies = new PolicySet(name, shared, this);

@@ -97,6 +97,17 @@ describe("CloudFrontSiteRoutes (same origin: a vendor under a prefix of your own
             assert.strictEqual(planned.routes[0].pathPattern, "/k7/analytics.js/*");
         });
 
+        it("the stack config's warnings, in arg terms; Amplitude's products and Datadog's site are taken", () => {
+            const replay = planSiteRoutes("replay", { vendor: "amplitude", domain: "www.example.com", pathPrefix: "/r9" }, "dev");
+            assert.strictEqual(replay.warnings.length, 1);
+            assert.match(replay.warnings[0], /^products: not set, so this proxy serves Amplitude Session Replay only/);
+            const both = planSiteRoutes("amp", { vendor: "amplitude", domain: "www.example.com", pathPrefix: "/r9", products: ["analytics", "sessionReplay"] }, "dev");
+            assert.deepStrictEqual(both.warnings, []);
+            assert.deepStrictEqual(both.site.routes.map((r) => r.pathPattern), ["/r9/2/httpapi*", "/r9/batch*", "/r9/config*", "/r9/*"]);
+            const datadog = planSiteRoutes("rum", { vendor: "datadog", domain: "www.example.com", pathPrefix: "/d4", site: "datadoghq.eu" }, "dev");
+            assert.deepStrictEqual(datadog.spec.sdk, { vendor: "datadog", proxy: "https://www.example.com/d4/", site: "datadoghq.eu" });
+        });
+
         it("without pathPrefix: a prefix derived from the stack and the resource name, stable, different per name", () => {
             const { vendor, region, domain } = site;
             const a = planSiteRoutes("analytics", { vendor, region, domain }, "prod").prefix;

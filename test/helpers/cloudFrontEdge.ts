@@ -15,7 +15,7 @@ export function patternRegex(pattern: string): RegExp {
 }
 
 /** The event CloudFront passes a viewer-request function ("CloudFront Functions event structure", AWS docs). */
-export function viewerRequestEvent(uri: string, query: string, host = "e.example.com") {
+export function viewerRequestEvent(uri: string, query: string, host = "e.example.com", method = "GET") {
     const querystring = Object.fromEntries([...new URLSearchParams(query)].map(([k, v]) => [k, { value: v }]));
     return {
         version: "1.0",
@@ -26,7 +26,7 @@ export function viewerRequestEvent(uri: string, query: string, host = "e.example
             requestId: "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==",
         },
         viewer: { ip: "198.51.100.11" },
-        request: { method: "GET", uri, querystring, headers: { host: { value: host }, accept: { value: "*/*" } }, cookies: {} },
+        request: { method, uri, querystring, headers: { host: { value: host }, accept: { value: "*/*" } }, cookies: {} },
     };
 }
 
@@ -38,7 +38,7 @@ export function runFunction(code: string, event: ReturnType<typeof viewerRequest
 }
 
 /** What CloudFront does with a request: `<origin host><path>?<query>` upstream, or the status a function answered. */
-export function cloudFrontRequest(plan: Plan, distribution: PlannedResource, path: string, query: string): string {
+export function cloudFrontRequest(plan: Plan, distribution: PlannedResource, path: string, query: string, method = "GET"): string {
     const i = distribution.inputs as any;
     const behaviours = [...i.orderedCacheBehaviors, { ...i.defaultCacheBehavior, pathPattern: "*" }];
     const behaviour = behaviours.find((b: any) => patternRegex(b.pathPattern).test(path));
@@ -49,7 +49,7 @@ export function cloudFrontRequest(plan: Plan, distribution: PlannedResource, pat
     // Named by its `name` input, or (a user's function Pulumi names) by its id, which the mocks make its name.
     const fn = plan.resources.find((r) => r.type === "aws:cloudfront/function:Function" && ((r.inputs as any).name ?? r.id) === name);
     if (!fn) throw new Error(`${i.aliases[0]} ${behaviour.pathPattern}: function ${name} is not in the plan`);
-    const result = runFunction((fn.inputs as any).code, viewerRequestEvent(path, query.replace(/^\?/, ""), i.aliases[0]));
+    const result = runFunction((fn.inputs as any).code, viewerRequestEvent(path, query.replace(/^\?/, ""), i.aliases[0], method));
     if (result.statusCode) return String(result.statusCode);
     const qs = new URLSearchParams(Object.entries(result.querystring as Record<string, { value: string }>).map(([k, v]) => [k, v.value])).toString();
     return `${origin}${result.uri}${qs ? `?${qs}` : ""}`;
