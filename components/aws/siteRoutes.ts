@@ -8,9 +8,8 @@ import { ClientIpMode, ProxySpec, SdkSettings, Site, VendorId, VendorRegion } fr
 import { quotaDefinitions } from "../quotas/limits";
 import { cacheBehaviour, distributionOrigin } from "./distributionArgs";
 import { PolicySet } from "./policies";
-import { CloudFrontShared } from "./shared";
 import { siteViewerRequestFunctions } from "./viewerRequestFunction";
-import { ViewerRequestFunctions } from "./viewerRequestFunctions";
+import { sharedCloudFront } from "../shared";
 import { AmplitudeProduct } from "../vendors/amplitude";
 import { DatadogSite } from "../vendors/datadog";
 
@@ -60,14 +59,11 @@ export interface CloudFrontSiteRoutesArgs {
     /** The account's "Cache behaviors per distribution" quota, where it was raised. Default: 75, AWS's default. */
     readonly behavioursPerDistribution?: number;
     /**
-     * The program's shared custom policies (one per distinct content, shared with every proxy of the program).
-     * Default: `CloudFrontShared.forStack({ nameSuffix })`.
+     * Shared policies another stack created (its `sharedPolicies` output), by key → id: used instead of creating them,
+     * as `cloudfront.sharedPolicies` does. Every FirstPartyProxy and cloudFrontSiteRoutes on one AWS provider gives the
+     * same. Default: none.
      */
-    readonly shared?: CloudFrontShared;
-    /** Appended to account-wide names (policies, functions) so that two projects' stacks of one name never collide. */
-    readonly nameSuffix?: pulumi.Input<string>;
-    /** The program's CloudFront Functions, one per distinct code. Default: functions created under this component. */
-    readonly viewerRequestFunctions?: ViewerRequestFunctions;
+    readonly sharedPolicies?: Readonly<Record<string, string>>;
 }
 
 /** What a site distribution is given: the site (origin ids prefixed with the resource name), its prefix, the SDK. */
@@ -97,7 +93,7 @@ export class CloudFrontSiteRoutesArgsError extends Error {
 const componentType = "first-party-proxy:aws:SiteRoutes";
 
 /** The arg keys that configure the component itself, not the proxy entry the stack config's schema checks. */
-const componentKeys = ["otherBehaviours", "behavioursPerDistribution", "shared", "nameSuffix", "viewerRequestFunctions"] as const;
+const componentKeys = ["otherBehaviours", "behavioursPerDistribution", "sharedPolicies"] as const;
 
 /**
  * Checks `args` with the stack config's schema and rules (as one proxy entry named `name` on provider aws) and the
@@ -123,7 +119,8 @@ export function planSiteRoutes(name: string, args: CloudFrontSiteRoutesArgs, sta
     let spec: ProxySpec;
     let warnings: readonly string[];
     try {
-        const loaded = parseStackConfig({ provider: "aws", dns: { provider: "manual" }, proxies: [{ ...entry, name }] });
+        const cloudfront = args.sharedPolicies === undefined ? {} : { cloudfront: { sharedPolicies: args.sharedPolicies } };
+        const loaded = parseStackConfig({ provider: "aws", dns: { provider: "manual" }, ...cloudfront, proxies: [{ ...entry, name }] });
         spec = buildProxySpec(proxyRequests(loaded.config, stack)[0]);
         warnings = loaded.warnings.map((w) => w.replace(/first-party-proxy:proxies\[0\]\./g, ""));
     } catch (error) {
@@ -162,7 +159,7 @@ export function planSiteRoutes(name: string, args: CloudFrontSiteRoutesArgs, sta
 
 /** A stack config key (`first-party-proxy:proxies[0].region`) as the arg it came from (`region`). */
 function argOf(key: string): string {
-    const path = key.replace(/^first-party-proxy:/, "").replace(/^proxies\[0\]\.?/, "");
+    const path = key.replace(/^first-party-proxy:/, "").replace(/^proxies\[0\]\.?/, "").replace(/^cloudfront\./, "");
     if (path === "name") return "name (the resource name)";
     return path === "" || path === "proxies" ? "args" : path;
 }
@@ -194,8 +191,8 @@ export class CloudFrontSiteRoutes extends pulumi.ComponentResource {
         super(componentType, name, {}, opts);
         const { site, prefix, spec } = plan;
         for (const w of plan.warnings) pulumi.log.warn(w, this);
-        const shared = args.shared ?? CloudFrontShared.forStack({ nameSuffix: args.nameSuffix });
-        const functions = args.viewerRequestFunctions ?? new ViewerRequestFunctions(args.nameSuffix, { parent: this });
+        // The program's CloudFront policies and Functions, shared with every FirstPartyProxy on the same AWS provider.
+        const { policies: shared, functions } = sharedCloudFront({ parent: opts?.parent, providers: opts?.providers }, args.sharedPolicies ?? {});
         const policies = new PolicySet(name, shared, this);
         const codes = siteViewerRequestFunctions(site, prefix);
 

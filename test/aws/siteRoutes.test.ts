@@ -1,10 +1,9 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { CloudFrontSiteRoutesArgs, CloudFrontSiteRoutesArgsError, planSiteRoutes } from "../../components/aws/siteRoutes";
-import { ViewerRequestFunctions } from "../../components/aws/viewerRequestFunctions";
 import { managedCachePolicy, managedOriginRequestPolicy, managedResponseHeadersPolicy } from "../../components/aws/managedPolicies";
 import { Plan, PlannedResource, planProgram } from "../../components/plan/mockPlan";
-import { cloudFrontSiteRoutes } from "../../index";
+import { cloudFrontSiteRoutes, FirstPartyProxy } from "../../index";
 import { cloudFrontRequest } from "../helpers/cloudFrontEdge";
 import { childrenOf, ofType } from "../helpers/plan";
 
@@ -148,6 +147,10 @@ describe("CloudFrontSiteRoutes (same origin: a vendor under a prefix of your own
             ]);
         });
 
+        it("sharedPolicies as cloudfront.sharedPolicies takes them", () => {
+            assert.deepStrictEqual(refused({ ...site, sharedPolicies: { "cache-1a2b3c4d": "not-an-id" } }), ['sharedPolicies.cache-1a2b3c4d: values are CloudFront policy ids (UUIDs) (got "not-an-id")']);
+        });
+
         it("the distribution's 75 cache behaviours, with what it already has", () => {
             // Segment takes 5: with 70 others it fits exactly, with 71 it does not.
             assert.doesNotThrow(() => planSiteRoutes("seg", { vendor: "segment", domain: "www.example.com", otherBehaviours: 70 }, "dev"));
@@ -188,20 +191,22 @@ describe("CloudFrontSiteRoutes (same origin: a vendor under a prefix of your own
             distribution = ofType(planned, T.distribution)[0];
         });
 
-        it("the component has its type token; its rewrite function is its child, the custom policies the program's shared ones", () => {
+        it("the component has its type token; its function and custom policies are the program's shared ones, as FirstPartyProxy's", () => {
             const [component] = ofType(planned, T.component);
             assert.strictEqual(component.name, "analytics");
             const [fn] = ofType(planned, T.fn);
-            assert.strictEqual(fn.parent, component.urn);
-            assert.match(fn.urn, /first-party-proxy:aws:SiteRoutes\$aws:cloudfront\/function:Function::viewer-request-[0-9a-f]{10}$/);
+            assert.match(fn.urn, /::site::aws:cloudfront\/function:Function::viewer-request-[0-9a-f]{10}$/);
+            // Account-wide names carry the program's random suffix, as FirstPartyProxy's do.
+            assert.match((fn.inputs as any).name, /^dev-viewer-request-[0-9a-f]{10}-[0-9a-f]{6}$/);
             assert.strictEqual((fn.inputs as any).runtime, "cloudfront-js-2.0");
             assert.strictEqual((fn.inputs as any).publish, true);
             for (const policy of [...ofType(planned, T.cachePolicy), ...ofType(planned, T.originRequestPolicy)]) {
                 assert.match(policy.urn, /first-party-proxy:aws:CloudFrontShared\$aws:cloudfront\//);
+                assert.match((policy.inputs as any).name, /^dev-(cache|origin-request)-[0-9a-f]{8}-[0-9a-f]{6}$/);
             }
-            // The user's distribution is the user's: not a child of ours.
+            // The user's distribution is the user's: not a child of ours; the component registers nothing of its own.
             assert.strictEqual(distribution.parent, null);
-            assert.deepStrictEqual(childrenOf(planned, component).map((r) => r.type), [T.fn]);
+            assert.deepStrictEqual(childrenOf(planned, component), []);
         });
 
         it("the distribution gets the vendor's origins and behaviours with PostHog's policies; its default behaviour stays the site's", () => {
@@ -249,11 +254,26 @@ describe("CloudFrontSiteRoutes (same origin: a vendor under a prefix of your own
         });
     });
 
+    it("with a FirstPartyProxy in the same program: one copy of each policy and function, one name suffix", async () => {
+        const planned = await plan(() => {
+            new FirstPartyProxy("e", { vendor: "posthog", region: "eu", domain: "e.example.com", pathPrefix: "/k7", provider: "aws", dns: { provider: "manual", zone: "example.com" } });
+            siteDistribution("site", cloudFrontSiteRoutes("analytics", site));
+        });
+        assert.strictEqual(ofType(planned, "random:index/randomId:RandomId").length, 1);
+        assert.strictEqual(ofType(planned, T.cachePolicy).length, 1);
+        assert.strictEqual(ofType(planned, T.originRequestPolicy).length, 1);
+        // The dedicated proxy's rewrite and 404 functions; the site's behaviours run the same rewrite function.
+        const fns = ofType(planned, T.fn);
+        assert.strictEqual(fns.length, 2, fns.map((f) => f.name).join(", "));
+        const arns = (d: PlannedResource) => new Set((d.inputs as any).orderedCacheBehaviors.flatMap((b: any) => (b.functionAssociations ?? []).map((a: any) => a.functionArn)));
+        const [dedicated, own] = [ofType(planned, T.distribution).find((d) => (d.inputs as any).aliases[0] === "e.example.com")!, ofType(planned, T.distribution).find((d) => d.name === "site")!];
+        assert.deepStrictEqual([...arns(own)], [...arns(dedicated)]);
+    });
+
     it("two vendors on one distribution: distinct origin ids, each prefix its own, one shared function per distinct code", async () => {
         const planned = await plan(() => {
-            const functions = new ViewerRequestFunctions(undefined);
-            const posthog = cloudFrontSiteRoutes("ph", { ...site, viewerRequestFunctions: functions });
-            const amplitude = cloudFrontSiteRoutes("replay", { vendor: "amplitude", region: "us", domain: "www.example.com", pathPrefix: "/r9", viewerRequestFunctions: functions });
+            const posthog = cloudFrontSiteRoutes("ph", site);
+            const amplitude = cloudFrontSiteRoutes("replay", { vendor: "amplitude", region: "us", domain: "www.example.com", pathPrefix: "/r9", products: ["sessionReplay"] });
             siteDistribution("site", {
                 origins: [...posthog.origins, ...amplitude.origins],
                 orderedCacheBehaviors: [...posthog.orderedCacheBehaviors, ...amplitude.orderedCacheBehaviors],
