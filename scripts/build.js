@@ -27,4 +27,6 @@ for (const [file, text] of bundles) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
 }
-console.log(`first-party-proxy: built dist/ (JavaScript, declarations in dist/types/, ${bundles.length} edge bundles)`);
+// The policy pack, as JavaScript: `pulumi up --policy-pack node_modules/first-party-proxy/dist/policy`.
+require("./buildPolicyPack").buildPolicyPack(path.join(dist, "policy"));
+console.log(`first-party-proxy: built dist/ (JavaScript, declarations in dist/types/, ${bundles.length} edge bundles, the policy pack in dist/policy/)`);

@@ -6,6 +6,8 @@ import * as path from "path";
 import { project } from "../../components/config/load";
 import { planProgram } from "../../components/plan/mockPlan";
 import { FirstPartyProxy, FirstPartyProxyArgs } from "../../index";
+import { policies } from "../../policy/policies";
+import { call, emptyPb, startPack } from "../policy/analyzer";
 
 /*
  * The package as a user gets it: `npm pack` (which runs prepare, so builds dist/), the tarball installed offline into
@@ -134,6 +136,8 @@ describe("the npm package, installed from its tarball into a project of its own"
             "dist/components/aws/edge/viewerRequest.bundle.js",
             "dist/scripts/plan.js",
             "dist/program/index.js",
+            "dist/policy/index.js",
+            "dist/policy/PulumiPolicy.yaml",
             "bin/first-party-proxy.js",
             "examples/cloudflare-worker.yaml",
             "Pulumi.yaml",
@@ -142,6 +146,21 @@ describe("the npm package, installed from its tarball into a project of its own"
             assert.ok(fs.existsSync(path.join(installed, file)), file);
         }
         for (const absent of ["test", "components", "scripts", "index.ts", "program"]) assert.ok(!fs.existsSync(path.join(installed, absent)), `${absent} is not shipped`);
+    });
+
+    it("its policy pack runs from node_modules/first-party-proxy/dist/policy as Pulumi starts it, and serves every policy", async () => {
+        const packDir = path.join(consumer, "node_modules", "first-party-proxy", "dist", "policy");
+        // Pulumi's Node.js language host: run-policy-pack resolved from the pack's directory, run there with the
+        // engine's address and the program `.`.
+        const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+        const pack = await startPack(packDir, [runner, "127.0.0.1:0", "."]);
+        try {
+            const info = await call<any>(pack.client, "getAnalyzerInfo", new emptyPb.Empty());
+            assert.strictEqual(info.getName(), "first-party-proxy");
+            assert.deepStrictEqual(info.getPoliciesList().map((p: any) => p.getName()), policies.map((p) => p.name));
+        } finally {
+            pack.stop();
+        }
     });
 
     it("its command runs from the installed package (compiled, no sources): plan --help, and a plan of a shipped example identical to this repository's", () => {
