@@ -183,10 +183,14 @@ export const cloudfrontOriginRequestPolicyNoHost: ResourceValidationPolicy = {
     validateResource: validateResourceOfType(aws.cloudfront.OriginRequestPolicy, (p, _, reportViolation) => {
         const behavior = p.headersConfig?.headerBehavior;
         const headers = p.headersConfig?.headers?.items ?? [];
+        const listsHost = headers.some((h) => h.toLowerCase() === "host");
         if (behavior !== undefined && allViewerHeaderBehaviours.includes(behavior)) {
             reportViolation(`origin request policy ${p.name ?? ""} has headerBehavior ${behavior}, which forwards the viewer's Host: list the headers (whitelist) instead.`);
         }
-        if (headers.some((h) => h.toLowerCase() === "host")) {
+        // allExcept sends every viewer header but the listed ones: Host must be among them.
+        if (behavior === "allExcept") {
+            if (!listsHost) reportViolation(`origin request policy ${p.name ?? ""} has headerBehavior allExcept without Host among the excluded headers, so it forwards the viewer's Host: add Host.`);
+        } else if (listsHost) {
             reportViolation(`origin request policy ${p.name ?? ""} forwards Host: vendors answer 403 to the proxy's Host; remove it.`);
         }
     }),

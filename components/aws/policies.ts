@@ -61,6 +61,7 @@ export class PolicySet {
                 return managedOriginRequestPolicy.AllViewerExceptHostHeader;
             case "corsCustomOrigin":
                 return managedOriginRequestPolicy.CorsCustomOrigin;
+            case "allViewerExceptHostNoCookies":
             case "custom":
                 return this.shared.originRequestPolicy(
                     originRequestPolicyContent(intent),
@@ -83,7 +84,9 @@ export class PolicySet {
 export function sharedResourceKeys(route: Route): string[] {
     const keys: string[] = [];
     if (route.cache.mode === "keyed") keys.push(sharedKey("cache", cachePolicyContent(route.cache)));
-    if (route.forward.mode === "custom") keys.push(sharedKey("origin-request", originRequestPolicyContent(route.forward)));
+    if (route.forward.mode === "custom" || route.forward.mode === "allViewerExceptHostNoCookies") {
+        keys.push(sharedKey("origin-request", originRequestPolicyContent(route.forward)));
+    }
     return keys;
 }
 
@@ -104,8 +107,19 @@ export function cachePolicyContent(intent: Extract<CacheIntent, { mode: "keyed" 
     };
 }
 
-/** A custom origin request policy for a `custom` forward intent: the listed headers, never cookies. */
-export function originRequestPolicyContent(intent: Extract<ForwardIntent, { mode: "custom" }>): OriginRequestPolicyContent {
+/**
+ * A custom origin request policy: for a `custom` forward intent the listed headers, for `allViewerExceptHostNoCookies`
+ * every viewer header but Host (`allExcept`); both with all query strings and never cookies.
+ */
+export function originRequestPolicyContent(intent: Extract<ForwardIntent, { mode: "custom" | "allViewerExceptHostNoCookies" }>): OriginRequestPolicyContent {
+    if (intent.mode === "allViewerExceptHostNoCookies") {
+        return {
+            comment: "Forwards every viewer header but Host and all query strings, no cookies",
+            cookiesConfig: { cookieBehavior: "none" },
+            headersConfig: { headerBehavior: "allExcept", headers: { items: ["Host"] } },
+            queryStringsConfig: { queryStringBehavior: "all" },
+        };
+    }
     return {
         comment: `Forwards ${intent.headers.join(", ")} headers and ${intent.queryStrings} query strings, no cookies`,
         cookiesConfig: { cookieBehavior: "none" },

@@ -65,7 +65,10 @@ export type CacheIntent =
 /**
  * What of the viewer's request reaches the origin besides the cache key.
  * - `minimal`: nothing extra (no origin request policy: Segment's fix for CloudFront 403s).
- * - `allViewerExceptHost`: every viewer header but Host, cookies and query strings (Amplitude's seed).
+ * - `allViewerExceptHost`: every viewer header but Host, cookies and query strings (CloudFront's managed
+ *   AllViewerExceptHostHeader: a custom vendor's routes that forward cookies).
+ * - `allViewerExceptHostNoCookies`: every viewer header but Host and all query strings, never cookies (a custom origin
+ *   request policy: Amplitude's documents ask for every header but Host, and the site's cookies must not reach it).
  * - `allViewer`: everything, Host included (VTEX only).
  * - `corsCustomOrigin`: the CORS request headers (CloudFront's managed CORS-CustomOrigin).
  * - `custom`: the listed headers and all query strings, no cookies (a custom origin request policy).
@@ -73,6 +76,7 @@ export type CacheIntent =
 export type ForwardIntent =
     | { readonly mode: "minimal" }
     | { readonly mode: "allViewerExceptHost" }
+    | { readonly mode: "allViewerExceptHostNoCookies" }
     | { readonly mode: "allViewer" }
     | { readonly mode: "corsCustomOrigin" }
     | { readonly mode: "custom"; readonly headers: readonly string[]; readonly queryStrings: "all" };

@@ -19,7 +19,8 @@ const amplitudeRoute = {
     ...defaultRoute,
     cacheOptions: true,
     cache: { mode: "disabled" },
-    forward: { mode: "allViewerExceptHost" },
+    // Every viewer header but Host, never the site's cookies (CloudFront's managed AllViewerExceptHostHeader would send them).
+    forward: { mode: "allViewerExceptHostNoCookies" },
     cors: { mode: "edgePreflight", securityHeaders: true },
 } as const satisfies Omit<Route, "pathPattern" | "originId">;
 

@@ -27,7 +27,7 @@ export const fixes = {
             posthog:
                 "Cache policy with Origin and Authorization headers and all query strings, CORS-CustomOrigin on the default behaviour, the origin matching your region, never the viewer's Host (PostHog's AWS CloudFront reverse proxy guide, 403 Forbidden).",
             amplitude:
-                "Origin request policy AllViewerExceptHostHeader: the Host must be the Amplitude endpoint, not your proxy domain (Amplitude's Self-Host Session Replay guide, 403 Forbidden).",
+                "An origin request policy with every viewer header but Host and no cookies (headers allExcept Host): the Host must be the Amplitude endpoint, not your proxy domain (Amplitude's Self-Host Session Replay guide, 403 Forbidden).",
             vtex: "VTEX needs the store's own Host (origin request policy AllViewer) and the _<host> TXT record (VTEX's reverse proxy guide).",
             plausible:
                 "Send plausible.io its own Host: an origin request policy that is not AllViewer, forwarding Origin, User-Agent and all query strings (Plausible's CloudFront proxy guide).",

@@ -291,13 +291,19 @@ describe("CloudFrontProxy", () => {
             ["us", "api-sr.amplitude.com", "sr-client-cfg.amplitude.com"],
             ["eu", "api-sr.eu.amplitude.com", "sr-client-cfg.eu.amplitude.com"],
         ] as const) {
-            it(`${region}: /config* to remote config, replay to ingestion, never cached, every header but Host`, async () => {
+            it(`${region}: /config* to remote config, replay to ingestion, never cached, every header but Host, no cookies`, async () => {
                 const plan = await planConfig(stackOf([{ vendor: "amplitude", region, domain: "r.example.com" }]));
                 const distribution = assertCommonDistribution(plan, "r.example.com");
                 assertRoute53Records(plan, "r.example.com", distribution);
+                // Not the managed AllViewerExceptHostHeader: it also forwards every cookie of the viewer's.
+                const originRequestPolicy = only(ofType(plan, T.originRequestPolicy), "origin request policy");
+                const policy = originRequestPolicy.inputs as any;
+                assert.deepStrictEqual(policy.headersConfig, { headerBehavior: "allExcept", headers: { items: ["Host"] } });
+                assert.deepStrictEqual(policy.cookiesConfig, { cookieBehavior: "none" });
+                assert.deepStrictEqual(policy.queryStringsConfig, { queryStringBehavior: "all" });
                 const common = {
                     cache: managed.CachingDisabled,
-                    originRequest: managed.AllViewerExceptHostHeader,
+                    originRequest: originRequestPolicy.id!,
                     responseHeaders: managed.CorsWithPreflightAndSecurityHeaders,
                     cached: readMethods,
                     viewer: "redirect-to-https" as const,

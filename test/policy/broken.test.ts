@@ -137,6 +137,8 @@ describe("policy pack catches broken resources", function () {
             await expectViolation(listed, "cloudfront-origin-request-policy-no-host", "forwards Host");
             const all = withChangedInputs(dev, byType(T.originRequestPolicy), (i) => (i.headersConfig = { headerBehavior: "allViewer" }));
             await expectViolation(all, "cloudfront-origin-request-policy-no-host", "headerBehavior allViewer");
+            const allExceptOthers = withChangedInputs(dev, byType(T.originRequestPolicy), (i) => (i.headersConfig = { headerBehavior: "allExcept", headers: { items: ["Cookie"] } }));
+            await expectViolation(allExceptOthers, "cloudfront-origin-request-policy-no-host", "allExcept without Host");
         });
     });
 

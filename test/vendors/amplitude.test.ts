@@ -88,7 +88,7 @@ describe("Amplitude preset: Analytics and Session Replay", () => {
         }
         for (const route of site.routes.filter((r) => r.answer === undefined)) {
             assert.deepStrictEqual(route.cache, { mode: "disabled" }, route.pathPattern);
-            assert.deepStrictEqual(route.forward, { mode: "allViewerExceptHost" }, route.pathPattern);
+            assert.deepStrictEqual(route.forward, { mode: "allViewerExceptHostNoCookies" }, route.pathPattern);
             assert.strictEqual(route.methods, route.originId === "config" ? "read" : "all", route.pathPattern);
         }
     });
@@ -174,8 +174,12 @@ describe("Amplitude Analytics on CloudFront (planned distribution, viewer-reques
         const behaviours = (distribution.inputs as any).orderedCacheBehaviors as { pathPattern: string; allowedMethods: string[]; originRequestPolicyId: string }[];
         const api = behaviours.find((b) => b.pathPattern === "/k7/2/httpapi*")!;
         assert.ok(api.allowedMethods.includes("POST"));
-        // AllViewerExceptHostHeader: every viewer header but Host, as Amplitude's proxy documents ask.
-        assert.strictEqual(api.originRequestPolicyId, "b689b0a8-53d0-40ab-baf2-68738e2966ac");
+        // Every viewer header but Host, as Amplitude's proxy documents ask, and never the site's cookies: the stack's
+        // shared custom policy, not the managed AllViewerExceptHostHeader (which forwards cookies).
+        const [policy] = ofType(plan, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy");
+        assert.strictEqual(api.originRequestPolicyId, policy.id);
+        assert.deepStrictEqual((policy.inputs as any).headersConfig, { headerBehavior: "allExcept", headers: { items: ["Host"] } });
+        assert.deepStrictEqual((policy.inputs as any).cookiesConfig, { cookieBehavior: "none" });
     });
 });
 

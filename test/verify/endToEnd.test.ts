@@ -111,7 +111,7 @@ describe("verify, end to end against the generated Worker", function () {
 
             const onCloudFront = await run(["segment", "amplitude"], withKeys, "cloudfront");
             assert.match(row(onCloudFront, "segment", "GET /analytics.js").fix, /cache key headers None.*not AllViewer/);
-            assert.match(row(onCloudFront, "amplitude", "GET /config").fix, /AllViewerExceptHostHeader/);
+            assert.match(row(onCloudFront, "amplitude", "GET /config").fix, /allExcept Host/);
         });
 
         it("PostHog /array/* routed to the main origin: no cache-control on the config", async () => {
