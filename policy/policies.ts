@@ -25,7 +25,7 @@ import {
 } from "./cloudfront";
 import { dnsCloudfrontTargetNotProxied, dnsZonesLookedUpOnly } from "./dns";
 import { scopedToProxies } from "./scope";
-import { amplitudeNeverCached, datadogDdforwardChecked, noViewerHostToVendors, vtexKeepsHost } from "./vendors";
+import { amplitudeNeverCached, datadogDdforwardChecked, noCookiesToVendors, noViewerHostToVendors, vtexKeepsHost } from "./vendors";
 
 /**
  * Every policy of the pack, by area. Kept apart from index.ts, which serves them to the Pulumi engine: importing
@@ -49,6 +49,7 @@ export const policies: Policies = [
     acmCertificateDnsValidated,
     // Vendor contracts on either CDN
     noViewerHostToVendors,
+    noCookiesToVendors,
     vtexKeepsHost,
     amplitudeNeverCached,
     datadogDdforwardChecked,

@@ -36,6 +36,29 @@ export const noViewerHostToVendors: ResourceValidationPolicy = {
     ],
 };
 
+/** CloudFront's managed origin request policies that forward every cookie of the viewer's. */
+const cookieForwardingManagedPolicies: Record<string, string> = {
+    [managed.originRequest.AllViewer]: "AllViewer",
+    [managed.originRequest.AllViewerExceptHostHeader]: "AllViewerExceptHostHeader",
+};
+
+export const noCookiesToVendors: ResourceValidationPolicy = {
+    name: "no-cookies-to-vendors",
+    description:
+        "The site's cookies never reach an analytics vendor: no CloudFront behaviour toward a vendor but VTEX (whose cookies are the store's) uses a managed origin request policy that forwards cookies (AllViewer, AllViewerExceptHostHeader).",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.cloudfront.Distribution, (d, _, reportViolation) => {
+        for (const b of behavioursOf(d)) {
+            const vendor = vendorOfHost(b.originDomain);
+            const policy = cookieForwardingManagedPolicies[b.originRequestPolicyId ?? ""];
+            if (vendor === undefined || vendor === "vtex" || policy === undefined) continue;
+            reportViolation(
+                `${b.label} forwards the viewer's cookies to ${b.originDomain} through the managed ${policy} origin request policy: use a custom policy with cookies none (every header but Host: headers allExcept Host).`,
+            );
+        }
+    }),
+};
+
 export const vtexKeepsHost: ResourceValidationPolicy = {
     name: "vtex-keeps-host",
     description:

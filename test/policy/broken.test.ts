@@ -198,6 +198,11 @@ describe("policy pack catches broken resources", function () {
             await expectViolation(broken, "no-viewer-host-to-vendors", "e.example.com/*", "eu.i.posthog.com", "403");
         });
 
+        it("no-cookies-to-vendors: Amplitude behind the managed AllViewerExceptHostHeader, which forwards cookies (CloudFront)", async () => {
+            const broken = withChangedInputs(dev, distributionFor("r.example.com"), (i) => (i.defaultCacheBehavior.originRequestPolicyId = managed.originRequest.AllViewerExceptHostHeader));
+            await expectViolation(broken, "no-cookies-to-vendors", "the default behaviour", "amplitude.com", "AllViewerExceptHostHeader", "cookies none");
+        });
+
         it("vtex-keeps-host: VTEX behind AllViewerExceptHostHeader (CloudFront)", async () => {
             const broken = withChangedInputs(
                 dev,
