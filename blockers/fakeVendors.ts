@@ -145,6 +145,12 @@ function vendorAnswer(host: string, method: string, p: string): Answer {
     if (/^api-sr\.(eu\.)?amplitude\.com$/.test(host)) return pathname === "/sessions/v2/track" ? json({ code: 200 }) : notFound;
     // Datadog's browser intake of every site: RUM batches and Session Replay segments, accepted as the intake does.
     if (/^browser-intake-[a-z0-9-]+\.(com|eu)$/.test(host)) return method === "POST" && /^\/api\/v2\/[a-z]+$/.test(pathname) ? { status: 202, headers: { "content-type": "application/json" }, body: Buffer.from("{}") } : notFound;
+    // Mixpanel's CDN: the library its snippet loads (mixpanel-browser's snippet build).
+    if (host === "cdn.mxpnl.com") return pathname === "/libs/mixpanel-2-latest.min.js" ? js(path.join(moduleDir("mixpanel-browser"), "dist/mixpanel.min.js")) : notFound;
+    // Mixpanel's ingestion API: with verbose=1 it answers {status, error}.
+    if (/^api-(js|eu)\.mixpanel\.com$/.test(host)) return /^\/(track|engage|groups|decide|flags|record)\/?$/.test(pathname) ? json({ status: 1, error: null }) : notFound;
+    // Plausible's event API: 202 "ok".
+    if (host === "plausible.io") return method === "POST" && pathname === "/api/event" ? { status: 202, headers: { "content-type": "text/plain" }, body: Buffer.from("ok") } : notFound;
     // Amplitude's HTTP V2 and Batch APIs (the Browser SDK's events).
     if (/^(api2|api\.eu)\.amplitude\.com$/.test(host)) return json({ code: 200, events_ingested: 1, payload_size_bytes: 1, server_upload_time: Date.now() });
     return notFound;

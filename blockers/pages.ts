@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { buildSync } from "esbuild";
 import { SdkSettings } from "../components/model/types";
 import { keys } from "./sdkRequests";
 
@@ -130,8 +131,61 @@ export function siteAsset(url: string): Buffer | undefined {
     return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
 }
 
+/**
+ * Mixpanel's JavaScript snippet (mixpanel-browser's dist/mixpanel-jslib-snippet.min.js, as Mixpanel's "Tracking via
+ * Proxy" docs give it) with `MIXPANEL_CUSTOM_LIB_URL` from `libUrl`, then `mixpanel.init` with `api_host`, a
+ * page view and an event, sent one request each (no batching) as soon as they are tracked.
+ */
+function mixpanelPage(sdk: Extract<SdkSettings, { vendor: "mixpanel" }>): string {
+    return `<script>var MIXPANEL_CUSTOM_LIB_URL = ${lit(sdk.libUrl)};</script>
+<script>${inline("mixpanel-browser", "dist/mixpanel-jslib-snippet.min.js")}</script>
+<script>
+mixpanel.init(${lit(keys.mixpanel)}, { api_host: ${lit(sdk.api_host)}, track_pageview: true, batch_requests: false });
+mixpanel.track("blockers_test", { source: "npm run blockers" });
+${activity}
+</script>`;
+}
+
+/** @plausible-analytics/tracker bundled by esbuild into one script, as npm users bundle it (once per run). */
+let plausibleBundle: string | undefined;
+function plausibleTracker(): string {
+    plausibleBundle ??= buildSync({
+        stdin: { contents: `import { init, track } from "@plausible-analytics/tracker"; window.plausibleTracker = { init, track };`, resolveDir: __dirname, loader: "js" },
+        bundle: true,
+        format: "iife",
+        minify: true,
+        write: false,
+        target: "es2020",
+    }).outputFiles[0].text.replace(/<\/script/gi, "<\\/script");
+    return plausibleBundle;
+}
+
+/**
+ * Plausible's npm tracker (Plausible's docs, "NPM package"): `init` with the site's `domain` and `endpoint` from the
+ * output's `apiEndpoint`, which sends the page view, then a custom event. The tracker ignores automated browsers
+ * (navigator.webdriver, true in Playwright's Chromium) unless `window.__plausible` is set, the switch Plausible's own
+ * tracker tests use: the page sets it, or nothing would be sent with or without a blocker.
+ */
+function plausiblePage(sdk: Extract<SdkSettings, { vendor: "plausible" }>): string {
+    return `<script>window.__plausible = true;</script>
+<script>${plausibleTracker()}</script>
+<script>
+plausibleTracker.init({ domain: ${lit(new URL(pageUrl).hostname)}, endpoint: ${lit(sdk.apiEndpoint)} });
+plausibleTracker.track("blockers_test", { props: { source: "npm run blockers" } });
+${activity}
+</script>`;
+}
+
 export function pageHtml(sdk: SdkSettings): string {
-    const body =
-        sdk.vendor === "segment" ? segmentPage(sdk) : sdk.vendor === "posthog" ? posthogPage(sdk) : sdk.vendor === "amplitude" ? amplitudePage(sdk) : sdk.vendor === "datadog" ? datadogPage(sdk) : "";
+    const pages: Partial<{ [V in SdkSettings["vendor"]]: (sdk: Extract<SdkSettings, { vendor: V }>) => string }> = {
+        segment: segmentPage,
+        posthog: posthogPage,
+        amplitude: amplitudePage,
+        datadog: datadogPage,
+        mixpanel: mixpanelPage,
+        plausible: plausiblePage,
+    };
+    const page = pages[sdk.vendor] as ((sdk: SdkSettings) => string) | undefined;
+    const body = page ? page(sdk) : "";
     return `<!doctype html><html><head><meta charset="utf-8"><title>blockers</title></head><body><h1>blocker survival</h1>${body}</body></html>`;
 }

@@ -30,7 +30,7 @@ const projectDir = path.resolve(__dirname, "..");
 const workDir = path.join(projectDir, "blockers", ".work");
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-export const allVendors: readonly AnchorVendor[] = ["segment", "posthog", "amplitude", "datadog"];
+export const allVendors: readonly AnchorVendor[] = ["segment", "posthog", "amplitude", "datadog", "mixpanel", "plausible"];
 export const allCdns = ["cloudfront", "cloudflare-worker"] as const;
 type Cdn = (typeof allCdns)[number];
 
@@ -40,6 +40,8 @@ const proxyConfigs: Record<AnchorVendor, Record<string, unknown>> = {
     posthog: { vendor: "posthog", domain: "e.example.com" },
     amplitude: { vendor: "amplitude", domain: "r.example.com", products: ["analytics", "sessionReplay"] },
     datadog: { vendor: "datadog", domain: "d.example.com" },
+    mixpanel: { vendor: "mixpanel", domain: "m.example.com" },
+    plausible: { vendor: "plausible", domain: "p.example.com" },
 };
 
 const zone = "example.com";
@@ -106,6 +108,10 @@ function deliveries(vendor: AnchorVendor, delivered: readonly Delivery[]): { eve
                 events: d.some((x) => /^api(2|\.eu)\.amplitude\.com$/.test(x.host) && p(x) === "/2/httpapi"),
                 recordings: d.some((x) => /^api-sr\./.test(x.host) && p(x) === "/sessions/v2/track"),
             };
+        case "mixpanel":
+            return { events: d.some((x) => /^api-(js|eu)\.mixpanel\.com$/.test(x.host) && p(x) === "/track/") };
+        case "plausible":
+            return { events: d.some((x) => x.host === "plausible.io" && p(x) === "/api/event") };
     }
 }
 
@@ -115,7 +121,7 @@ const cli = new Command("blockers")
     .option("--update-report", "write the committed report, blockers/results.md")
     .option("--dwell <ms>", "how long each page runs after load", "6000")
     .option("--no-lists", "control run: no filters at all (shows that the SDKs deliver through the proxies when nothing blocks)")
-    .option("--vendor <name...>", "only these vendors (segment, posthog, amplitude, datadog)")
+    .option("--vendor <name...>", "only these vendors (segment, posthog, amplitude, datadog, mixpanel, plausible)")
     .option("--cdn <name...>", "only these CDNs (cloudfront, cloudflare-worker)");
 
 async function main(): Promise<number> {

@@ -6,6 +6,9 @@
  * - PostHog posthog-js: the snippet's `<api_host>/static/array.js` (or `snippetSrc`), `<api_host>/flags/?v=2`,
  *   events to `<api_host>/e/`, recordings to `<api_host>/s/`.
  * - Datadog RUM: events to `/api/v2/rum`, Session Replay segments to `/api/v2/replay`, through `proxy` with ddforward.
+ * - Mixpanel: the snippet's library at `libUrl`, `<api_host>/decide`, events to `<api_host>/track/`, profiles to
+ *   `<api_host>/engage/`.
+ * - Plausible: the script tag's `scriptSrc` (and its extensions), events to `apiEndpoint` (the npm tracker's `endpoint`).
  * - Amplitude: the Browser SDK's remote config at `<remoteConfigServerUrl>/<key>`, events to `serverUrl` (or
  *   `batchServerUrl`); the Session Replay plugin's config at `configServerUrl`, recordings to `trackServerUrl`.
  * - Google tag gateway: the loader at `scriptSrc`, hits to `<measurement path>/g/collect?v=2` (GA4's path, served by
@@ -24,7 +27,7 @@ export interface SdkRequest {
 }
 
 /** Stand-ins for the keys users paste. */
-export const keys = { segment: "wk_demo0123456789", posthog: "phc_demo0123456789", amplitude: "amp_demo0123456789", datadog: "pubdemo0123456789abcdef0123456789ab" } as const;
+export const keys = { segment: "wk_demo0123456789", posthog: "phc_demo0123456789", amplitude: "amp_demo0123456789", datadog: "pubdemo0123456789abcdef0123456789ab", mixpanel: "0123456789abcdef0123456789abcdef" } as const;
 
 export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
     switch (sdk.vendor) {
@@ -99,7 +102,7 @@ export function sdkRequests(sdk: SdkSettings): SdkRequest[] {
     }
 }
 
-export type AnchorVendor = "segment" | "posthog" | "amplitude" | "datadog";
+export type AnchorVendor = "segment" | "posthog" | "amplitude" | "datadog" | "mixpanel" | "plausible";
 
 /**
  * The SDK settings that point at the vendor's own hostnames (what the SDKs use when no proxy is configured), from the
@@ -131,5 +134,11 @@ export function vendorHostSdk(vendor: AnchorVendor, region: VendorRegion = "us")
         case "datadog":
             // No proxy: the SDK sends to the intake of its site.
             return { vendor, proxy: "", site: defaultDatadogSite };
+        case "mixpanel":
+            // The snippet's default library URL and the browser SDK's default api_host.
+            return { vendor, libUrl: `https://${e.cdn}/libs/mixpanel-2-latest.min.js`, api_host: `https://${e.api}` };
+        case "plausible":
+            // The script tag's src and the npm tracker's default endpoint.
+            return { vendor, scriptSrc: `https://${e.main}/js/script.js`, apiEndpoint: `https://${e.main}/api/event` };
     }
 }

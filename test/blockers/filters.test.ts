@@ -25,6 +25,8 @@ const proxies: TestConfig[] = [
     { vendor: "posthog", domain: "e.example.com" },
     { vendor: "amplitude", domain: "r.example.com", products: ["analytics", "sessionReplay"] },
     { vendor: "datadog", domain: "d.example.com" },
+    { vendor: "mixpanel", domain: "m.example.com" },
+    { vendor: "plausible", domain: "p.example.com" },
 ];
 
 /** Datadog needs code at the edge (ddforward): page-rule mode refuses it. */
@@ -81,7 +83,7 @@ describe(`uBlock Origin's engine with the filters of its default lists that hit 
                 for (const r of rest) assert.strictEqual(engine.match(page, r.url, r.type).blocked, false, `${r.what} ${r.url}`);
             });
 
-            it("PostHog's, Amplitude's and Datadog's requests pass today's snapshot on the proxy's hostname", () => {
+            it("PostHog's, Amplitude's, Datadog's, Mixpanel's and Plausible's requests pass today's snapshot on the proxy's hostname", () => {
                 for (const o of Object.values(outputs).filter((o) => o.vendor !== "segment")) {
                     for (const r of sdkRequests(o.sdk)) assert.deepStrictEqual(engine.match(page, r.url, r.type), { blocked: false }, `${o.vendor} ${r.what} ${r.url}`);
                 }
@@ -145,6 +147,8 @@ describe(`uBlock Origin's engine with the filters of its default lists that hit 
                 recording: "||amplitude.com^$3p",
             },
             datadog: { event: "||browser-intake-datadoghq.com^", recording: "||browser-intake-datadoghq.com^" },
+            mixpanel: { library: "||mxpnl.com^$3p", decide: "||api-js.mixpanel.com^", event: "||api-js.mixpanel.com^", profile: "||api-js.mixpanel.com^" },
+            plausible: { script: "||plausible.io^$3p", "script with extensions": "||plausible.io^$3p", event: "||plausible.io^$3p" },
         };
         for (const vendor of Object.keys(expected) as AnchorVendor[]) {
             it(`${vendor}: every request but an excepted one is blocked by the vendor's hostname filter`, () => {

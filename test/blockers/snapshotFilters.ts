@@ -80,6 +80,24 @@ export const snapshotFilters: readonly SnapshotFilter[] = [
     },
     {
         list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
+        line: 5219,
+        filter: "||mxpnl.com^$third-party",
+        hits: "Mixpanel's CDN (the library its snippet loads) from any other site",
+    },
+    {
+        list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
+        line: 14009,
+        filter: "||api-js.mixpanel.com^",
+        hits: "Mixpanel's browser ingestion API (/track, /engage, /decide) from any page",
+    },
+    {
+        list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
+        line: 5424,
+        filter: "||plausible.io^$third-party",
+        hits: "Plausible's script and event API from any other site",
+    },
+    {
+        list: "EasyPrivacy (thirdparties/easylist/easyprivacy.txt)",
         line: 54019,
         filter: "@@||cdn.segment.com/v1/projects/",
         hits: "exception: Segment's settings on cdn.segment.com pass (useless without analytics.js)",
