@@ -27,7 +27,7 @@ import {
     sharedCloudflareZone,
     sharedPoliciesProblem,
     sharedZone,
-} from "./shared";
+} from "./programShares";
 
 /*
  * The public component. Its args and outputs are read by Pulumi's component analyzer to generate SDKs for every

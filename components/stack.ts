@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { FirstPartyProxy, FirstPartyProxyArgs, proxyOutputsOf } from "./firstPartyProxy";
-import { programCloudFrontShared, quotasCheckedFor } from "./shared";
+import { programCloudFrontShared, quotasCheckedFor } from "./programShares";
 import { buildProxySpec } from "./model/proxySpec";
 import { ProxyOutputs } from "./outputs";
 

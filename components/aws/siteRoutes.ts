@@ -9,7 +9,7 @@ import { quotaDefinitions } from "../quotas/limits";
 import { cacheBehaviour, distributionOrigin } from "./distributionArgs";
 import { PolicySet } from "./policies";
 import { siteViewerRequestFunctions } from "./viewerRequestFunction";
-import { sharedCloudFront } from "../shared";
+import { sharedCloudFront } from "../programShares";
 import { AmplitudeProduct } from "../vendors/amplitude";
 import { DatadogSite } from "../vendors/datadog";
 

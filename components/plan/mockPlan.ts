@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { forgetProgramShares } from "../shared";
+import { forgetProgramShares } from "../programShares";
 import { knownAfterUp, mockInvoke, mockResource } from "./mockOutputs";
 
 /** One registered resource, as the offline plan reports it. */
