@@ -2,7 +2,8 @@
  * first-party-proxy as a library: import it from your own Pulumi program. Importing it creates nothing and reads no
  * config; the stack program of this repository is program/index.ts.
  */
-export { buildStack, StackOutputs } from "./components/stack";
+export { buildStack, proxiesPerBatch, StackOutputs } from "./components/stack";
+export { holdShareSeals } from "./components/programShares";
 export { ConfigError, ConfigIssue, LoadedConfig, parseStackConfig, readStackConfig } from "./components/config/load";
 export { ProxyOutputs } from "./components/outputs";
 export { cloudFrontSiteRoutes, CloudFrontSiteRoutesArgs, CloudFrontSiteRoutesArgsError } from "./components/aws/siteRoutes";

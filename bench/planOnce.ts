@@ -2,7 +2,9 @@
  * One program-scale sample, in its own process: plans a generated stack of <n> proxies on <provider> under Pulumi's
  * mocks and prints one JSON line (PlanSample). Used by bench/planScale.ts; runnable alone:
  *
- *   node -r ts-node/register/transpile-only bench/planOnce.ts 200 aws [floor]
+ *   node --max-semi-space-size=64 -r ts-node/register/transpile-only bench/planOnce.ts 200 aws [floor]
+ *
+ * (with the options of bin/planNodeOptions.js, as `npm run plan` has them)
  *
  * With `floor`, the same process then registers the plan's resources bare (bench/planFloor.ts): Pulumi's own share.
  */

@@ -11,6 +11,10 @@ import { TestConfig } from "../test/helpers/plan";
 import { startChild, stopChild } from "./children";
 import { FloorSample } from "./planFloor";
 
+/** The Node options every plan runs with (`npm run plan`, the bin, the stack program through Pulumi.yaml). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const planNodeOptions: readonly string[] = require("../bin/planNodeOptions");
+
 export type CdnProvider = "aws" | "cloudflare";
 
 export const benchZone = "example.com";
@@ -88,7 +92,7 @@ export function planInChild(projectDir: string, n: number, provider: CdnProvider
     return new Promise((resolve) => {
         const child = startChild(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(projectDir, "bench", "planOnce.ts"), String(n), provider, ...(n <= floorSizesUpTo ? ["floor"] : [])],
+            [...planNodeOptions, "-r", "ts-node/register/transpile-only", path.join(projectDir, "bench", "planOnce.ts"), String(n), provider, ...(n <= floorSizesUpTo ? ["floor"] : [])],
             { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] },
         );
         const timer = setTimeout(() => void stopChild(child), timeoutMs);

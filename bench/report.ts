@@ -2,7 +2,7 @@
  * The bench's results and their Markdown rendering (bench/results.md). Pure: numbers in, text out.
  */
 import { Measurement, median, Workload } from "./load";
-import { floorSizesUpTo, PlanOutcome, ScaleSummary } from "./planScale";
+import { floorSizesUpTo, PlanOutcome, planNodeOptions, ScaleSummary } from "./planScale";
 import { StreamResult } from "./stream";
 import { Variant } from "./variants";
 
@@ -467,7 +467,8 @@ export function renderProgramScaleSection(plan: readonly ScaleSummary[], run: Pl
     out.push(programScaleHeading, "");
     out.push(
         `Measured on ${run.date}, commit ${run.commit}. ` +
-            "Each size is planned in a fresh `node -r ts-node/register/transpile-only bench/planOnce.ts <n> <provider>` process. " +
+            `Each size is planned in a fresh \`node ${planNodeOptions.join(" ")} -r ts-node/register/transpile-only bench/planOnce.ts <n> <provider>\` process ` +
+            "(the Node options of `npm run plan`: bin/planNodeOptions.js). " +
             "Proxies rotate PostHog (US/EU), Segment on one host, Amplitude, Segment on two hosts and VTEX, all in one zone. " +
             "Plan time runs from the program's start to its last resolved output; CPU time is the process's user and system " +
             "time over the same span (garbage collection included), which stretches far less than plan time when other " +

@@ -55,6 +55,9 @@ interface ProgramShares {
     readonly quotasChecked: Set<string>;
     /** Per Cloudflare zone, the proxy holding its one Google tag gateway setting. */
     readonly tagGateways: Map<string, string>;
+    /** How many holds keep shares from sealing (holdShareSeals), and the seals waiting for the last to be released. */
+    sealHolds: number;
+    readonly heldSeals: (() => void)[];
     usEast1?: aws.Provider;
     nameSuffix?: pulumi.Output<string>;
 }
@@ -68,7 +71,7 @@ function shares(): ProgramShares {
     const key = `${pulumi.getProject()}/${pulumi.getStack()}`;
     let found = programs.get(key);
     if (!found) {
-        found = { zones: new Map(), cloudflareZones: new Map(), cloudFront: new Map(), quotaGroups: new Map(), quotasChecked: new Set(), tagGateways: new Map() };
+        found = { zones: new Map(), cloudflareZones: new Map(), cloudFront: new Map(), quotaGroups: new Map(), quotasChecked: new Set(), tagGateways: new Map(), sealHolds: 0, heldSeals: [] };
         programs.set(key, found);
     }
     return found;
@@ -77,6 +80,32 @@ function shares(): ProgramShares {
 /** Forgets every share: a new program run starts in this process (the offline plan runs many). */
 export function forgetProgramShares(): void {
     programs.clear();
+}
+
+/**
+ * Keeps the program's shares open (a Cloudflare zone's rules, page rule priorities) until the returned release is
+ * called, instead of sealing them once the code creating the proxies returns: for a program that creates its proxies
+ * in batches, yielding to the event loop between them (buildStack does). Seals that came due meanwhile run, in
+ * order, in the microtask after the last release.
+ */
+export function holdShareSeals(): () => void {
+    const s = shares();
+    s.sealHolds++;
+    let released = false;
+    return () => {
+        if (released) return;
+        released = true;
+        if (--s.sealHolds > 0) return;
+        const due = s.heldSeals.splice(0);
+        if (due.length > 0) queueMicrotask(() => due.forEach((seal) => seal()));
+    };
+}
+
+/** Runs `seal` once the code creating the proxies returns (a microtask, before anything it awaits), or once every hold is released. */
+function scheduleShareSeal(seal: () => void): void {
+    const s = shares();
+    if (s.sealHolds > 0) s.heldSeals.push(seal);
+    else queueMicrotask(seal);
 }
 
 /** The DNS zone, looked up once per program. */
@@ -281,7 +310,7 @@ export class CloudflareZoneShare {
         if (this.sealed) {
             throw new Error(
                 `${proxy.name}: the Cloudflare zone ${this.key}'s shared rules were settled with ${this.members.join(", ")} before ${proxy.name} joined; ` +
-                    `create every FirstPartyProxy of a zone together, with no await between them. ` +
+                    `create every FirstPartyProxy of a zone together, with no await between them (or hold the zone open across awaits with holdShareSeals()). ` +
                     `From another Pulumi language, only one FirstPartyProxy per zone may need zone rules or page rules.`,
             );
         }
@@ -312,7 +341,7 @@ export class CloudflareZoneShare {
         if (this.sealScheduled) return;
         this.sealScheduled = true;
         // Settled once the code creating the proxies returns, before anything it awaits: deterministic, unlike a timer.
-        queueMicrotask(() => this.seal());
+        scheduleShareSeal(() => this.seal());
     }
 
     private seal(): void {

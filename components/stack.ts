@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadedConfig, proxyRequests, readStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { FirstPartyProxy, FirstPartyProxyArgs, proxyOutputsOf } from "./firstPartyProxy";
-import { programCloudFrontShared, quotasCheckedFor } from "./programShares";
+import { holdShareSeals, programCloudFrontShared, quotasCheckedFor } from "./programShares";
 import { buildProxySpec } from "./model/proxySpec";
 import { ProxyOutputs } from "./outputs";
 
@@ -18,17 +18,36 @@ export interface StackOutputs {
 }
 
 /**
+ * Proxies created between two yields to the event loop. Pulumi registers a resource asynchronously, holding an Output
+ * (and its promises) per output property until the registration is answered; created all at once, 1,000 proxies keep
+ * ~9,000 registrations in flight and the plan peaks at 2.5 GB. A yield every few proxies lets the answers in (the
+ * mocks', or the engine's over gRPC), so memory stays flat and garbage collection cheap (bench/results.md, Program
+ * scale). It awaits no registration: a deployment is not slowed.
+ */
+export const proxiesPerBatch = 10;
+
+/**
  * The stack program, one user of the public FirstPartyProxy: validates the whole stack config (throwing before any
  * resource exists, with every problem at once), then creates one FirstPartyProxy per `proxies` entry with the
- * stack's CDN and DNS choice. Proxies of a zone share what they must through the program's shares (shared.ts).
+ * stack's CDN and DNS choice, in batches. Proxies of a zone share what they must through the program's shares
+ * (programShares.ts), held open until the last batch.
  */
-export function buildStack(loaded: LoadedConfig = readStackConfig()): StackOutputs {
+export async function buildStack(loaded: LoadedConfig = readStackConfig()): Promise<StackOutputs> {
     const { config, warnings } = loaded;
     // Everything is validated and expanded before the first resource is registered: nothing half-built.
     const names = proxyRequests(config, pulumi.getStack()).map((request) => buildProxySpec(request).name);
     // The whole stack's quotas were checked with its config (readStackConfig): FirstPartyProxy need not recount them.
     quotasCheckedFor(names);
-    const proxies = config.proxies.map((entry, i) => new FirstPartyProxy(names[i], proxyArgs(config, entry)));
+    const proxies: FirstPartyProxy[] = [];
+    const release = holdShareSeals();
+    try {
+        for (const [i, entry] of config.proxies.entries()) {
+            if (i > 0 && i % proxiesPerBatch === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+            proxies.push(new FirstPartyProxy(names[i], proxyArgs(config, entry)));
+        }
+    } finally {
+        release();
+    }
     const sharedPolicies = programCloudFrontShared();
     return {
         proxies: pulumi.all(proxies.map(proxyOutputsOf)).apply((all) => Object.fromEntries(all.map((o, i) => [names[i], o]))),

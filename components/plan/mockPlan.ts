@@ -54,6 +54,8 @@ export interface PlanOptions {
 const settings = require("@pulumi/pulumi/runtime/settings");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggable = require("@pulumi/pulumi/runtime/debuggable");
 
 const secretSig = "4dabf18193072939515e22adb298388d";
 
@@ -121,10 +123,17 @@ export async function planProgram(
         });
     };
 
-    // Pulumi records a stack trace with every promise it makes (for its leak report); under ts-node that is about
-    // two thirds of a plan's time. Plans do without, unless PLAN_STACK_TRACES=1 asks for them when debugging.
+    // Pulumi records a stack trace with every promise it makes (for its leak report), and with every resource the
+    // whole call stack, source-mapped under ts-node, for the engine's source positions (which mocks never read):
+    // together most of a plan's CPU. Plans do without both, unless PLAN_STACK_TRACES=1 asks for them when debugging.
     const stackTraceLimit = Error.stackTraceLimit;
-    if (!process.env.PLAN_STACK_TRACES) Error.stackTraceLimit = 0;
+    const callsites = resourceCallsites.get();
+    const debuggablePromise = debuggable.debuggablePromise;
+    if (!process.env.PLAN_STACK_TRACES) {
+        Error.stackTraceLimit = 0;
+        resourceCallsites.set(() => []);
+        debuggable.debuggablePromise = (p: Promise<unknown>) => p;
+    }
     try {
         const exported = program();
         const outputs = (await resolveDeep(exported)) as Record<string, unknown>;
@@ -140,8 +149,18 @@ export async function planProgram(
         throw error;
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
+        resourceCallsites.set(callsites);
+        debuggable.debuggablePromise = debuggablePromise;
     }
 }
+
+/** Pulumi's `Resource.callsites()`: the call stack each resource registration reports as its source position. */
+const resourceCallsites = {
+    get: (): unknown => (pulumi.Resource as unknown as { callsites: unknown }).callsites,
+    set: (fn: unknown): void => {
+        (pulumi.Resource as unknown as { callsites: unknown }).callsites = fn;
+    },
+};
 
 /**
  * The plan as a user reads or copies it: every value only a deploy knows reads `<known after pulumi up>` (in part,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { project } from "../../components/config/load";
 import { Plan, PlannedResource, planProgram } from "../../components/plan/mockPlan";
 import { checkedAccountId } from "../../components/firstPartyProxy";
-import { Cdn, FirstPartyProxy, FirstPartyProxyArgs, FirstPartyProxyArgsError, proxyOutputsOf } from "../../index";
+import { Cdn, FirstPartyProxy, FirstPartyProxyArgs, FirstPartyProxyArgsError, holdShareSeals, proxyOutputsOf } from "../../index";
 import { accountId, T, zone } from "../cloudflare/fixtures";
 import { planConfig, TestConfig } from "../helpers/plan";
 
@@ -82,6 +82,26 @@ describe("FirstPartyProxy from your own program", () => {
                 new FirstPartyProxy("r", { vendor: "amplitude", domain: "r.example.com", provider: "cloudflare", dns: { provider: "cloudflare", zone }, cloudflare: { accountId } });
             };
             await assert.rejects(planUser(program), /r: the Cloudflare zone example\.com's shared rules were settled with e before r joined; create every FirstPartyProxy of a zone together, with no await between them/);
+        });
+
+        it("with holdShareSeals, proxies created across awaits (in batches) share the zone as if created together", async () => {
+            const stack = cloudflareStack(workers);
+            const { proxies, ...choice } = stack as { proxies: TestConfig[] } & TestConfig;
+            const program = async () => {
+                const release = holdShareSeals();
+                const created: FirstPartyProxy[] = [];
+                for (const [i, entry] of proxies.entries()) {
+                    created.push(new FirstPartyProxy(names[i], { ...entry, ...choice } as unknown as FirstPartyProxyArgs));
+                    await new Promise<void>((resolve) => setImmediate(resolve));
+                }
+                release();
+                return { proxies: pulumi.all(created.map(proxyOutputsOf)).apply((all) => Object.fromEntries(all.map((o, i) => [names[i], o]))) };
+            };
+            const batched = await planUser(program, "same");
+            assert.deepStrictEqual(resourcesOf(batched), resourcesOf(await planConfig(stack, "same")));
+            const headers = batched.resources.find((r) => r.type === T.ruleset && r.inputs.phase === "http_response_headers_transform")!;
+            const cors = (headers.inputs.rules as { ref: string; expression: string }[]).find((r) => r.ref === "edge-cors-allow-origin")!;
+            for (const host of ["e.example.com", "r.example.com"]) assert.ok(cors.expression.includes(`"${host}"`), host);
         });
 
         it("CloudFront proxies share one us-east-1 provider and one name suffix", async () => {

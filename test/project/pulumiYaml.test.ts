@@ -19,6 +19,14 @@ describe("Pulumi.yaml", () => {
         assert.strictEqual(file.runtime.name, "nodejs");
     });
 
+    it("runs the program with the Node options the offline plan has (bin/planNodeOptions.js), as one nodeargs string", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const planNodeOptions: string[] = require("../../bin/planNodeOptions");
+        assert.deepStrictEqual(file.runtime.options, { typescript: true, nodeargs: planNodeOptions.join(" ") });
+        const scripts = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts;
+        assert.strictEqual(scripts.plan, "node bin/first-party-proxy.js plan", "npm run plan goes through the bin, which adds the options");
+    });
+
     it("declares exactly the keys the program reads, in the project's namespace", () => {
         const declared = Object.keys(file.config).map((k) => k.replace(`${project}:`, ""));
         assert.deepStrictEqual([...declared].sort(), [...configKeys].sort());
