@@ -12,6 +12,8 @@ export function prebuiltBundle(file: string): string | undefined {
 
 /** Where the Worker's bundle is written, relative to components/cloudflare/worker/. */
 export const workerBundleFile = "edge/worker.bundle.mjs";
+/** Where the shared Worker's bundle is written, relative to components/cloudflare/worker/. */
+export const sharedWorkerBundleFile = "edge/sharedWorker.bundle.mjs";
 /** The edge modules of components/aws/edge/ that CloudFront Functions are bundled from. */
 export const cloudFrontEdgeFiles = ["viewerRequest.ts", "ddforwardRequest.ts"] as const;
 /** One of them: a function's code can only come from a module the build bundles. */

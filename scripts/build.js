@@ -15,12 +15,13 @@ fs.rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit" });
 
 require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-const { workerBundleFile, cloudFrontEdgeFiles, cloudFrontBundleFile } = require("../components/prebuiltBundle");
-const { bundleWorkerModule } = require("../components/cloudflare/worker/source");
+const { workerBundleFile, sharedWorkerBundleFile, cloudFrontEdgeFiles, cloudFrontBundleFile } = require("../components/prebuiltBundle");
+const { bundleWorkerModule, sharedWorkerEntry } = require("../components/cloudflare/worker/source");
 const { edgeBundle } = require("../components/aws/viewerRequestFunction");
 
 const bundles = [
     [path.join(dist, "components/cloudflare/worker", workerBundleFile), bundleWorkerModule()],
+    [path.join(dist, "components/cloudflare/worker", sharedWorkerBundleFile), bundleWorkerModule(sharedWorkerEntry)],
     ...cloudFrontEdgeFiles.map((file) => [path.join(dist, "components/aws", cloudFrontBundleFile(file)), edgeBundle(file)]),
 ];
 for (const [file, text] of bundles) {

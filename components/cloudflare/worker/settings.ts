@@ -117,3 +117,17 @@ function hostOf(url: string): string | undefined {
         return undefined;
     }
 }
+
+/** One site of a shared Worker: its settings and, on a shared host, the path prefix its Worker route runs on. */
+export interface SharedWorkerSite {
+    readonly pathPrefix?: string;
+    readonly settings: WorkerSettings;
+}
+
+/**
+ * A shared Worker's sites by hostname (lower case, as URLs carry it): one site for a hostname the proxy owns; on a
+ * shared host (the user's own site), one per proxy, each under its own path prefix.
+ */
+export interface SharedWorkerSites {
+    readonly [hostname: string]: readonly SharedWorkerSite[];
+}
