@@ -6,7 +6,7 @@ import { GoogleTagGatewayProxy } from "./cloudflare/googleTagGatewayProxy";
 import { PageRuleProxy } from "./cloudflare/pageRuleProxy";
 import { WorkerProxy } from "./cloudflare/workerProxy";
 import { ConfigError, parseStackConfig, proxyRequests } from "./config/load";
-import { cloudflareConfig, StackConfig } from "./config/schema";
+import { cloudflareConfig, StackConfig, WorkerScriptMode } from "./config/schema";
 import { PostHogManagedProxy } from "./dns/posthogManagedProxy";
 import { SegmentCustomDomain } from "./dns/segmentCustomDomain";
 import { DnsZone } from "./dns/zone";
@@ -26,6 +26,8 @@ import {
     sharedCloudFront,
     sharedCloudflareZone,
     sharedPoliciesProblem,
+    sharedWorkerScripts,
+    sharedWorkerScriptsProblem,
     sharedZone,
 } from "./programShares";
 
@@ -179,6 +181,15 @@ export const WorkersPlan = {
 } as const;
 export type WorkersPlan = (typeof WorkersPlan)[keyof typeof WorkersPlan];
 
+/** How Worker proxies get their Worker scripts. */
+export const WorkerScripts = {
+    /** One script per site (default). */
+    perSite: "perSite",
+    /** One script per vendor layout, shared by every such site of the program: a few scripts for any number of proxies. */
+    shared: "shared",
+} as const;
+export type WorkerScripts = (typeof WorkerScripts)[keyof typeof WorkerScripts];
+
 /** The CDN that serves the proxy. */
 export const Cdn = {
     /** AWS CloudFront. */
@@ -229,9 +240,10 @@ const clientIpCovered: { readonly [v in ClientIpMode]: v } = ClientIp;
 const productsCovered: { readonly [v in (typeof amplitudeProducts)[number]]: v } = AmplitudeProduct;
 const plansCovered: { readonly [v in CloudflarePlanId]: v } = CloudflarePlan;
 const workersPlansCovered: { readonly [v in WorkersPlanId]: v } = WorkersPlan;
+const workerScriptsCovered: { readonly [v in WorkerScriptMode]: v } = WorkerScripts;
 // Datadog's sites, both ways (their names are not their values).
 const datadogSitesCovered: [DatadogSiteId] extends [DatadogSite] ? ([DatadogSite] extends [DatadogSiteId] ? true : never) : never = true;
-void [datadogSitesCovered, vendorsCovered, clientIpCovered, productsCovered, plansCovered, workersPlansCovered];
+void [datadogSitesCovered, vendorsCovered, clientIpCovered, productsCovered, plansCovered, workersPlansCovered, workerScriptsCovered];
 
 /** Where the proxy's DNS records go. Zones are looked up, never created. */
 export interface DnsArgs {
@@ -255,6 +267,11 @@ export interface CloudflareArgs {
     plan?: CloudflarePlan;
     /** The account's Workers plan, for the Workers quota's default (100 scripts on free, 500 on paid). Default: free. */
     workersPlan?: WorkersPlan;
+    /**
+     * Worker mode: perSite (default, one Worker script per site) or shared (one per vendor layout, shared by every
+     * FirstPartyProxy of the program on the account: for the Workers quota).
+     */
+    workerScripts?: WorkerScripts;
 }
 
 /** CloudFront options. */
@@ -458,6 +475,12 @@ function checkWithProgram(name: string, config: StackConfig, spec: ProxySpec, sh
         const gateway = claimTagGateway(zoneKey, name);
         if (gateway) issues.push({ arg: "vendor", message: gateway });
     }
+    const cloudflare = config.cloudflare;
+    if (cloudflare?.workerScripts === "shared" && cloudflare.accountId !== undefined && cloudflare.accountId !== placeholderAccountId && spec.sites.length > 0) {
+        // An account id known only once deployed (an Output) is checked then, by the shared script.
+        const account = cloudflareProxyKind(spec, cloudflare.mode) === "worker" ? sharedWorkerScriptsProblem(name, cloudflare.accountId) : undefined;
+        if (account) issues.push({ arg: "cloudflare.accountId", message: account });
+    }
     // Counted last: a proxy refused for another reason is not counted.
     if (issues.length === 0) {
         const scope = quotaScope(config.provider, share, zoneKey);
@@ -592,8 +615,11 @@ function buildCloudflareProxy(
     const zoneShare = sharedCloudflareZone(cfZone, config.dns.zone ?? config.dns.zoneId!, availableOf(config, "pageRules"));
     const { zoneRules, priorityOffset } = zoneShare.join(spec, kind, share);
     switch (kind) {
-        case "worker":
-            return new WorkerProxy(spec.name, { proxy: spec, zone: cfZone, accountId: accountId!, zoneRules }, opts).outputs;
+        case "worker": {
+            const sharedScripts =
+                cloudflare.workerScripts === "shared" ? sharedWorkerScripts(pulumi.getStack(), accountId!, cloudflare.workersPlan, share) : undefined;
+            return new WorkerProxy(spec.name, { proxy: spec, zone: cfZone, accountId: accountId!, zoneRules, sharedScripts }, opts).outputs;
+        }
         case "pageRule":
             return new PageRuleProxy(
                 spec.name,

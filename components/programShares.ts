@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { certificateProvider, certificateRegion } from "./aws/certificateProvider";
@@ -9,11 +10,14 @@ import { cnameProxyZoneRules } from "./cloudflare/cnameProxy";
 import { edgeResponseHeaderRules, OwnedSite } from "./cloudflare/edgeHeaderRules";
 import { enterprisePageRuleLimit, planPageRules, PlannedPageRule, validatePageRules } from "./cloudflare/pageRules";
 import { pageRuleProxyZoneRules } from "./cloudflare/pageRuleProxy";
+import { sharedWorkerScriptName } from "./cloudflare/names";
+import { SharedWorkerScript, SharedWorkerScripts } from "./cloudflare/sharedWorkerScript";
 import { ZoneRules, ZoneRuleSpec } from "./cloudflare/zoneRules";
 import { DnsConfig, StackConfig } from "./config/schema";
 import { DnsZone, lookupZone } from "./dns/zone";
 import { ProxySpec } from "./model/types";
 import { quotaProblems } from "./quotas/check";
+import { WorkersPlan } from "./quotas/limits";
 
 /*
  * What the proxies of one program share, however they were declared (stack config or user code): one zone look-up
@@ -58,6 +62,10 @@ interface ProgramShares {
     /** How many holds keep shares from sealing (holdShareSeals), and the seals waiting for the last to be released. */
     sealHolds: number;
     readonly heldSeals: (() => void)[];
+    /** Shared Worker scripts (`cloudflare.workerScripts: shared`), by script name. */
+    readonly workerScripts: Map<string, SharedWorkerScript>;
+    /** The account the program's shared Worker scripts belong to, once a proxy with a known account id joined. */
+    workerScriptsAccount?: { readonly accountId: string; readonly proxy: string };
     usEast1?: aws.Provider;
     nameSuffix?: pulumi.Output<string>;
 }
@@ -71,7 +79,7 @@ function shares(): ProgramShares {
     const key = `${pulumi.getProject()}/${pulumi.getStack()}`;
     let found = programs.get(key);
     if (!found) {
-        found = { zones: new Map(), cloudflareZones: new Map(), cloudFront: new Map(), quotaGroups: new Map(), quotasChecked: new Set(), tagGateways: new Map(), sealHolds: 0, heldSeals: [] };
+        found = { zones: new Map(), cloudflareZones: new Map(), cloudFront: new Map(), quotaGroups: new Map(), quotasChecked: new Set(), tagGateways: new Map(), sealHolds: 0, heldSeals: [], workerScripts: new Map() };
         programs.set(key, found);
     }
     return found;
@@ -141,6 +149,50 @@ export function awsProviderOf(opts: ShareOptions): aws.Provider | undefined {
     const list = Array.isArray(providers) ? providers : Object.values(providers);
     // By type token too: a program may load another copy of @pulumi/aws than this package's.
     return list.find((p): p is aws.Provider => p instanceof aws.Provider || (p as unknown as { __pulumiType?: string }).__pulumiType === "pulumi:providers:aws");
+}
+
+/** The Cloudflare provider a proxy's options give, if any (by type token, as awsProviderOf). */
+function cloudflareProviderOf(opts: ShareOptions): cloudflare.Provider | undefined {
+    const providers = opts.providers;
+    if (providers === undefined) return undefined;
+    const list = Array.isArray(providers) ? providers : Object.values(providers);
+    return list.find((p): p is cloudflare.Provider => (p as unknown as { __pulumiType?: string }).__pulumiType === "pulumi:providers:cloudflare");
+}
+
+/**
+ * The program's shared Worker scripts (`cloudflare.workerScripts: shared`) for scripts named with `prefix`: one per
+ * vendor layout (sharedScriptGroup), created with the first proxy that needs it, its account and options, and
+ * settled when the program's shares seal.
+ */
+export function sharedWorkerScripts(prefix: string, accountId: pulumi.Input<string>, workersPlan: WorkersPlan | undefined, opts: ShareOptions): SharedWorkerScripts {
+    const { workerScripts } = shares();
+    return {
+        scriptFor(group) {
+            const scriptName = sharedWorkerScriptName(prefix, group);
+            let found = workerScripts.get(scriptName);
+            if (!found) {
+                const provider = cloudflareProviderOf(opts);
+                found = new SharedWorkerScript(
+                    { accountId, scriptName, workersPlan, scheduleSeal: scheduleShareSeal },
+                    { parent: opts.parent, ...(provider ? { provider } : {}) },
+                );
+                workerScripts.set(scriptName, found);
+            }
+            return found;
+        },
+    };
+}
+
+/**
+ * Why proxy `name` cannot join the program's shared Worker scripts with `accountId` (when known at plan time): an
+ * earlier proxy joined them with another account. Undefined when it can; the first known account is kept.
+ */
+export function sharedWorkerScriptsProblem(name: string, accountId: string): string | undefined {
+    const s = shares();
+    s.workerScriptsAccount ??= { accountId, proxy: name };
+    const first = s.workerScriptsAccount;
+    if (first.accountId === accountId) return undefined;
+    return `shared Worker scripts belong to one Cloudflare account, ${first.accountId} (FirstPartyProxy "${first.proxy}"): proxies of another account need workerScripts: perSite, or a program of their own`;
 }
 
 /** The resource name a provider was given (Pulumi keeps it on the resource). */

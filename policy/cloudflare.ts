@@ -21,22 +21,62 @@ export interface WorkerSettingsView {
     }[];
 }
 
-/** The Worker's SETTINGS json binding, or why it cannot be read. */
-export function readWorkerSettings(script: WorkersScriptProps): { settings?: WorkerSettingsView; problem?: string } {
+/**
+ * The first line of a shared Worker's module (`cloudflare.workerScripts: shared`): its sites by hostname, as JSON
+ * (components/cloudflare/worker/source.ts, sharedWorkerModuleSource).
+ */
+export const sharedSitesDeclaration = "const FIRST_PARTY_PROXY_SITES = ";
+
+/**
+ * Every site a Worker serves, as its settings: a one-site Worker's SETTINGS json binding, or each site a shared
+ * Worker's module declares on its first line; or why they cannot be read.
+ */
+export function readWorkerSites(script: WorkersScriptProps): { sites: WorkerSettingsView[]; problem?: string } {
     const binding = (script.bindings ?? []).find((b) => b.name === "SETTINGS");
-    if (!binding) return { problem: "has no SETTINGS binding, so the origins it fetches from cannot be checked" };
-    if (binding.type !== "json" || typeof binding.json !== "string") return { problem: `has a SETTINGS binding of type ${binding.type}, not json` };
+    const content = typeof script.content === "string" ? script.content : "";
+    if (!binding && content.startsWith(sharedSitesDeclaration)) return readSharedSites(content);
+    if (!binding) return { sites: [], problem: "has no SETTINGS binding (nor a shared Worker's sites), so the origins it fetches from cannot be checked" };
+    if (binding.type !== "json" || typeof binding.json !== "string") return { sites: [], problem: `has a SETTINGS binding of type ${binding.type}, not json` };
+    const settings = settingsView(binding.json);
+    return typeof settings === "string" ? { sites: [], problem: `has a SETTINGS binding ${settings}` } : { sites: [settings] };
+}
+
+function readSharedSites(content: string): { sites: WorkerSettingsView[]; problem?: string } {
+    const end = content.indexOf("\n");
+    const declared = content.slice(sharedSitesDeclaration.length, end === -1 ? content.length : end).replace(/;$/, "");
+    let table: unknown;
+    try {
+        table = JSON.parse(declared);
+    } catch {
+        return { sites: [], problem: "declares shared sites that are not valid JSON" };
+    }
+    if (typeof table !== "object" || table === null || Array.isArray(table)) return { sites: [], problem: "declares shared sites that are not a mapping by hostname" };
+    const sites: WorkerSettingsView[] = [];
+    for (const [host, entries] of Object.entries(table)) {
+        if (!Array.isArray(entries) || entries.length === 0) return { sites: [], problem: `declares no site for ${host}` };
+        for (const entry of entries as { settings?: unknown }[]) {
+            const settings = settingsView(JSON.stringify(entry?.settings ?? null));
+            if (typeof settings === "string") return { sites: [], problem: `declares a site for ${host} ${settings}` };
+            if (settings.hostname !== host) return { sites: [], problem: `declares a site for ${host} whose hostname is ${JSON.stringify(settings.hostname)}` };
+            sites.push(settings);
+        }
+    }
+    return sites.length === 0 ? { sites, problem: "declares no shared sites" } : { sites };
+}
+
+/** Settings read from JSON, or what is wrong with them. */
+function settingsView(json: string): WorkerSettingsView | string {
     let parsed: unknown;
     try {
-        parsed = JSON.parse(binding.json);
+        parsed = JSON.parse(json);
     } catch {
-        return { problem: "has a SETTINGS binding that is not valid JSON" };
+        return "that is not valid JSON";
     }
     const s = parsed as Partial<WorkerSettingsView>;
     if (typeof s !== "object" || s === null || typeof s.origins !== "object" || s.origins === null || !Array.isArray(s.routes)) {
-        return { problem: "has a SETTINGS binding without origins and routes" };
+        return "without origins and routes";
     }
-    return { settings: s as WorkerSettingsView };
+    return s as WorkerSettingsView;
 }
 
 /** `https://host` with nothing else, or undefined. */
@@ -154,42 +194,46 @@ export const cloudflareWorkerNotOpenProxy: ResourceValidationPolicy = {
         "Proxy Workers fetch only from the vendors' documented HTTPS hosts listed in their SETTINGS binding (a custom vendor's: public DNS names, never an IP, loopback, private or link-local name), so they cannot be used to reach any other site.",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
-        const { settings, problem } = readWorkerSettings(script);
-        if (!settings) {
+        const { sites, problem } = readWorkerSites(script);
+        if (problem) {
             reportViolation(`Worker ${script.scriptName} ${problem}.`);
             return;
         }
-        for (const [id, origin] of Object.entries(settings.origins)) {
-            const host = bareHttpsHost(origin?.baseUrl);
-            if (settings.customVendor === true) {
-                const problem = host === undefined ? "not a bare https://<host>" : customOriginProblem(host);
-                if (problem) {
-                    reportViolation(`Worker ${script.scriptName} origin ${id} is ${JSON.stringify(origin?.baseUrl)}: ${problem}; a custom vendor's Worker may only fetch https://<a public DNS name>.`);
-                }
-                continue;
-            }
-            const vendor = vendorOfHost(host);
-            if (host === undefined || vendor === undefined || vendor === "vtex") {
-                reportViolation(
-                    `Worker ${script.scriptName} origin ${id} is ${JSON.stringify(origin?.baseUrl)}: a proxy Worker may only fetch https://<a vendor's documented host> (no path, port or credentials).`,
-                );
-            }
-        }
-        for (const route of settings.routes) {
-            if (typeof route.originId !== "string" || !(route.originId in settings.origins)) {
-                reportViolation(`Worker ${script.scriptName} route ${String(route.pathPattern)} names origin ${String(route.originId)}, which its SETTINGS do not define.`);
-            }
-        }
+        for (const settings of sites) checkOrigins(script, settings, reportViolation);
     }),
 };
+
+/** A site's origins are vendors' documented hosts (a custom vendor's: public names), and its routes name them. */
+function checkOrigins(script: WorkersScriptProps, settings: WorkerSettingsView, reportViolation: (message: string) => void): void {
+    for (const [id, origin] of Object.entries(settings.origins)) {
+        const host = bareHttpsHost(origin?.baseUrl);
+        if (settings.customVendor === true) {
+            const problem = host === undefined ? "not a bare https://<host>" : customOriginProblem(host);
+            if (problem) {
+                reportViolation(`Worker ${script.scriptName} origin ${id} is ${JSON.stringify(origin?.baseUrl)}: ${problem}; a custom vendor's Worker may only fetch https://<a public DNS name>.`);
+            }
+            continue;
+        }
+        const vendor = vendorOfHost(host);
+        if (host === undefined || vendor === undefined || vendor === "vtex") {
+            reportViolation(
+                `Worker ${script.scriptName} origin ${id} is ${JSON.stringify(origin?.baseUrl)}: a proxy Worker may only fetch https://<a vendor's documented host> (no path, port or credentials).`,
+            );
+        }
+    }
+    for (const route of settings.routes) {
+        if (typeof route.originId !== "string" || !(route.originId in settings.origins)) {
+            reportViolation(`Worker ${script.scriptName} route ${String(route.pathPattern)} names origin ${String(route.originId)}, which its SETTINGS do not define.`);
+        }
+    }
+}
 
 export const cloudflareWorkerRedirectsHttp: ResourceValidationPolicy = {
     name: "cloudflare-worker-redirects-http",
     description: "Proxy Workers redirect plain HTTP to HTTPS on every route.",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
-        const { settings } = readWorkerSettings(script);
-        for (const route of settings?.routes ?? []) {
+        for (const route of readWorkerSites(script).sites.flatMap((settings) => settings.routes)) {
             if (route.redirectHttp !== true) {
                 reportViolation(`Worker ${script.scriptName} route ${String(route.pathPattern)} serves plain HTTP: set redirectHttp.`);
             }
@@ -264,14 +308,15 @@ export const cloudflareWorkerEdgeCorsHeaders: StackValidationPolicy = {
             .map(({ rule }) => rule)
             .filter((rule) => rule.actionParameters?.headers?.["access-control-allow-origin"]?.operation === "set");
         for (const script of args.resources.filter((r) => r.isType(cloudflare.WorkersScript))) {
-            const { settings } = readWorkerSettings(script.props as WorkersScriptProps);
-            if (!settings || typeof settings.hostname !== "string" || !settings.routes.some((r) => r.cors === "edgePreflight")) continue;
-            const host = settings.hostname;
-            if (!corsRules.some((rule) => rule.expression.includes(`"${host}"`))) {
-                reportViolation(
-                    `Worker ${script.props.scriptName} answers CORS preflights for ${host}, but no enabled response header rule sets Access-Control-Allow-Origin for ${host}: browsers would refuse its other responses; add ${host} to the zone's http_response_headers_transform rules.`,
-                    script.urn,
-                );
+            for (const settings of readWorkerSites(script.props as WorkersScriptProps).sites) {
+                if (typeof settings.hostname !== "string" || !settings.routes.some((r) => r.cors === "edgePreflight")) continue;
+                const host = settings.hostname;
+                if (!corsRules.some((rule) => rule.expression.includes(`"${host}"`))) {
+                    reportViolation(
+                        `Worker ${script.props.scriptName} answers CORS preflights for ${host}, but no enabled response header rule sets Access-Control-Allow-Origin for ${host}: browsers would refuse its other responses; add ${host} to the zone's http_response_headers_transform rules.`,
+                        script.urn,
+                    );
+                }
             }
         }
     },

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { readWorkerSettings, bareHttpsHost } from "./cloudflare";
+import { bareHttpsHost, readWorkerSites, WorkersScriptProps } from "./cloudflare";
 import { behavioursOf, DistributionProps, forwardsViewerHost } from "./cloudfront";
 import { isAmplitudeHost, managed, vendorOfHost } from "./facts";
 
@@ -84,8 +84,7 @@ export const vtexKeepsHost: ResourceValidationPolicy = {
             }
         }),
         validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
-            const { settings } = readWorkerSettings(script);
-            for (const [id, origin] of Object.entries(settings?.origins ?? {})) {
+            for (const [id, origin] of readWorkerSites(script).sites.flatMap((settings) => Object.entries(settings.origins))) {
                 const host = typeof origin?.baseUrl === "string" ? safeHost(origin.baseUrl) : undefined;
                 if (vendorOfHost(host) === "vtex") {
                     reportViolation(`Worker ${script.scriptName} origin ${id} is VTEX (${host}): a Worker cannot send the store's Host; serve the store as a proxied DNS record.`);
@@ -116,13 +115,13 @@ export const amplitudeNeverCached: ResourceValidationPolicy = {
             }
         }),
         validateResourceOfType(cloudflare.WorkersScript, (script, _, reportViolation) => {
-            const { settings } = readWorkerSettings(script);
-            if (!settings) return;
-            for (const route of settings.routes) {
-                const origin = typeof route.originId === "string" ? settings.origins[route.originId] : undefined;
-                const host = bareHttpsHost(origin?.baseUrl) ?? (typeof origin?.baseUrl === "string" ? safeHost(origin.baseUrl) : undefined);
-                if (isAmplitudeHost(host) && route.cache !== "disabled") {
-                    reportViolation(`Worker ${script.scriptName} route ${String(route.pathPattern)} goes to Amplitude (${host}) with cache ${String(route.cache)}: set disabled.`);
+            for (const settings of readWorkerSites(script).sites) {
+                for (const route of settings.routes) {
+                    const origin = typeof route.originId === "string" ? settings.origins[route.originId] : undefined;
+                    const host = bareHttpsHost(origin?.baseUrl) ?? (typeof origin?.baseUrl === "string" ? safeHost(origin.baseUrl) : undefined);
+                    if (isAmplitudeHost(host) && route.cache !== "disabled") {
+                        reportViolation(`Worker ${script.scriptName} route ${String(route.pathPattern)} goes to Amplitude (${host}) with cache ${String(route.cache)}: set disabled.`);
+                    }
                 }
             }
         }),
@@ -166,13 +165,13 @@ export const datadogDdforwardChecked: StackValidationPolicy = {
             }
         }
         for (const script of args.resources.filter((r) => r.isType(cloudflare.WorkersScript))) {
-            const { settings } = readWorkerSettings(script.props as Parameters<typeof readWorkerSettings>[0]);
-            if (!settings) continue;
-            for (const route of settings.routes) {
-                const origin = typeof route.originId === "string" ? settings.origins[route.originId] : undefined;
-                const host = bareHttpsHost(origin?.baseUrl);
-                if (vendorOfHost(host) === "datadog" && route.queryTarget?.kind !== "ddforward") {
-                    reportViolation(`Worker ${String(script.props.scriptName)} route ${String(route.pathPattern)} goes to ${host} without the ddforward target: set queryTarget ddforward.`, script.urn);
+            for (const settings of readWorkerSites(script.props as WorkersScriptProps).sites) {
+                for (const route of settings.routes) {
+                    const origin = typeof route.originId === "string" ? settings.origins[route.originId] : undefined;
+                    const host = bareHttpsHost(origin?.baseUrl);
+                    if (vendorOfHost(host) === "datadog" && route.queryTarget?.kind !== "ddforward") {
+                        reportViolation(`Worker ${String(script.props.scriptName)} route ${String(route.pathPattern)} goes to ${host} without the ddforward target: set queryTarget ddforward.`, script.urn);
+                    }
                 }
             }
         }

@@ -8,8 +8,9 @@ import { ProxySpec, Site } from "../model/types";
 import { ProxyOutputs, proxyOutputs } from "../outputs";
 import { edgeCertificateNotes } from "./edgeCertificates";
 import { edgeResponseHeaderNotes, edgeResponseHeaderRules } from "./edgeHeaderRules";
-import { siteResourceName, workerScriptName } from "./names";
-import { workerSettings } from "./worker/settings";
+import { sharedScriptGroup, siteResourceName, workerScriptName } from "./names";
+import { SharedWorkerScripts } from "./sharedWorkerScript";
+import { WorkerSettings, workerSettings } from "./worker/settings";
 import { workerCompatibilityDate, workerMainModule, workerModuleSource } from "./worker/source";
 import { requireZoneRules, ZoneRules, zoneRulesNotes } from "./zoneRules";
 
@@ -27,11 +28,17 @@ export interface WorkerProxyArgs {
      * proxy's hostnames. Required when a route has edge CORS.
      */
     readonly zoneRules?: ZoneRules;
+    /**
+     * The program's shared Worker scripts (`cloudflare.workerScripts: shared`): each site joins its vendor layout's
+     * script instead of getting one of its own. Default: none, one script per site.
+     */
+    readonly sharedScripts?: SharedWorkerScripts;
 }
 
 /** One site's Worker, the route that runs it for the hostname, and the hostname's proxied record. */
 export interface SiteWorker {
     readonly site: Site;
+    /** The script its route runs: its own, or its vendor layout's shared one (sharedScripts). */
     readonly script: cloudflare.WorkersScript;
     readonly route: cloudflare.WorkersRoute;
     /**
@@ -49,9 +56,16 @@ export const workerRoutePattern = (hostname: string, sharedPrefix?: string): str
 
 const componentType = "first-party-proxy:cloudflare:WorkerProxy" satisfies ProxyComponentType;
 
+/** The script a site's route runs, and its name as the route takes it. */
+interface SiteScript {
+    readonly script: cloudflare.WorkersScript;
+    readonly scriptName: pulumi.Input<string>;
+}
+
 /**
  * A vendor proxy on Cloudflare Workers: per hostname one Worker (the generic proxy module, its site's route table in
- * the `SETTINGS` json binding), run by a Worker route `<host>/*` on the hostname's proxied CNAME.
+ * the `SETTINGS` json binding), run by a Worker route `<host>/*` on the hostname's proxied CNAME. With `sharedScripts`,
+ * the route runs the script its vendor layout shares with the program's other proxies (SharedWorkerScript) instead.
  *
  * Why a route and a proxied record rather than a Workers Custom Domain: a Custom Domain creates the hostname's DNS
  * record itself and is refused while any other record holds the name, so a stack moving from CloudFront (whose
@@ -79,9 +93,13 @@ export class WorkerProxy extends pulumi.ComponentResource {
 
         this.workers = proxy.sites.map((site) => {
             const siteName = siteResourceName(name, site.role, proxy.sites.length);
-            const script = this.createScript(siteName, workerScriptName(prefix, siteName), site, args.accountId, proxy.vendor === "custom");
-            const pattern = workerRoutePattern(site.hostname, proxy.sharedHost ? proxy.paths.prefix : undefined);
-            const route = new cloudflare.WorkersRoute(`${siteName}-route`, { zoneId: zone.zoneId, pattern, script: script.scriptName }, { parent: this });
+            const settings = workerSettings(site, { customVendor: proxy.vendor === "custom" });
+            const sharedPrefix = proxy.sharedHost ? proxy.paths.prefix : undefined;
+            const { script, scriptName } = args.sharedScripts
+                ? this.joinSharedScript(args.sharedScripts, siteName, proxy.vendor, site, settings, sharedPrefix, args.accountId)
+                : this.createScript(siteName, workerScriptName(prefix, siteName), settings, args.accountId);
+            const pattern = workerRoutePattern(site.hostname, sharedPrefix);
+            const route = new cloudflare.WorkersRoute(`${siteName}-route`, { zoneId: zone.zoneId, pattern, script: scriptName }, { parent: this });
             // A shared host is the user's own site, already proxied: its record is theirs, and stays as it is.
             if (proxy.sharedHost) return { site, script, route };
             const target = defaultOrigin(site).domain;
@@ -108,7 +126,7 @@ export class WorkerProxy extends pulumi.ComponentResource {
                 zone.name,
             ),
         ];
-        const scriptNames = pulumi.all(this.workers.map((w) => w.script.scriptName));
+        const scriptNames = pulumi.all(this.workers.map((w) => w.script.scriptName)).apply((all) => [...new Set(all)]);
         this.outputs = pulumi.all([proxyOutputs(proxy, "cloudflare-worker", records, []), scriptNames]).apply(([out, names]) => ({
             ...out,
             notes: [...out.notes, ...notes, `Worker logs: npx wrangler tail ${names.join(" / ")}`],
@@ -116,8 +134,8 @@ export class WorkerProxy extends pulumi.ComponentResource {
         this.registerOutputs({ outputs: this.outputs });
     }
 
-    private createScript(siteName: string, scriptName: string, site: Site, accountId: pulumi.Input<string>, customVendor: boolean): cloudflare.WorkersScript {
-        return new cloudflare.WorkersScript(
+    private createScript(siteName: string, scriptName: string, settings: WorkerSettings, accountId: pulumi.Input<string>): SiteScript {
+        const script = new cloudflare.WorkersScript(
             `${siteName}-script`,
             {
                 accountId,
@@ -126,9 +144,24 @@ export class WorkerProxy extends pulumi.ComponentResource {
                 content: workerModuleSource(),
                 mainModule: workerMainModule,
                 compatibilityDate: workerCompatibilityDate,
-                bindings: [{ type: "json", name: "SETTINGS", json: JSON.stringify(workerSettings(site, { customVendor })) }],
+                bindings: [{ type: "json", name: "SETTINGS", json: JSON.stringify(settings) }],
             },
             { parent: this },
         );
+        return { script, scriptName: script.scriptName };
+    }
+
+    /** The site as a member of its vendor layout's shared script: its settings there, keyed by its hostname (and prefix). */
+    private joinSharedScript(
+        scripts: SharedWorkerScripts,
+        siteName: string,
+        vendor: string,
+        site: Site,
+        settings: WorkerSettings,
+        sharedPrefix: string | undefined,
+        accountId: pulumi.Input<string>,
+    ): SiteScript {
+        const shared = scripts.scriptFor(sharedScriptGroup(vendor, site.role));
+        return { script: shared.script, scriptName: shared.join(siteName, settings, sharedPrefix, accountId) };
     }
 }

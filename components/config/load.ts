@@ -20,7 +20,7 @@ type ConfigKey = (typeof configKeys)[number];
 /** What a structured key holds, for the message when its value is not structured. */
 const structuredKeys: { readonly [k in Exclude<ConfigKey, "provider">]: string } = {
     dns: "a mapping {provider: route53 | cloudflare | manual, zone: <zone name> | zoneId: <id>}",
-    cloudflare: "a mapping {accountId: <32 hex>, mode: worker | pageRule, enterprise: true | false, plan: free | pro | business | enterprise, workersPlan: free | paid}",
+    cloudflare: "a mapping {accountId: <32 hex>, mode: worker | pageRule, enterprise: true | false, plan: free | pro | business | enterprise, workersPlan: free | paid, workerScripts: perSite | shared}",
     cloudfront: "a mapping {priceClass: PriceClass_All | PriceClass_200 | PriceClass_100, tags: {key: value}, sharedPolicies: {key: id}}",
     proxies: `a list of mappings [{vendor: ${vendorIds.join(" | ")}, domain: <hostname>, ...}]`,
     quotas: "a mapping {<quota>: <the account's limit> | {limit: <n>, used: <n held outside this stack>}}",

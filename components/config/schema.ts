@@ -394,6 +394,9 @@ export const dnsConfig = z
     });
 
 export const cloudflareModes = ["worker", "pageRule"] as const;
+/** How a stack's Worker proxies get their scripts: one per site (default), or one per vendor layout (`shared`). */
+export const workerScriptModes = ["perSite", "shared"] as const;
+export type WorkerScriptMode = (typeof workerScriptModes)[number];
 
 export const cloudflareConfig = z.strictObject({
     /** Account that owns the Workers. Required in worker mode. */
@@ -409,6 +412,11 @@ export const cloudflareConfig = z.strictObject({
     plan: z.enum(cloudflarePlans).optional(),
     /** The account's Workers plan, for the Workers quota's default (100 on free, 500 on paid). Default: free. */
     workersPlan: z.enum(workersPlans).optional(),
+    /**
+     * Worker mode: one Worker script per site (perSite, the default), or one per vendor layout shared by every site
+     * of the stack that follows it (shared: a few scripts whatever the number of proxies, for the Workers quota).
+     */
+    workerScripts: z.enum(workerScriptModes).optional(),
 });
 
 /** A quota as the account has it: its limit, or `{limit, used}` with what the account already holds outside this stack. */

@@ -1,4 +1,5 @@
 import * as vm from "vm";
+import { sharedWorkerSitesOf } from "../cloudflare/worker/source";
 import { Plan, PlannedResource } from "./mockPlan";
 
 /*
@@ -64,7 +65,7 @@ export function diagramModel(plan: Plan): DiagramProxy[] {
         const children = descendants(plan, component);
         const cdns = [
             ...children.filter((r) => r.type === T.distribution).sort(byName).map((d) => cloudFront(plan, d)),
-            ...children.filter((r) => r.type === T.script).sort(byName).map((s) => worker(children, s)),
+            ...workerScriptsOf(plan, children).map((s) => worker(children, s)),
             ...pageRules(children),
             ...proxiedDns(plan, children),
             ...dnsOnly(children),
@@ -140,15 +141,28 @@ function dnsVia(plan: Plan, host: string): string {
     return "DNS record (manual)";
 }
 
+/**
+ * The Worker scripts a CDN component's routes run: its own, and the shared scripts (`workerScripts: shared`) that
+ * stand at the stack's root, shown with each component that uses them.
+ */
+function workerScriptsOf(plan: Plan, children: PlannedResource[]): PlannedResource[] {
+    const named = new Set(children.filter((r) => r.type === T.workersRoute).map((r) => inputs(r).script));
+    const own = children.filter((r) => r.type === T.script);
+    const shared = plan.resources.filter((r) => r.type === T.script && named.has(inputs(r).scriptName) && !own.includes(r));
+    return [...own, ...shared].sort(byName);
+}
+
 function worker(children: PlannedResource[], script: PlannedResource): DiagramCdn {
     const i = inputs(script);
     const scriptName: string = i.scriptName;
-    const binding = (i.bindings ?? []).find((b: Inputs) => b.name === "SETTINGS" && b.type === "json");
-    const settings: Inputs = binding ? JSON.parse(binding.json) : { routes: [], origins: {} };
     // The hostname's proxied record only gets requests to Cloudflare's edge; the route hands them to the Worker.
     const hosts: DiagramHost[] = children
         .filter((r) => r.type === T.workersRoute && inputs(r).script === scriptName)
         .map((r) => ({ host: routeHost(r), via: `Workers route ${inputs(r).pattern}` }));
+    const binding = (i.bindings ?? []).find((b: Inputs) => b.name === "SETTINGS" && b.type === "json");
+    // A shared script holds many sites: this component's is the one of its route's hostname.
+    const shared = binding ? undefined : sharedWorkerSitesOf(String(i.content ?? ""));
+    const settings: Inputs = binding ? JSON.parse(binding.json) : (shared?.[hosts[0]?.host ?? ""]?.[0]?.settings ?? { routes: [], origins: {} });
     return {
         kind: "worker",
         label: `Worker<br/>${scriptName}`,

@@ -1,4 +1,5 @@
 import { managedCachePolicy, managedOriginRequestPolicy, managedResponseHeadersPolicy } from "../aws/managedPolicies";
+import { sharedWorkerSitesOf } from "../cloudflare/worker/source";
 import { Plan, PlannedResource } from "./mockPlan";
 
 /** A plan as raw (tests) or as presented to users (`presentPlan`). */
@@ -78,6 +79,11 @@ function summary(r: PlannedResource, policyNames: Map<string, string>): string[]
         case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy":
             return [`${i.name}: ${i.comment ?? ""}`];
         case "cloudflare:index/workersScript:WorkersScript": {
+            const shared = sharedWorkerSitesOf(String(i.content ?? ""));
+            if (shared) {
+                const hosts = Object.entries(shared).flatMap(([host, sites]) => sites.map((site) => `${host}${site.pathPrefix ?? ""}`));
+                return [`shared script ${i.scriptName} (${i.mainModule}, compatibility ${i.compatibilityDate}, ${String(i.content).length} bytes): ${hosts.length} sites, ${hosts.join(", ")}`];
+            }
             const settings = (i.bindings ?? []).find((b: any) => b.name === "SETTINGS");
             const routes: any[] = settings?.json ? (JSON.parse(settings.json).routes ?? []) : [];
             const origins: Record<string, any> = settings?.json ? (JSON.parse(settings.json).origins ?? {}) : {};

@@ -139,7 +139,7 @@ export const quotaDefinitions = {
         per: "account",
         defaultLimit: (plans) => (plans.workers === "paid" ? 500 : 100),
         source: workersLimits,
-        raise: "Workers Paid allows 500 (set cloudflare.workersPlan: paid); beyond that, ask Cloudflare or split the proxies across accounts",
+        raise: "set cloudflare.workerScripts: shared (one script per vendor layout instead of one per site); or Workers Paid allows 500 (set cloudflare.workersPlan: paid); beyond that, ask Cloudflare or split the proxies across accounts",
     },
     workersRoutesPerZone: {
         provider: "cloudflare",

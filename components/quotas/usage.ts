@@ -1,6 +1,7 @@
 import { sharedResourceKeys } from "../aws/policies";
 import { siteViewerRequestFunctions } from "../aws/viewerRequestFunction";
 import { cloudflareProxyKind, plannedZoneRules } from "../cloudflare/builder";
+import { sharedScriptGroup } from "../cloudflare/names";
 import { ZonePhase } from "../cloudflare/zoneRules";
 import { StackConfig } from "../config/schema";
 import { ProxySpec, Site } from "../model/types";
@@ -69,11 +70,17 @@ function cloudFrontUse(config: StackConfig, proxies: readonly ProxySpec[]): Quot
 function cloudflareUse(config: StackConfig, proxies: readonly ProxySpec[]): QuotaUse[] {
     const mode = config.cloudflare?.mode ?? "worker";
     const sitesOf = (kind: string) => proxies.filter((p) => cloudflareProxyKind(p, mode) === kind).flatMap((p) => p.sites);
-    // One Worker script and one route per site served by a Worker; one page rule per route in page-rule mode.
+    // One route per site served by a Worker, and one script per site, or with shared scripts one per vendor layout
+    // (WorkerProxy's sharedScripts); one page rule per route in page-rule mode.
+    const workerProxies = proxies.filter((p) => cloudflareProxyKind(p, mode) === "worker");
     const workerSites = sitesOf("worker").length;
+    const scripts =
+        config.cloudflare?.workerScripts === "shared"
+            ? new Set(workerProxies.flatMap((p) => p.sites.map((site) => sharedScriptGroup(p.vendor, site.role)))).size
+            : workerSites;
     const rules = plannedZoneRules(proxies, mode);
     return [
-        { id: "workersScripts", count: workerSites },
+        { id: "workersScripts", count: scripts },
         { id: "workersRoutesPerZone", count: workerSites },
         // The edge's own 404 outside a public prefix needs no page rule.
         { id: "pageRules", count: sitesOf("pageRule").reduce((n, s) => n + s.routes.filter((r) => r.answer === undefined).length, 0) },

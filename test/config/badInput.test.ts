@@ -154,6 +154,7 @@ const cases: Case[] = [
     { title: "Page Rule Host override without Enterprise", config: cloudflareStack({ mode: "pageRule" }), key: "cloudflare.enterprise", says: /set cloudflare\.enterprise: true/ },
     { title: "Cloudflare CDN with Route 53 DNS", config: cloudflareStack({ accountId: "0123456789abcdef0123456789abcdef" }, { dns: zone }), key: "dns.provider", says: /dns\.provider must be cloudflare/ },
     { title: "an unknown Cloudflare mode", config: cloudflareStack({ mode: "spectrum", accountId: "0123456789abcdef0123456789abcdef" }), key: "cloudflare.mode", says: /got "spectrum"; allowed: worker \| pageRule/ },
+    { title: "an unknown Worker scripts mode", config: cloudflareStack({ accountId: "0123456789abcdef0123456789abcdef", workerScripts: "pooled" }), key: "cloudflare.workerScripts", says: /got "pooled"; allowed: perSite \| shared/ },
     { title: "a region for VTEX", config: withProxy({ vendor: "vtex", region: "eu", domain: "www.example.com" }), key: "proxies[0].region", says: /allowed keys for a vtex proxy: vendor, name, domain \(VTEX has no regions/ },
     { title: "Segment with one host and two", config: withProxy({ vendor: "segment", domain: "s.example.com", cdnDomain: "c.example.com", apiDomain: "a.example.com" }), key: "proxies[0].domain", says: /not both/ },
 ];

@@ -8,7 +8,7 @@ const inputs = (r: { inputs: Record<string, unknown> }) => r.inputs as Record<st
 
 /**
  * Every WorkersScript of a plan in one workerd, from its planned content, compatibility settings and SETTINGS
- * binding, on its planned route patterns, with every subrequest sent to `upstream` (host:port on loopback).
+ * binding (none for a shared script), on its planned route patterns, with every subrequest sent to `upstream` (host:port on loopback).
  */
 export async function startPlannedWorkers(plan: Plan, upstream: string): Promise<Miniflare> {
     const routes = ofType(plan, types.route).map(inputs);
@@ -17,13 +17,14 @@ export async function startPlannedWorkers(plan: Plan, upstream: string): Promise
     const mf = new Miniflare({
         workers: scripts.map((s) => {
             const script = inputs(s);
-            const binding = script.bindings.find((b: any) => b.name === "SETTINGS");
+            // A shared script (cloudflare.workerScripts: shared) carries its sites in its content, and no binding.
+            const binding = (script.bindings ?? []).find((b: any) => b.name === "SETTINGS");
             return {
                 name: script.scriptName,
                 modules: [{ type: "ESModule" as const, path: script.mainModule, contents: script.content }],
                 compatibilityDate: script.compatibilityDate,
                 compatibilityFlags: script.compatibilityFlags,
-                bindings: { SETTINGS: JSON.parse(binding.json) },
+                bindings: binding ? { SETTINGS: JSON.parse(binding.json) } : {},
                 routes: routes.filter((r) => r.script === script.scriptName).map((r) => r.pattern as string),
                 outboundService: { external: { address: upstream, http: {} } },
             };

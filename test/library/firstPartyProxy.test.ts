@@ -54,6 +54,7 @@ describe("FirstPartyProxy from your own program", () => {
         for (const [what, stack] of [
             ["Workers (edge CORS rules naming both hostnames, VTEX's rules)", cloudflareStack(workers)],
             ["page rules (priorities unique in the zone)", cloudflareStack(workers, { mode: "pageRule", enterprise: true })],
+            ["Workers with workerScripts: shared (one script per vendor layout)", cloudflareStack(workers, { accountId, mode: "worker", workerScripts: "shared" })],
         ] as const) {
             it(`Cloudflare ${what}: the same resources and inputs, and one ruleset per phase`, async () => {
                 const fromConfig = await planConfig(stack, "same");
@@ -102,6 +103,24 @@ describe("FirstPartyProxy from your own program", () => {
             const headers = batched.resources.find((r) => r.type === T.ruleset && r.inputs.phase === "http_response_headers_transform")!;
             const cors = (headers.inputs.rules as { ref: string; expression: string }[]).find((r) => r.ref === "edge-cors-allow-origin")!;
             for (const host of ["e.example.com", "r.example.com"]) assert.ok(cors.expression.includes(`"${host}"`), host);
+        });
+
+        it("workerScripts: shared — one script per vendor layout for the program; a bad value or another account is named", async () => {
+            const posthog = (domain: string, keys: Record<string, unknown> = {}) =>
+                ({ vendor: "posthog", domain, provider: Cdn.cloudflare, dns: { provider: "cloudflare", zone }, cloudflare: { accountId, workerScripts: "shared", ...keys } }) as FirstPartyProxyArgs;
+            const plan = await planUser(() => [new FirstPartyProxy("a", posthog("a.example.com")), new FirstPartyProxy("b", posthog("b.example.com"))]);
+            const scripts = plan.resources.filter((r) => r.type === T.script);
+            // At the program's root, with the shares: no proxy owns it, so removing one never moves it.
+            assert.deepStrictEqual(scripts.map((s) => s.urn), [`urn:pulumi:user::${project}::cloudflare:index/workersScript:WorkersScript::user-shared--posthog-main`]);
+            assert.deepStrictEqual(plan.resources.filter((r) => r.type === T.route).map((r) => r.inputs.script), ["user-shared--posthog-main", "user-shared--posthog-main"]);
+            await assert.rejects(
+                planUser(() => new FirstPartyProxy("a", posthog("a.example.com", { workerScripts: "pooled" }))),
+                /Invalid args for FirstPartyProxy "a" \(1 problem\); nothing was created:\n {2}- cloudflare\.workerScripts: got "pooled"; allowed: perSite \| shared/,
+            );
+            await assert.rejects(
+                planUser(() => [new FirstPartyProxy("a", posthog("a.example.com")), new FirstPartyProxy("b", posthog("b.example.com", { accountId: "f".repeat(32) }))]),
+                /FirstPartyProxy "b" \(1 problem\); nothing was created:\n {2}- cloudflare\.accountId: shared Worker scripts belong to one Cloudflare account, 0123456789abcdef0123456789abcdef \(FirstPartyProxy "a"\)/,
+            );
         });
 
         it("CloudFront proxies share one us-east-1 provider and one name suffix", async () => {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { sharedWorkerSitesOf } from "../../components/cloudflare/worker/source";
 import { PlannedResource } from "../../components/plan/mockPlan";
 import { readStackSettings } from "../../components/plan/stackSettings";
 import { everyVendor, routeTables, T } from "../cloudflare/fixtures";
@@ -431,6 +432,77 @@ describe("safety of updates (offline plans diffed by URN)", () => {
                 });
             });
         }
+    });
+
+    describe("cloudflare.workerScripts: shared (one Worker script per vendor layout)", () => {
+        const shared = { cloudflare: { accountId: "0123456789abcdef0123456789abcdef", mode: "worker", workerScripts: "shared" } };
+        /** Which shared script holds each hostname. */
+        const hostsByScript = (p: Plan): Record<string, string> =>
+            Object.fromEntries(
+                p.resources
+                    .filter((r) => r.type === "cloudflare:index/workersScript:WorkersScript")
+                    .flatMap((r) => Object.keys(sharedWorkerSitesOf(String(r.inputs.content))!).map((host) => [host, String(r.inputs.scriptName)])),
+            );
+
+        it("perSite → shared: the per-site scripts go, one script per vendor layout comes, every route is re-pointed; nothing else changes", async () => {
+            const before = await planConfig(stackOf("cloudflare", mixed("us")), "updates");
+            const after = await planConfig(stackOf("cloudflare", mixed("us"), shared), "updates");
+            const diff = diffPlans(before, after);
+            assert.deepStrictEqual(diff.removed.map(short), [
+                "cloudflare:index/workersScript:WorkersScript::amplitude-r-example-com-script",
+                "cloudflare:index/workersScript:WorkersScript::posthog-e-example-com-script",
+                "cloudflare:index/workersScript:WorkersScript::segment-s-example-com-script",
+            ]);
+            assert.deepStrictEqual(diff.added.map(short), [
+                "cloudflare:index/workersScript:WorkersScript::updates-shared--amplitude-main",
+                "cloudflare:index/workersScript:WorkersScript::updates-shared--posthog-main",
+                "cloudflare:index/workersScript:WorkersScript::updates-shared--segment-main",
+            ]);
+            assert.deepStrictEqual(shortKeys(diff.changed), {
+                "cloudflare:index/workersRoute:WorkersRoute::amplitude-r-example-com-route": ["script"],
+                "cloudflare:index/workersRoute:WorkersRoute::posthog-e-example-com-route": ["script"],
+                "cloudflare:index/workersRoute:WorkersRoute::segment-s-example-com-route": ["script"],
+            });
+            // And back: the mirror image.
+            const back = diffPlans(after, before);
+            assert.deepStrictEqual([back.added.map(short), back.removed.map(short)], [diff.removed.map(short), diff.added.map(short)]);
+        });
+
+        describe("a stack of 200 proxies: adding or removing one changes its own resources and its layout's script only; no hostname moves", function () {
+            this.timeout(600_000);
+            const base = (): TestConfig => ({ ...scaleConfig(200, "cloudflare"), ...shared });
+            const withProxies = (config: TestConfig, proxies: unknown[]): TestConfig => ({ ...config, proxies });
+            let basePlan: Plan;
+            before(async () => {
+                basePlan = await planConfig(base(), "updates");
+            });
+
+            for (const change of ["adding", "removing"] as const) {
+                it(`${change} one PostHog proxy`, async () => {
+                    const proxies = base().proxies as { domain?: string }[];
+                    // Proxy 100 is PostHog (the rotation's first).
+                    const after = await planConfig(
+                        withProxies(base(), change === "adding" ? [...proxies, { vendor: "posthog", region: "eu", name: "added", domain: "added.example.com" }] : proxies.filter((_, i) => i !== 100)),
+                        "updates",
+                    );
+                    const diff = diffPlans(basePlan, after);
+                    const proxy = change === "adding" ? "added" : `posthog-${proxies[100].domain!.replace(/\./g, "-")}`;
+                    const own = (p: Plan, urns: string[]) => urns.filter((u) => [proxy, `${proxy}-`].some((n) => p.resources.find((r) => r.urn === u)!.name.startsWith(n)));
+                    const [mine, gone] = change === "adding" ? [diff.added, diff.removed] : [diff.removed, diff.added];
+                    assert.ok(mine.length > 0);
+                    assert.deepStrictEqual(mine, own(change === "adding" ? after : basePlan, mine), "every created or deleted resource is that proxy's");
+                    assert.deepStrictEqual(gone, []);
+                    const changed = Object.entries(shortKeys(diff.changed)).filter(([u]) => !u.startsWith("cloudflare:index/ruleset:Ruleset::"));
+                    assert.deepStrictEqual(changed, [["cloudflare:index/workersScript:WorkersScript::updates-shared--posthog-main", ["content"]]]);
+                    // Every other hostname stays in the script it was in.
+                    const [was, now] = [hostsByScript(basePlan), hostsByScript(after)];
+                    const host = change === "adding" ? "added.example.com" : proxies[100].domain!;
+                    const others = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).filter(([h]) => h !== host));
+                    assert.deepStrictEqual(others(now), others(was));
+                    assert.strictEqual((change === "adding" ? now : was)[host], "updates-shared--posthog-main");
+                });
+            }
+        });
     });
 
     describe("upgrading from the program before FirstPartyProxy (every proxy's component now under one)", () => {

@@ -2,7 +2,9 @@ import * as assert from "assert";
 import { PlannedResource } from "../../components/plan/mockPlan";
 import { managed } from "../../policy/facts";
 import { policies } from "../../policy/policies";
-import { byType, planForPolicies, planShipped, PolicyPlan, runPolicies, withChangedInputs, withChangedOptions, withExtraResources } from "./harness";
+import { byType, planForPolicies, planShipped, PolicyPlan, runPolicies, shippedStacks, withChangedInputs, withChangedOptions, withExtraResources } from "./harness";
+import { sharedSitesDeclaration } from "../../policy/cloudflare";
+import { sharedWorkerModuleSource, sharedWorkerSitesOf } from "../../components/cloudflare/worker/source";
 import { flattenConfig } from "../helpers/plan";
 
 /*
@@ -329,6 +331,25 @@ describe("policy pack catches broken resources", function () {
             await expectViolation(plain, "cloudflare-worker-not-open-proxy", "http://us.i.posthog.com");
             const unchecked = withChangedInputs(workers, scriptFor("e.example.com"), (i) => (i.bindings = []));
             await expectViolation(unchecked, "cloudflare-worker-not-open-proxy", "has no SETTINGS binding");
+        });
+
+        it("cloudflare-worker-not-open-proxy: a shared Worker (workerScripts: shared) whose sites read back from its module; one site that can fetch another host", async () => {
+            const { readStackSettings } = await import("../../components/plan/stackSettings");
+            const settings = readStackSettings(shippedStacks().find((s) => s.name === "cloudflare-worker")!.file);
+            const cloudflare = { ...JSON.parse(settings["first-party-proxy:cloudflare"]), workerScripts: "shared" };
+            const shared = await planForPolicies({ ...settings, "first-party-proxy:cloudflare": JSON.stringify(cloudflare) }, "cloudflare-worker");
+            assert.ok(shared.resources.filter(byType(T.script)).every((r) => String(r.inputs.content).startsWith(sharedSitesDeclaration) && r.inputs.bindings === undefined));
+            assert.deepStrictEqual(await runPolicies(policies, shared), [], "the shared stack passes the whole pack");
+            const posthog = (r: PlannedResource) => r.type === T.script && String(r.inputs.scriptName).endsWith("--posthog-main");
+            const evil = withChangedInputs(shared, posthog, (i) => {
+                const sites = sharedWorkerSitesOf(i.content)!;
+                const [host] = Object.keys(sites);
+                (sites[host][0].settings.origins as Record<string, { baseUrl: string }>).main.baseUrl = "https://evil.example.net";
+                i.content = sharedWorkerModuleSource(sites);
+            });
+            await expectViolation(evil, "cloudflare-worker-not-open-proxy", "origin main", "evil.example.net", "documented host");
+            const mislabelled = withChangedInputs(shared, posthog, (i) => (i.content = i.content.replace('{"settings":{"hostname":"', '{"settings":{"hostname":"x')));
+            await expectViolation(mislabelled, "cloudflare-worker-not-open-proxy", "whose hostname is");
         });
 
         it("cloudflare-worker-redirects-http: a route that serves plain HTTP", async () => {

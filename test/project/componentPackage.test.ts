@@ -88,6 +88,8 @@ describe("Pulumi component package (PulumiPlugin.yaml, for every Pulumi language
         const cloudflare = schema.types["first-party-proxy:index:CloudflareArgs"].properties!;
         assert.strictEqual(cloudflare.accountId.plain, undefined, "accountId takes an Output");
         assert.strictEqual(cloudflare.mode.plain, true);
+        assert.deepStrictEqual(enumOf(cloudflare.workerScripts.$ref), ["perSite", "shared"]);
+        assert.strictEqual(cloudflare.workerScripts.plain, true);
         assert.deepStrictEqual(Object.keys(schema.types["first-party-proxy:index:DnsArgs"].properties!).sort(), ["provider", "zone", "zoneId"]);
     });
 

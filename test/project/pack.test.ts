@@ -133,6 +133,7 @@ describe("the npm package, installed from its tarball into a project of its own"
             "dist/index.js",
             "dist/types/index.d.ts",
             "dist/components/cloudflare/worker/edge/worker.bundle.mjs",
+            "dist/components/cloudflare/worker/edge/sharedWorker.bundle.mjs",
             "dist/components/aws/edge/viewerRequest.bundle.js",
             "dist/scripts/plan.js",
             "dist/program/index.js",
