@@ -73,7 +73,7 @@ export class SharedWorkerScript {
         if (this.sealed) {
             throw new Error(
                 `${member}: the shared Worker script ${this.scriptName} was settled with ${this.members.join(", ")} before ${member} joined; ` +
-                    `create every FirstPartyProxy of a program together, with no await between them.`,
+                    `create every FirstPartyProxy of a program together, with no await between them (or hold the shares open across awaits with holdShareSeals()).`,
             );
         }
         const host = settings.hostname.toLowerCase();
