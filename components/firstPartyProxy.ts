@@ -581,7 +581,10 @@ function buildProxy(
     }
     switch (config.provider) {
         case "aws": {
-            const { policies, functions } = sharedCloudFront(share, config.cloudfront.sharedPolicies);
+            const { policies, functions } = sharedCloudFront(share, config.cloudfront.sharedPolicies, {
+                distributionsPerPolicy: availableOf(config, "cloudfrontDistributionsPerPolicy"),
+                distributionsPerFunction: availableOf(config, "cloudfrontDistributionsPerFunction"),
+            });
             return new CloudFrontProxy(
                 spec.name,
                 {

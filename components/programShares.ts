@@ -203,7 +203,12 @@ const resourceNameOf = (resource: pulumi.Resource): string => (resource as unkno
  * ViewerRequestFunctions) of the proxies on one AWS provider, created with the first of them. Every proxy of a
  * provider must name the same `existing` policies (`cloudfront.sharedPolicies`): they describe one account.
  */
-export function sharedCloudFront(opts: ShareOptions, existing: Readonly<Record<string, string>>): { policies: CloudFrontShared; functions: ViewerRequestFunctions } {
+export function sharedCloudFront(
+    opts: ShareOptions,
+    existing: Readonly<Record<string, string>>,
+    /** How many distributions a policy and a function may serve (the first proxy's quotas decide for the provider). */
+    limits: { readonly distributionsPerPolicy?: number; readonly distributionsPerFunction?: number } = {},
+): { policies: CloudFrontShared; functions: ViewerRequestFunctions } {
     const s = shares();
     const provider = awsProviderOf(opts);
     const key: object = provider ?? defaultProviderKey;
@@ -213,10 +218,10 @@ export function sharedCloudFront(opts: ShareOptions, existing: Readonly<Record<s
         const nameSuffix = sharedNameSuffix(opts);
         // The default provider's registry keeps the name and place the stack program gave it before FirstPartyProxy.
         const policies = CloudFrontShared.forStack(
-            { nameSuffix, existing },
+            { nameSuffix, existing, distributionsPerPolicy: limits.distributionsPerPolicy },
             { parent: opts.parent, provider, name: provider ? `cloudfront-shared-${resourceNameOf(provider)}` : undefined },
         );
-        const functions = new ViewerRequestFunctions(nameSuffix, { parent: opts.parent, provider });
+        const functions = new ViewerRequestFunctions(nameSuffix, { parent: opts.parent, provider }, limits.distributionsPerFunction);
         found = { policies, functions, existing: existingJson };
         s.cloudFront.set(key, found);
     } else {

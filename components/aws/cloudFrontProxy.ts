@@ -115,7 +115,7 @@ export class CloudFrontProxy extends pulumi.ComponentResource {
         const codes = siteViewerRequestFunctions(site, prefix);
         const functionFor = (route: Route): pulumi.Input<string> | undefined => {
             const fn = codes[site.routes.indexOf(route)];
-            return fn === undefined ? undefined : functions.arnFor(fn.code, fn.comment);
+            return fn === undefined ? undefined : functions.arnFor(fn.code, fn.comment, name);
         };
         return new aws.cloudfront.Distribution(
             `${name}-distribution`,

@@ -24,6 +24,7 @@ export class PolicySet {
     private readonly originRequestKeys: string[] = [];
 
     constructor(
+        /** The distribution's name: the policies' former names start with it, and it is its identity in the policies' groups. */
         private readonly namePrefix: string,
         private readonly shared: CloudFrontShared,
         /** The proxy component that owned the policies before they were shared. */
@@ -47,7 +48,7 @@ export class PolicySet {
             case "optimized":
                 return managedCachePolicy.CachingOptimized;
             case "keyed":
-                return this.shared.cachePolicy(cachePolicyContent(intent), this.formerOwner("cache", this.cacheKeys, JSON.stringify(intent)));
+                return this.shared.cachePolicy(cachePolicyContent(intent), this.namePrefix, this.formerOwner("cache", this.cacheKeys, JSON.stringify(intent)));
         }
     }
 
@@ -65,6 +66,7 @@ export class PolicySet {
             case "custom":
                 return this.shared.originRequestPolicy(
                     originRequestPolicyContent(intent),
+                    this.namePrefix,
                     this.formerOwner("origin-request", this.originRequestKeys, JSON.stringify(intent)),
                 );
         }

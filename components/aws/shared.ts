@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SharedKind, sharedKey, sharedKeyPattern } from "./sharedKeys";
+import { groupKey, SharedKind, sharedKey, sharedKeyPattern, SharedResourceGroups } from "./sharedKeys";
 
 /*
  * What every CloudFront proxy of a stack shares: custom cache, origin request and response headers policies. An AWS
@@ -9,12 +9,13 @@ import { SharedKind, sharedKey, sharedKeyPattern } from "./sharedKeys";
  * not 200 of each. (CloudFront Functions are shared the same way, one per distinct code, by ViewerRequestFunctions.)
  *
  * Each shared resource is keyed by its content (`cache-<hash>`, `origin-request-<hash>`, `response-headers-<hash>`)
- * and created lazily, as a child of the stack's one `CloudFrontShared` component, the first time
+ * and, as CloudFront associates one policy with at most 100 distributions, by the group of 100 distributions using
+ * it (the second group's copy is `cache-<hash>-2`: see SharedResourceGroups); it is created lazily, as a child of the stack's one `CloudFrontShared` component, the first time
  * a proxy asks for it. A key listed in `cloudfront.sharedPolicies` (an id another stack created, read from its
  * `sharedPolicies` output) is used as is and nothing is created for it.
  */
 
-export { canonicalJson, SharedKind, sharedKey, sharedKeyPattern, sharedKinds } from "./sharedKeys";
+export { canonicalJson, groupKey, SharedKind, sharedKey, sharedKeyPattern, sharedKinds } from "./sharedKeys";
 
 /** The token of the component that owns a stack's shared CloudFront resources. */
 export const cloudFrontSharedType = "first-party-proxy:aws:CloudFrontShared";
@@ -39,6 +40,11 @@ export interface CloudFrontSharedArgs {
     readonly nameSuffix?: pulumi.Input<string>;
     /** Shared policies that already exist (another stack's), by key → CloudFront id: used instead of creating them. */
     readonly existing?: Readonly<Record<string, string>>;
+    /**
+     * How many distributions one policy may serve (`quotas.cloudfrontDistributionsPerPolicy`, less what reused policies
+     * already serve). Default: 100, CloudFront's quota.
+     */
+    readonly distributionsPerPolicy?: number;
 }
 
 /** Resource args without the name, which the registry derives from the key. */
@@ -55,11 +61,13 @@ export class CloudFrontShared extends pulumi.ComponentResource {
     private readonly nameSuffix: pulumi.Input<string> | undefined;
     private readonly existing: Readonly<Record<string, string>>;
     private readonly created = new Map<string, { readonly kind: SharedKind; readonly id: pulumi.Output<string> }>();
+    private readonly groups: SharedResourceGroups;
 
     constructor(name: string, args: CloudFrontSharedArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super(cloudFrontSharedType, name, {}, opts);
         this.nameSuffix = args.nameSuffix;
         this.existing = { ...(args.existing ?? {}) };
+        this.groups = new SharedResourceGroups(args.distributionsPerPolicy);
         for (const key of Object.keys(this.existing)) {
             if (!sharedKeyPattern.test(key)) throw new Error(`${name}: shared resource key "${key}" must look like cache-1a2b3c4d (kind-<8 hex>)`);
         }
@@ -84,19 +92,31 @@ export class CloudFrontShared extends pulumi.ComponentResource {
         return shared;
     }
 
-    /** The id of the cache policy with `content`, created on first use. */
-    cachePolicy(content: CachePolicyContent, formerOwner?: FormerOwner): pulumi.Output<string> {
-        return this.getOrCreate("cache", content, formerOwner, (name, args, opts) => new aws.cloudfront.CachePolicy(name, { ...content, ...args }, opts));
+    /** The id of the cache policy with `content` for `distribution` (its group's copy), created on first use. */
+    cachePolicy(content: CachePolicyContent, distribution: string, formerOwner?: FormerOwner): pulumi.Output<string> {
+        return this.getOrCreate("cache", content, distribution, formerOwner, (name, args, opts) => new aws.cloudfront.CachePolicy(name, { ...content, ...args }, opts));
     }
 
-    /** The id of the origin request policy with `content`, created on first use. */
-    originRequestPolicy(content: OriginRequestPolicyContent, formerOwner?: FormerOwner): pulumi.Output<string> {
-        return this.getOrCreate("origin-request", content, formerOwner, (name, args, opts) => new aws.cloudfront.OriginRequestPolicy(name, { ...content, ...args }, opts));
+    /** The id of the origin request policy with `content` for `distribution` (its group's copy), created on first use. */
+    originRequestPolicy(content: OriginRequestPolicyContent, distribution: string, formerOwner?: FormerOwner): pulumi.Output<string> {
+        return this.getOrCreate(
+            "origin-request",
+            content,
+            distribution,
+            formerOwner,
+            (name, args, opts) => new aws.cloudfront.OriginRequestPolicy(name, { ...content, ...args }, opts),
+        );
     }
 
-    /** The id of the response headers policy with `content`, created on first use. */
-    responseHeadersPolicy(content: ResponseHeadersPolicyContent, formerOwner?: FormerOwner): pulumi.Output<string> {
-        return this.getOrCreate("response-headers", content, formerOwner, (name, args, opts) => new aws.cloudfront.ResponseHeadersPolicy(name, { ...content, ...args }, opts));
+    /** The id of the response headers policy with `content` for `distribution` (its group's copy), created on first use. */
+    responseHeadersPolicy(content: ResponseHeadersPolicyContent, distribution: string, formerOwner?: FormerOwner): pulumi.Output<string> {
+        return this.getOrCreate(
+            "response-headers",
+            content,
+            distribution,
+            formerOwner,
+            (name, args, opts) => new aws.cloudfront.ResponseHeadersPolicy(name, { ...content, ...args }, opts),
+        );
     }
 
     /** Every shared resource this stack created (not the existing ones it reuses), by key → its id. */
@@ -113,10 +133,12 @@ export class CloudFrontShared extends pulumi.ComponentResource {
     private getOrCreate(
         kind: SharedKind,
         content: unknown,
+        distribution: string,
         formerOwner: FormerOwner | undefined,
         create: (name: string, args: { name: pulumi.Output<string> }, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource,
     ): pulumi.Output<string> {
-        const key = sharedKey(kind, content);
+        const contentKey = sharedKey(kind, content);
+        const key = groupKey(contentKey, this.groups.groupOf(contentKey, distribution));
         const reused = this.existing[key];
         if (reused !== undefined) return pulumi.output(reused);
         const known = this.created.get(key);

@@ -199,7 +199,7 @@ export class CloudFrontSiteRoutes extends pulumi.ComponentResource {
         this.origins = site.origins.map(distributionOrigin);
         this.orderedCacheBehaviors = site.routes.map((route, i) => {
             const fn = codes[i];
-            return cacheBehaviour(route, policies.forRoute(route), fn && functions.arnFor(fn.code, fn.comment));
+            return cacheBehaviour(route, policies.forRoute(route), fn && functions.arnFor(fn.code, fn.comment, name));
         });
         this.pathPrefix = prefix;
         this.sdk = spec.sdk;

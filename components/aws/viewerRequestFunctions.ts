@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { SharedResourceGroups } from "./sharedKeys";
 import { cloudFrontFunctionMaxBytes, cloudFrontFunctionRuntime } from "./viewerRequestFunction";
 
 /** CloudFront Function names: letters, digits, hyphens and underscores, at most 64, unique in the account. */
@@ -9,26 +10,35 @@ const maxFunctionNameLength = 64;
 /**
  * The stack's CloudFront Functions, one per distinct code: every proxy of one vendor layout shares its rewrite
  * function, and every public layout shares the 404 function. Functions are an account quota and billed per
- * invocation, not per function, so sharing costs nothing and keeps a stack of hundreds of proxies within it.
+ * invocation, not per function, so sharing costs nothing and keeps a stack of hundreds of proxies within it. A
+ * function is associated with at most 100 distributions: past that, the next group of distributions running the same
+ * code gets its own copy (`viewer-request-<hash>-2`).
  */
 export class ViewerRequestFunctions {
     private readonly functions = new Map<string, aws.cloudfront.Function>();
+    private readonly groups: SharedResourceGroups;
 
     constructor(
         /** Appended to every function name; see CloudFrontProxyArgs.nameSuffix. */
         private readonly nameSuffix: pulumi.Input<string> | undefined,
         private readonly opts: pulumi.CustomResourceOptions = {},
-    ) {}
+        /** How many distributions one function may serve (`quotas.cloudfrontDistributionsPerFunction`). Default: 100. */
+        distributionsPerFunction?: number,
+    ) {
+        this.groups = new SharedResourceGroups(distributionsPerFunction);
+    }
 
-    /** The ARN of the published function running `code`, created on first use. */
-    arnFor(code: string, comment: string): pulumi.Output<string> {
+    /** The ARN of the published function running `code` for `distribution` (its group's copy), created on first use. */
+    arnFor(code: string, comment: string, distribution: string): pulumi.Output<string> {
         if (Buffer.byteLength(code) > cloudFrontFunctionMaxBytes) {
             throw new Error(`a CloudFront Function's code is ${Buffer.byteLength(code)} bytes; CloudFront takes at most ${cloudFrontFunctionMaxBytes}`);
         }
         const hash = createHash("sha256").update(code).digest("hex").slice(0, 10);
-        let fn = this.functions.get(hash);
+        const group = this.groups.groupOf(hash, distribution);
+        const key = group === 0 ? hash : `${hash}-${group + 1}`;
+        let fn = this.functions.get(key);
         if (fn === undefined) {
-            const resourceName = `viewer-request-${hash}`;
+            const resourceName = `viewer-request-${key}`;
             fn = new aws.cloudfront.Function(
                 resourceName,
                 {
@@ -40,7 +50,7 @@ export class ViewerRequestFunctions {
                 },
                 this.opts,
             );
-            this.functions.set(hash, fn);
+            this.functions.set(key, fn);
         }
         return fn.arn;
     }

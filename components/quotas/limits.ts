@@ -7,7 +7,9 @@
  * - "Quotas - Amazon CloudFront", https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html
  *   and "Amazon CloudFront endpoints and quotas", https://docs.aws.amazon.com/general/latest/gr/cf_region.html:
  *   500 distributions per account, 75 cache behaviors per distribution, 100 alternate domain names per distribution,
- *   20 cache policies, 20 origin request policies, 20 response headers policies, 100 CloudFront Functions per account.
+ *   20 cache policies, 20 origin request policies, 20 response headers policies, 100 CloudFront Functions per account;
+ *   100 distributions associated with the same custom policy of each kind, and with the same function ("General
+ *   quotas on policies", "Quotas on CloudFront Functions").
  * - "Quotas - AWS Certificate Manager", https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html: 2,500 ACM
  *   certificates, 10 domain names per ACM certificate.
  * - "Limits · Cloudflare Workers docs", https://developers.cloudflare.com/workers/platform/limits/: 100 Workers on
@@ -40,7 +42,7 @@ export interface QuotaDefinition {
     /** What is counted, as the provider names the quota. */
     readonly title: string;
     /** What one count is held by: the account, one distribution, one zone... */
-    readonly per: "account" | "distribution" | "certificate" | "zone";
+    readonly per: "account" | "distribution" | "certificate" | "zone" | "policy" | "function";
     readonly defaultLimit: (plans: Plans) => number;
     /** Where the default is published. */
     readonly source: { readonly title: string; readonly url: string };
@@ -116,6 +118,22 @@ export const quotaDefinitions = {
         defaultLimit: () => 100,
         source: cloudfrontQuotas,
         raise: `${raiseCloudFront("CloudFront Functions per AWS account")}, or reuse another stack's (cloudfront.sharedPolicies)`,
+    },
+    cloudfrontDistributionsPerPolicy: {
+        provider: "aws",
+        title: "CloudFront distributions associated with the same custom cache, origin request or response headers policy",
+        per: "policy",
+        defaultLimit: () => 100,
+        source: cloudfrontQuotas,
+        raise: "the proxies' distributions are spread over copies of each policy, one per this many distributions (each copy counts against the account's policies); a raised quota takes fewer copies",
+    },
+    cloudfrontDistributionsPerFunction: {
+        provider: "aws",
+        title: "CloudFront distributions associated with the same CloudFront Function",
+        per: "function",
+        defaultLimit: () => 100,
+        source: cloudfrontQuotas,
+        raise: `the proxies' distributions are spread over copies of each function, one per this many distributions; ${raiseCloudFront("Distributions associated with the same function")} for fewer copies`,
     },
     acmCertificates: {
         provider: "aws",

@@ -1,4 +1,6 @@
 import { sharedResourceKeys } from "../aws/policies";
+import { groupKey, SharedResourceGroups } from "../aws/sharedKeys";
+import { availableOf } from "./check";
 import { siteViewerRequestFunctions } from "../aws/viewerRequestFunction";
 import { cloudflareProxyKind, plannedZoneRules } from "../cloudflare/builder";
 import { sharedScriptGroup } from "../cloudflare/names";
@@ -48,9 +50,29 @@ function cloudFrontUse(config: StackConfig, proxies: readonly ProxySpec[]): Quot
         p.sites.map((site) => ({ holder: p.sites.length === 1 ? p.name : `${p.name} (${site.role})`, site, prefix: p.paths.prefix })),
     );
     const existing = new Set(Object.keys(config.cloudfront.sharedPolicies));
-    const keys = new Set(sites.flatMap(({ site }) => site.routes.flatMap(sharedResourceKeys)).filter((k) => !existing.has(k)));
-    const functions = new Set(sites.flatMap(({ site, prefix }) => viewerRequestFunctionCodes(site, prefix)));
-    const ofKind = (kind: string) => [...keys].filter((k) => k.startsWith(`${kind}-`)).length;
+    // Each distribution joins the group of every shared resource it uses, in order, as CloudFrontShared and
+    // ViewerRequestFunctions take them: a copy per group of `cloudfrontDistributionsPerPolicy` (…PerFunction).
+    const policyGroups = new SharedResourceGroups(availableOf(config, "cloudfrontDistributionsPerPolicy"));
+    const functionGroups = new SharedResourceGroups(availableOf(config, "cloudfrontDistributionsPerFunction"));
+    const policies = new Set<string>();
+    const functions = new Set<string>();
+    const perPolicy = new Map<string, number>();
+    const perFunction = new Map<string, number>();
+    sites.forEach(({ site, prefix }, i) => {
+        const distribution = String(i);
+        for (const key of new Set(site.routes.flatMap(sharedResourceKeys))) {
+            const copy = groupKey(key, policyGroups.groupOf(key, distribution));
+            perPolicy.set(copy, (perPolicy.get(copy) ?? 0) + 1);
+            if (!existing.has(copy)) policies.add(copy);
+        }
+        for (const code of new Set(viewerRequestFunctionCodes(site, prefix))) {
+            const copy = `${functionGroups.groupOf(code, distribution)}:${code}`;
+            perFunction.set(copy, (perFunction.get(copy) ?? 0) + 1);
+            functions.add(copy);
+        }
+    });
+    const ofKind = (kind: string) => [...policies].filter((k) => k.startsWith(`${kind}-`)).length;
+    const most = (counts: Map<string, number>) => Math.max(0, ...counts.values());
     // One certificate per distribution, naming the site's hostname (and the distribution's aliases).
     const namesPerSite = sites.map(({ holder, site }) => ({ holder, count: [site.hostname].length }));
     return [
@@ -62,6 +84,9 @@ function cloudFrontUse(config: StackConfig, proxies: readonly ProxySpec[]): Quot
         { id: "cloudfrontOriginRequestPolicies", count: ofKind("origin-request") },
         { id: "cloudfrontResponseHeadersPolicies", count: ofKind("response-headers") },
         { id: "cloudfrontFunctions", count: functions.size },
+        // At most a group's worth by construction (less what reused policies already serve: quotas.…PerPolicy.used).
+        { id: "cloudfrontDistributionsPerPolicy", count: most(perPolicy) },
+        { id: "cloudfrontDistributionsPerFunction", count: most(perFunction) },
         { id: "acmCertificates", count: sites.length },
         largest(namesPerSite, "acmDomainNamesPerCertificate"),
     ];

@@ -9,6 +9,7 @@ const T = {
     distribution: "aws:cloudfront/distribution:Distribution",
     cachePolicy: "aws:cloudfront/cachePolicy:CachePolicy",
     originRequestPolicy: "aws:cloudfront/originRequestPolicy:OriginRequestPolicy",
+    function: "aws:cloudfront/function:Function",
 };
 
 const posthogs = (n: number, region = "us") =>
@@ -35,38 +36,54 @@ function referencedIds(plan: Plan): { cache: Set<string>; originRequest: Set<str
     return { cache, originRequest };
 }
 
+/** The cache and origin request policy ids a distribution's behaviours reference. */
+function policyIdsOf(d: { inputs: Record<string, unknown> }): string[] {
+    const i = d.inputs as any;
+    return [...i.orderedCacheBehaviors, i.defaultCacheBehavior].flatMap((b: any) => [b.cachePolicyId, b.originRequestPolicyId].filter(Boolean));
+}
+
 describe("CloudFront policies shared by every proxy of a stack (CloudFrontShared)", () => {
     let plan: Plan;
     before(async () => {
         plan = await planConfig(stackOf(posthogs(200)), "test");
     });
 
-    it("200 PostHog proxies: 200 distributions, one custom cache policy and one origin request policy, both under CloudFrontShared", () => {
-        assert.strictEqual(ofType(plan, T.distribution).length, 200);
-        const [cache, ...moreCache] = ofType(plan, T.cachePolicy);
-        const [forward, ...moreForward] = ofType(plan, T.originRequestPolicy);
-        assert.deepStrictEqual([moreCache.length, moreForward.length], [0, 0], "one of each");
+    it("200 PostHog proxies: 200 distributions, one custom cache policy and one origin request policy per 100 distributions (CloudFront's association quota), all under CloudFrontShared", () => {
+        const distributions = ofType(plan, T.distribution);
+        assert.strictEqual(distributions.length, 200);
+        const caches = ofType(plan, T.cachePolicy);
+        const forwards = ofType(plan, T.originRequestPolicy);
+        assert.deepStrictEqual([caches.length, forwards.length], [2, 2], "a copy of each per group of 100 distributions");
         const shared = ofType(plan, T.shared);
         assert.strictEqual(shared.length, 1);
-        assert.strictEqual(cache.parent, shared[0].urn);
-        assert.strictEqual(forward.parent, shared[0].urn);
-        // Every distribution references the shared ones (and otherwise only managed policies).
-        const { cache: cacheIds, originRequest } = referencedIds(plan);
-        assert.ok(cacheIds.has(cache.id!), "the shared cache policy is used");
-        assert.ok(originRequest.has(forward.id!), "the shared origin request policy is used");
-        for (const d of ofType(plan, T.distribution)) {
-            const ids = [...(d.inputs as any).orderedCacheBehaviors, (d.inputs as any).defaultCacheBehavior].map((b: any) => b.cachePolicyId);
-            assert.ok(ids.includes(cache.id), `${d.name} uses the shared cache policy`);
+        for (const p of [...caches, ...forwards]) assert.strictEqual(p.parent, shared[0].urn);
+        // Every distribution uses one copy of each; each copy serves 100 distributions, the first 100 the first copy.
+        const users = (ids: string[]) => ids.map((id) => distributions.filter((d) => policyIdsOf(d).includes(id)).map((d) => d.name));
+        for (const copies of [caches, forwards]) {
+            const [first, second] = users(copies.map((p) => p.id!));
+            assert.deepStrictEqual([first.length, second.length], [100, 100]);
+            assert.ok(first.includes("ph-0-distribution") && second.includes("ph-199-distribution"));
         }
+        for (const d of distributions) assert.strictEqual(caches.filter((c) => policyIdsOf(d).includes(c.id!)).length, 1, d.name);
     });
 
-    it("names the policies by content (stack, key, the stack's suffix) and lists them in the sharedPolicies output", () => {
-        const cache = ofType(plan, T.cachePolicy)[0];
-        const key = cache.name;
+    it("CloudFront Functions too: a copy of each function per 100 distributions running it", () => {
+        const functions = ofType(plan, T.function);
+        const associated = (fn: { inputs: Record<string, unknown> }) =>
+            ofType(plan, T.distribution).filter((d) => JSON.stringify(d.inputs).includes(String(fn.inputs.name))).length;
+        assert.ok(functions.length > 0);
+        for (const fn of functions) assert.strictEqual(associated(fn), 100, fn.name);
+        assert.deepStrictEqual(new Set(functions.map((f) => f.name.replace(/-2$/, ""))).size * 2, functions.length, "each code twice");
+    });
+
+    it("names the policies by content and group (stack, key, the stack's suffix) and lists them in the sharedPolicies output", () => {
+        const caches = ofType(plan, T.cachePolicy);
+        const key = caches[0].name;
         assert.match(key, /^cache-[0-9a-f]{8}$/);
-        assert.match(String((cache.inputs as any).name), new RegExp(`^test-${key}-[0-9a-f]{6}$`));
-        const forward = ofType(plan, T.originRequestPolicy)[0];
-        assert.deepStrictEqual(plan.outputs.sharedPolicies, { [cache.name]: cache.id, [forward.name]: forward.id });
+        assert.deepStrictEqual(caches.map((c) => c.name), [key, `${key}-2`]);
+        for (const c of caches) assert.match(String((c.inputs as any).name), new RegExp(`^test-${c.name}-[0-9a-f]{6}$`));
+        const forwards = ofType(plan, T.originRequestPolicy);
+        assert.deepStrictEqual(plan.outputs.sharedPolicies, Object.fromEntries([...caches, ...forwards].map((p) => [p.name, p.id])));
     });
 
     it("the key is the content's hash: PostHog US and EU share the policies, the key does not depend on key order", async () => {

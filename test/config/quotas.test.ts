@@ -52,6 +52,31 @@ describe("provider quotas, checked against the plan before anything is registere
     });
 
     describe("CloudFront and ACM", () => {
+        it("CloudFront serves one custom policy or function from at most 100 distributions: 1,000 PostHog proxies take a copy of each per 100, and a raised association quota takes fewer", () => {
+            const raised = { cloudfrontDistributions: 5000, acmCertificates: 5000 };
+            const at = (n: number, quotas: Raw = {}) => {
+                const { config } = parseStackConfig(aws(posthogs(n), { quotas: { ...raised, ...quotas } }));
+                return Object.fromEntries(quotaStatus(config, proxyRequests(config, "test").map(buildProxySpec)).map((s) => [s.id, s.count]));
+            };
+            const thousand = at(1000);
+            assert.deepStrictEqual(
+                [thousand.cloudfrontCachePolicies, thousand.cloudfrontOriginRequestPolicies, thousand.cloudfrontDistributionsPerPolicy, thousand.cloudfrontDistributionsPerFunction],
+                [10, 10, 100, 100],
+            );
+            assert.strictEqual(thousand.cloudfrontFunctions, 10 * at(1).cloudfrontFunctions);
+            const fewer = at(1000, { cloudfrontDistributionsPerPolicy: 500, cloudfrontDistributionsPerFunction: 250 });
+            assert.deepStrictEqual([fewer.cloudfrontCachePolicies, fewer.cloudfrontDistributionsPerPolicy, fewer.cloudfrontFunctions], [2, 500, 4 * at(1).cloudfrontFunctions]);
+            // Another stack's policies reused here already serve distributions: each copy serves fewer of this stack's.
+            const shared = at(1000, { cloudfrontDistributionsPerPolicy: { limit: 100, used: 50 } });
+            assert.deepStrictEqual([shared.cloudfrontCachePolicies, shared.cloudfrontDistributionsPerPolicy], [20, 50]);
+        });
+
+        it("where one policy may serve only 10 distributions, 201 PostHog proxies need 21 copies of the cache and origin request policies: refused naming those quotas", () => {
+            const error = refusal(aws(posthogs(201), { quotas: { cloudfrontDistributionsPerPolicy: 10 } }));
+            assert.deepStrictEqual(error.issues.map((i) => i.key), ["first-party-proxy:quotas.cloudfrontCachePolicies", "first-party-proxy:quotas.cloudfrontOriginRequestPolicies"]);
+            assert.match(error.issues[0].message, /custom CloudFront cache policies per AWS account: the stack needs 21, more than the 20 allowed/);
+        });
+
         it("501 CloudFront proxies: refused naming the quota, the count, the default and the Service Quotas console", () => {
             const error = refusal(aws(posthogs(501)));
             assert.deepStrictEqual(error.issues.map((i) => i.key), ["first-party-proxy:quotas.cloudfrontDistributions"]);

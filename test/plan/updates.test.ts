@@ -402,20 +402,28 @@ describe("safety of updates (offline plans diffed by URN)", () => {
                     return r.name === proxy || r.name.startsWith(`${proxy}-`);
                 });
 
-                it("adding one PostHog proxy creates its resources and changes nothing else but the zone rules naming its hostname", async () => {
+                it("adding one PostHog proxy creates its resources (and, past a group of 100 distributions, the next copy of a shared policy or function) and changes nothing else but the zone rules naming its hostname", async () => {
                     const config = base(provider);
                     const after = await planConfig(withProxies(config, [...(config.proxies as unknown[]), extra]), "updates");
                     const diff = diffPlans(basePlan, after);
                     assert.deepStrictEqual(diff.removed, []);
                     assert.ok(diff.added.length > 0);
-                    assert.deepStrictEqual(diff.added, own(after, diff.added, "added"), "every created resource is the new proxy's");
+                    // The new proxy's own, and on CloudFront a new copy of a shared policy or function where the new
+                    // distribution is the first of a group of 100 using it (CloudFront's association quota).
+                    const newCopies = diff.added.filter((u) => !own(after, [u], "added").length);
+                    for (const u of newCopies) {
+                        const copy = after.resources.find((r) => r.urn === u)!;
+                        assert.match(copy.name, /^(viewer-request|cache|origin-request)-[0-9a-f]+-\d+$/, `${u} is the new proxy's or a new copy of a shared resource`);
+                        const users = after.resources.filter((r) => r.type === "aws:cloudfront/distribution:Distribution" && JSON.stringify(r.inputs).includes(String(copy.id)));
+                        assert.deepStrictEqual(users.map((d) => d.name), ["added-distribution"], `${copy.name} serves the new distribution alone`);
+                    }
                     const changed = Object.keys(diff.changed).map(short);
                     if (provider === "aws") assert.deepStrictEqual(changed, [], "no other resource changes: the shared policies already exist");
                     else assert.ok(changed.every((u) => u.startsWith("cloudflare:index/ruleset:Ruleset::")), changed.join(", "));
                     assert.deepStrictEqual(Object.keys(diff.moved), []);
                 });
 
-                it("removing one proxy from the middle deletes its resources and changes nothing else but the zone rules naming its hostname", async () => {
+                it("removing one proxy from the middle deletes its resources and changes nothing else but the zone rules naming its hostname (Cloudflare) or, per shared policy or function it used, the first distribution of each later group of 100 (CloudFront)", async () => {
                     const config = base(provider);
                     const proxies = config.proxies as unknown[];
                     // Proxy 100 is PostHog (the rotation's first), the first user of nothing shared.
@@ -427,8 +435,17 @@ describe("safety of updates (offline plans diffed by URN)", () => {
                     assert.ok(diff.removed.length > 0);
                     assert.deepStrictEqual(diff.removed, own(basePlan, diff.removed, goneName), "every deleted resource is the removed proxy's");
                     const changed = Object.keys(diff.changed).map(short);
-                    if (provider === "aws") assert.deepStrictEqual(changed, []);
-                    else assert.ok(changed.every((u) => u.startsWith("cloudflare:index/ruleset:Ruleset::")), changed.join(", "));
+                    if (provider === "aws") {
+                        // The distributions after it that use a shared policy or function it used move up one place in
+                        // its users: the first of each later group of 100 moves to the previous group's copy, in place.
+                        const goneDistribution = basePlan.resources.find((r) => r.name === `${goneName}-distribution`)!;
+                        const sharedUsed = basePlan.resources.filter((r) => /^(viewer-request|cache|origin-request)-/.test(r.name) && JSON.stringify(goneDistribution.inputs).includes(String(r.id)));
+                        assert.ok(changed.length <= sharedUsed.length * 2, `${changed.length} changed: ${changed.join(", ")}`);
+                        for (const [urn, keys] of Object.entries(diff.changed)) {
+                            assert.match(short(urn), /^aws:cloudfront\/distribution:Distribution::/);
+                            assert.ok(keys.every((k) => k === "defaultCacheBehavior" || k === "orderedCacheBehaviors"), `${short(urn)}: ${keys.join(", ")}`);
+                        }
+                    } else assert.ok(changed.every((u) => u.startsWith("cloudflare:index/ruleset:Ruleset::")), changed.join(", "));
                 });
             });
         }
