@@ -324,9 +324,15 @@ export const cloudflareWorkerEdgeCorsHeaders: StackValidationPolicy = {
 
 const pathField = "http.request.uri.path";
 
+/** Whether a Rules-language expression names `host`: `http.host eq "<host>"`, or `"<host>"` in an `http.host in {...}` set. */
+export function expressionNamesHost(expression: string, host: string): boolean {
+    if (expression.includes(`http.host eq "${host}"`)) return true;
+    return [...expression.matchAll(/http\.host in \{([^}]*)\}/g)].some(([, set]) => set.includes(`"${host}"`));
+}
+
 /** Whether a Rules-language expression can match a request for `host` whose path starts with `prefix`. */
 export function expressionMayMatchPath(expression: string, host: string, prefix: string): boolean {
-    if (!expression.includes(`http.host eq "${host}"`)) return false;
+    if (!expressionNamesHost(expression, host)) return false;
     const conditions = [...expression.matchAll(/(not\s+)?starts_with\(http\.request\.uri\.path,\s*"([^"]*)"\)/g)];
     for (const [, negated, value] of conditions) {
         // `not starts_with(path, p)` excludes the prefix when the prefix itself starts with p.
@@ -351,7 +357,8 @@ export const cloudflareVtexAcmeOverHttp: StackValidationPolicy = {
         const redirects = enabledZoneRules(args.resources, "http_request_dynamic_redirect", "redirect");
         for (const store of stores) {
             const host = String(store.props.name);
-            const own = redirects.filter(({ rule }) => rule.expression.includes(`http.host eq "${host}"`));
+            // Its own rule, or the rule shared by every store of its shape (`http.host in {...}`).
+            const own = redirects.filter(({ rule }) => expressionNamesHost(rule.expression, host));
             if (own.length === 0) {
                 reportViolation(`VTEX store ${host} is proxied but no redirect rule sends its plain-HTTP viewers to HTTPS.`, store.urn);
             }

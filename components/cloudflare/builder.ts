@@ -4,7 +4,7 @@ import { ProxySpec } from "../model/types";
 import { cnameProxyZoneRules } from "./cnameProxy";
 import { edgeResponseHeaderRules } from "./edgeHeaderRules";
 import { pageRuleProxyZoneRules } from "./pageRuleProxy";
-import { ZoneRuleSpec } from "./zoneRules";
+import { mergeZoneRules, ZoneRuleSpec } from "./zoneRules";
 
 /** `first-party-proxy:cloudflare`, defaults applied. */
 export type CloudflareConfig = NonNullable<StackConfig["cloudflare"]>;
@@ -23,8 +23,9 @@ export function cloudflareProxyKind(proxy: ProxySpec, mode: CloudflareConfig["mo
 }
 
 /**
- * Every zone rule the proxies need, whatever serves each one: the proxied-DNS and page-rule proxies' own rules, and
- * the zone-wide CORS and security response header rules (one per header). Pure: the quota check counts them too.
+ * Every zone rule the proxies need, whatever serves each one: the proxied-DNS and page-rule proxies' rules (those
+ * shared by shape merged, as ZoneRules does), and the zone-wide CORS and security response header rules (one per
+ * header). Pure: the quota check counts them too.
  */
 export function plannedZoneRules(proxies: readonly ProxySpec[], mode: CloudflareConfig["mode"]): ZoneRuleSpec[] {
     // Google tag gateway's zone setting routes its endpoint itself: no zone rule of ours applies to it.
@@ -39,7 +40,7 @@ export function plannedZoneRules(proxies: readonly ProxySpec[], mode: Cloudflare
                 return [];
         }
     });
-    return [...perProxy, ...edgeResponseHeaderRules(withSites.flatMap((p) => p.sites.map((site) => ({ owner: p.name, site, sharedHost: p.sharedHost }))))];
+    return [...mergeZoneRules(perProxy), ...edgeResponseHeaderRules(withSites.flatMap((p) => p.sites.map((site) => ({ owner: p.name, site, sharedHost: p.sharedHost }))))];
 }
 
 /**

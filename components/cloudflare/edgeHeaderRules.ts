@@ -1,5 +1,5 @@
 import { Route, Site } from "../model/types";
-import { firstMatchPathConditions, pathCondition, quote, ZoneRuleSpec } from "./zoneRules";
+import { maxExpressionLength, pathsWanting, quote, ZoneRuleSpec } from "./zoneRules";
 
 /**
  * CloudFront's managed CORS-with-preflight(-and-SecurityHeadersPolicy) response headers policies on Cloudflare, as
@@ -26,8 +26,7 @@ export const securityHeaders: readonly (readonly [name: string, value: string])[
     ["x-xss-protection", "1; mode=block"],
 ];
 
-/** Cloudflare's limit on the length of one rule expression. */
-export const maxExpressionLength = 4096;
+export { maxExpressionLength };
 
 /** A site of a proxy built on Cloudflare, with the proxy (ProxySpec name) it belongs to. */
 export interface OwnedSite {
@@ -45,23 +44,6 @@ const hasResponseHeader = (name: string) => `any(lower(http.response.headers.nam
 
 const edgeCors = (r: Route) => r.cors.mode === "edgePreflight";
 const withSecurityHeaders = (r: Route) => r.cors.mode === "edgePreflight" && r.cors.securityHeaders;
-
-/**
- * The path condition for the requests of `site` whose first matching route satisfies `wanted`: undefined for every
- * path, null for none. Where the wanted routes are the first ones, a request is theirs exactly when it matches any
- * of them, so their patterns alone say it (no "and not an earlier route").
- */
-function pathsWanting(site: Site, wanted: (r: Route) => boolean): string | undefined | null {
-    const conditions = firstMatchPathConditions(site);
-    const live = site.routes.map((r, i) => ({ wanted: wanted(r), condition: conditions[i], own: pathCondition(r.pathPattern) })).filter((r) => r.condition !== "false");
-    const chosen = live.filter((r) => r.wanted);
-    if (chosen.length === 0) return null;
-    if (chosen.length === live.length) return undefined;
-    const leading = live.findIndex((r) => !r.wanted) === chosen.length;
-    if (leading && chosen.some((r) => r.own === undefined)) return undefined;
-    const parts = chosen.map((r) => (leading ? r.own! : r.condition!));
-    return parts.map((c) => (parts.length === 1 ? c : `(${c})`)).join(" or ");
-}
 
 /**
  * The shape of a site whose proxy owns its hostname (not a shared host) and serves everything under one prefix (the

@@ -1,6 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { Site } from "../model/types";
+import { createHash } from "crypto";
+import { Route, Site } from "../model/types";
 import { edgeResponseHeaderRules, OwnedSite } from "./edgeHeaderRules";
 
 /**
@@ -9,7 +10,9 @@ import { edgeResponseHeaderRules, OwnedSite } from "./edgeHeaderRules";
  * HTTP (VTEX's ACME challenge), cache bypass where the route disables caching, and Full (strict) TLS to the origin.
  *
  * Cloudflare allows one entry-point ruleset per phase per zone, so the rules of every proxy in the zone are collected
- * into one `ZoneRules` component, created once, that owns one Ruleset per phase.
+ * into one `ZoneRules` component, created once, that owns one Ruleset per phase. A zone's plan caps the rules of each
+ * phase (ten on Free), so these rules are shared by shape: the sites whose requests want the same action on the same
+ * paths are named together in one rule (`http.host in {...}`), whatever the number of proxies (see `mergeZoneRules`).
  */
 
 /** The phases we write to, in the order Cloudflare runs them for a request (and then its response). */
@@ -33,7 +36,25 @@ export interface ZoneRuleSpec {
     readonly expression: string;
     readonly action: "redirect" | "set_config" | "set_cache_settings" | "rewrite";
     readonly actionParameters: cloudflare.types.input.RulesetRuleActionParameters;
+    /**
+     * Present on a rule shared by shape: the hostnames it names and what it asks of their requests besides the
+     * hostname. Rules of one ref share the shape (the ref is derived from it) and are merged into one rule naming every
+     * hostname (`mergeZoneRules`). Absent: the rule is one proxy's own (its ref unique in the zone).
+     */
+    readonly shared?: SharedShape;
 }
+
+/** What a rule shared by shape names: its hostnames, and the condition their requests must also meet. */
+export interface SharedShape {
+    readonly hostnames: readonly string[];
+    /** The condition on the request besides its hostname (path, scheme); undefined for every request of the hostnames. */
+    readonly condition?: string;
+    /** What the rule does, for its description ("HTTP to HTTPS"). */
+    readonly does: string;
+}
+
+/** Cloudflare's limit on the length of one rule expression. */
+export const maxExpressionLength = 4096;
 
 /** A string literal in Cloudflare's Rules language. */
 export function quote(value: string): string {
@@ -78,55 +99,119 @@ export function routeConditions(site: Site): string[] {
     return firstMatchPathConditions(site).map((path) => (path === "false" ? "false" : [host, ...(path ? [path] : [])].join(" and ")));
 }
 
-const refPart = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, "_");
-
 /**
- * HTTP→HTTPS (301, query kept) for the routes that redirect; the others (VTEX's ACME challenge) stay reachable over
- * plain HTTP. Done here rather than by the zone's "Always Use HTTPS", which cannot spare a path.
+ * The path condition for the requests of `site` whose first matching route (CloudFront's order) satisfies `wanted`:
+ * undefined for every path, null for none. Where the wanted routes are the first ones, a request is theirs exactly
+ * when it matches any of them, so their patterns alone say it (no "and not an earlier route").
  */
-export function httpsRedirectRules(owner: string, site: Site): ZoneRuleSpec[] {
-    const conditions = routeConditions(site);
-    return site.routes.flatMap((route, i) =>
-        route.viewerProtocol !== "redirect" || conditions[i] === "false"
-            ? []
-            : [
-                  {
-                      phase: "http_request_dynamic_redirect",
-                      owner,
-                      ref: `${refPart(owner)}-${refPart(site.role)}-https-${i}`,
-                      description: `${owner}: ${site.hostname}${route.pathPattern === "*" ? "" : ` ${route.pathPattern}`} HTTP to HTTPS`,
-                      expression: `(${conditions[i]} and not ssl)`,
-                      action: "redirect",
-                      actionParameters: {
-                          fromValue: {
-                              statusCode: 301,
-                              targetUrl: { expression: `concat("https://", http.host, ${pathField})` },
-                              preserveQueryString: true,
-                          },
-                      },
-                  } satisfies ZoneRuleSpec,
-              ],
-    );
+export function pathsWanting(site: Site, wanted: (r: Route) => boolean): string | undefined | null {
+    const conditions = firstMatchPathConditions(site);
+    const live = site.routes.map((r, i) => ({ wanted: wanted(r), condition: conditions[i], own: pathCondition(r.pathPattern) })).filter((r) => r.condition !== "false");
+    const chosen = live.filter((r) => r.wanted);
+    if (chosen.length === 0) return null;
+    const firstUnwanted = live.findIndex((r) => !r.wanted);
+    const leading = firstUnwanted === -1 || firstUnwanted === chosen.length;
+    if (leading && chosen.some((r) => r.own === undefined)) return undefined;
+    const parts = chosen.map((r) => (leading ? r.own! : r.condition!));
+    return parts.map((c) => (parts.length === 1 ? c : `(${c})`)).join(" or ");
 }
 
-/** Cache bypass for the routes whose cache intent is `disabled`. */
+/** `conditions` joined with `and`, each that holds an `or` in parentheses; undefined when there are none. */
+function allOf(conditions: readonly (string | undefined)[]): string | undefined {
+    const present = conditions.filter((c): c is string => c !== undefined);
+    if (present.length === 0) return undefined;
+    return present.map((c) => (present.length > 1 && / or /.test(c) ? `(${c})` : c)).join(" and ");
+}
+
+/** A rule kind shared by shape: everything but the hostnames and the condition. */
+interface SharedKind {
+    readonly phase: ZonePhase;
+    /** The ref's start; the shape's hash follows it. */
+    readonly ref: string;
+    readonly does: string;
+    readonly action: ZoneRuleSpec["action"];
+    readonly actionParameters: cloudflare.types.input.RulesetRuleActionParameters;
+}
+
+/** HTTP→HTTPS (301, query kept). */
+const httpsRedirect: SharedKind = {
+    phase: "http_request_dynamic_redirect",
+    ref: "https-redirect",
+    does: "HTTP to HTTPS",
+    action: "redirect",
+    actionParameters: {
+        fromValue: {
+            statusCode: 301,
+            targetUrl: { expression: `concat("https://", http.host, ${pathField})` },
+            preserveQueryString: true,
+        },
+    },
+};
+
+/** Never cached. */
+const cacheBypass: SharedKind = {
+    phase: "http_request_cache_settings",
+    ref: "no-cache",
+    does: "never cached",
+    action: "set_cache_settings",
+    actionParameters: { cache: false },
+};
+
+/** Full (strict) TLS to the origin. */
+const strictSsl: SharedKind = {
+    phase: "http_config_settings",
+    ref: "strict-tls",
+    does: "Full (strict) TLS to the origin",
+    action: "set_config",
+    actionParameters: { ssl: "strict" },
+};
+
+/** The ref of a shape: the kind's name and a hash of everything the rule does and asks but its hostnames. */
+function shapeRef(kind: SharedKind, condition: string | undefined): string {
+    const digest = createHash("sha256")
+        .update(JSON.stringify([kind.phase, kind.action, kind.actionParameters, condition ?? null]))
+        .digest("hex");
+    return `${kind.ref}-${digest.slice(0, 8)}`;
+}
+
+/** The rule of `kind` for `hostnames` (in this order) and `condition`. */
+function sharedRule(kind: SharedKind, owner: string, ref: string, shared: Omit<SharedShape, "does">, part?: string): ZoneRuleSpec {
+    const { hostnames, condition } = shared;
+    const hosts = `http.host in {${hostnames.map(quote).join(" ")}}`;
+    const count = `${hostnames.length} hostname${hostnames.length === 1 ? "" : "s"}`;
+    const where = condition === undefined ? "" : condition.length <= 200 ? `, where ${condition}` : `, on the paths of shape ${ref}`;
+    return {
+        phase: kind.phase,
+        owner,
+        ref,
+        description: `first-party-proxy: ${kind.does}, ${count}${where}${part === undefined ? "" : ` (part ${part})`}`,
+        expression: `(${allOf([hosts, condition])})`,
+        action: kind.action,
+        actionParameters: kind.actionParameters,
+        shared: { hostnames, condition, does: kind.does },
+    };
+}
+
+/** The site's rule of `kind` where its first matching route is `wanted`, shared with every site of that shape. */
+function siteRule(kind: SharedKind, owner: string, site: Site, wanted: (r: Route) => boolean, scheme?: string): ZoneRuleSpec[] {
+    const paths = pathsWanting(site, wanted);
+    if (paths === null) return [];
+    const condition = allOf([paths, scheme]);
+    return [sharedRule(kind, owner, shapeRef(kind, condition), { hostnames: [site.hostname], condition })];
+}
+
+/**
+ * HTTP→HTTPS (301, query kept) for the paths whose route redirects; the others (VTEX's ACME challenge) stay reachable
+ * over plain HTTP. Done here rather than by the zone's "Always Use HTTPS", which cannot spare a path. One rule per
+ * shape of the zone (see `mergeZoneRules`).
+ */
+export function httpsRedirectRules(owner: string, site: Site): ZoneRuleSpec[] {
+    return siteRule(httpsRedirect, owner, site, (r) => r.viewerProtocol === "redirect", "not ssl");
+}
+
+/** Cache bypass for the paths whose route's cache intent is `disabled`, shared with the sites of that shape. */
 export function cacheBypassRules(owner: string, site: Site): ZoneRuleSpec[] {
-    const conditions = routeConditions(site);
-    return site.routes.flatMap((route, i) =>
-        route.cache.mode !== "disabled" || conditions[i] === "false"
-            ? []
-            : [
-                  {
-                      phase: "http_request_cache_settings",
-                      owner,
-                      ref: `${refPart(owner)}-${refPart(site.role)}-nocache-${i}`,
-                      description: `${owner}: ${site.hostname}${route.pathPattern === "*" ? "" : ` ${route.pathPattern}`} never cached`,
-                      expression: `(${conditions[i]})`,
-                      action: "set_cache_settings",
-                      actionParameters: { cache: false },
-                  } satisfies ZoneRuleSpec,
-              ],
-    );
+    return siteRule(cacheBypass, owner, site, (r) => r.cache.mode === "disabled");
 }
 
 /**
@@ -135,20 +220,93 @@ export function cacheBypassRules(owner: string, site: Site): ZoneRuleSpec[] {
  */
 export function strictSslRule(owner: string, site: Site): ZoneRuleSpec[] {
     if (!site.origins.some((o) => o.protocol === "https")) return [];
-    return [
-        {
-            phase: "http_config_settings",
-            owner,
-            ref: `${refPart(owner)}-${refPart(site.role)}-ssl`,
-            description: `${owner}: ${site.hostname} Full (strict) TLS to the origin`,
-            expression: `(http.host eq ${quote(site.hostname)})`,
-            action: "set_config",
-            actionParameters: { ssl: "strict" },
-        },
-    ];
+    return siteRule(strictSsl, owner, site, () => true);
 }
 
-/** Rules grouped by phase in Cloudflare's order; throws on a ref used twice. */
+const sharedKinds: readonly SharedKind[] = [httpsRedirect, cacheBypass, strictSsl];
+
+/** What follows a shared rule's ref in its parts: the bits of its hostnames' hashes that set them apart. */
+const sharedPartSuffix = "-part-";
+
+/**
+ * The zone's rules with those shared by shape merged: the rules of one ref become one rule naming every hostname that
+ * wants it (sorted), after the others (kept as they are, in order), in the order of their refs: the same rules
+ * whatever the order of the proxies. A merged rule whose
+ * expression would pass Cloudflare's 4,096 characters is split into parts by the hashes of its hostnames (`splitByHash`),
+ * so adding or removing a hostname changes only the part that names it (and its sibling part where the two must be
+ * split or may be joined). Throws on a ref used by two different rules.
+ */
+export function mergeZoneRules(rules: readonly ZoneRuleSpec[]): ZoneRuleSpec[] {
+    const groups = new Map<string, { first: ZoneRuleSpec; hostnames: Set<string>; owners: Set<string> }>();
+    const own: ZoneRuleSpec[] = [];
+    for (const r of rules) {
+        if (!r.shared) {
+            own.push(r);
+            continue;
+        }
+        const group = groups.get(r.ref);
+        if (!group) {
+            groups.set(r.ref, { first: r, hostnames: new Set(r.shared.hostnames), owners: new Set([r.owner]) });
+            continue;
+        }
+        if (!sameShape(group.first, r)) throw new Error(`zone rule ref ${r.ref} is used by two different rules (${group.first.owner}, ${r.owner})`);
+        for (const h of r.shared.hostnames) group.hostnames.add(h);
+        group.owners.add(r.owner);
+    }
+    const shared = [...groups.keys()].sort(byCodePoint).flatMap((entry) => {
+        const { first, hostnames, owners } = groups.get(entry)!;
+        const kind = sharedKinds.find((k) => k.phase === first.phase && k.action === first.action)!;
+        const owner = [...owners].sort().join(", ");
+        const condition = first.shared!.condition;
+        const build = (names: readonly string[], part?: string) =>
+            sharedRule(kind, owner, part === undefined ? entry : `${entry}${sharedPartSuffix}${part}`, { hostnames: names, condition }, part);
+        const parts = splitByHash([...hostnames].sort(byCodePoint), (names) => build(names).expression.length <= maxExpressionLength);
+        if (parts.length === 1) return [build(parts[0].hostnames)];
+        return parts.map((p) => {
+            if (p.hostnames.length === 1 && !(build(p.hostnames).expression.length <= maxExpressionLength)) {
+                const long = build(p.hostnames);
+                throw new Error(
+                    `the zone rule ${entry} for ${p.hostnames[0]} needs a ${long.expression.length}-character expression; Cloudflare allows ${maxExpressionLength}`,
+                );
+            }
+            return build(p.hostnames, p.bits);
+        });
+    });
+    return [...own, ...shared];
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function sameShape(a: ZoneRuleSpec, b: ZoneRuleSpec): boolean {
+    return (
+        a.phase === b.phase &&
+        a.action === b.action &&
+        a.shared?.condition === b.shared?.condition &&
+        JSON.stringify(a.actionParameters) === JSON.stringify(b.actionParameters)
+    );
+}
+
+/**
+ * `hostnames` (sorted) in parts that `fits`: all together if they fit, otherwise split by the next bit of each
+ * hostname's SHA-256 (the first bit, then the second within each half, ...) until every part fits. A part is
+ * named by the bits its hostnames share, so it depends only on the hostnames it holds: a hostname added or removed
+ * changes its own part alone, unless that part no longer fits (it is split in two) or now fits together with its
+ * sibling (they are joined again). A single hostname that does not fit is returned alone (the caller refuses it).
+ */
+export function splitByHash(hostnames: readonly string[], fits: (hostnames: readonly string[]) => boolean): { bits?: string; hostnames: readonly string[] }[] {
+    if (fits(hostnames)) return [{ hostnames }];
+    const digests = new Map(hostnames.map((h) => [h, createHash("sha256").update(h).digest()]));
+    const bit = (h: string, i: number) => (digests.get(h)![i >> 3] >> (7 - (i & 7))) & 1;
+    const split = (names: readonly string[], bits: string): { bits: string; hostnames: readonly string[] }[] => {
+        if (names.length === 0) return [];
+        if (names.length === 1 || bits.length >= 256 || (bits.length > 0 && fits(names))) return [{ bits, hostnames: names }];
+        const i = bits.length;
+        return [...split(names.filter((h) => bit(h, i) === 0), `${bits}0`), ...split(names.filter((h) => bit(h, i) === 1), `${bits}1`)];
+    };
+    return split(hostnames, "");
+}
+
+/** Rules grouped by phase in Cloudflare's order; throws on a ref used twice (merge shared rules first: `mergeZoneRules`). */
 export function rulesByPhase(rules: readonly ZoneRuleSpec[]): Map<ZonePhase, ZoneRuleSpec[]> {
     const seen = new Set<string>();
     for (const r of rules) {
@@ -210,10 +368,12 @@ export class ZoneRules extends pulumi.ComponentResource {
     private settle!: (rules: Map<ZonePhase, ZoneRuleSpec[]>) => void;
     private fail!: (error: Error) => void;
     private sealedBy?: string;
-    /** Once sealed: every rule's expression by ref, and by its base ref the union of a split rule's parts. */
-    private expressions?: ReadonlyMap<string, string>;
+    /** Once sealed: what each ref holds (a split rule's parts by their base ref too). */
+    private held?: ReadonlyMap<string, HeldRule>;
     /** Before sealing: the refs of the rules added, zone-wide ones as each proxy's own sites need them. */
     private readonly addedRefs = new Set<string>();
+    /** The first rule added of each ref: a ref is one proxy's, or one shape's that every rule of it shares. */
+    private readonly firstOfRef = new Map<string, ZoneRuleSpec>();
 
     constructor(name: string, args: ZoneRulesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("first-party-proxy:cloudflare:ZoneRules", name, {}, opts);
@@ -240,7 +400,15 @@ export class ZoneRules extends pulumi.ComponentResource {
                     `create every proxy of a Cloudflare zone together, with no await between them`,
             );
         }
-        rulesByPhase([...this.rules, ...rules]);
+        for (const r of rules) {
+            const first = this.firstOfRef.get(r.ref);
+            if (first && !(first.shared && r.shared)) {
+                throw new Error(`zone rule ref ${r.ref} is used twice (${first.owner}, ${owner}); every proxy in a zone needs its own name`);
+            }
+            if (!first) this.firstOfRef.set(r.ref, r);
+        }
+        // The shared rules of one ref must have one shape; checked here so the proxy that breaks it is named.
+        mergeZoneRules([...rules.filter((r) => r.shared).map((r) => this.firstOfRef.get(r.ref)!), ...rules]);
         this.rules.push(...rules);
         this.edgeSites.push(...edgeSites);
         for (const r of [...rules, ...edgeResponseHeaderRules(edgeSites)]) {
@@ -249,14 +417,17 @@ export class ZoneRules extends pulumi.ComponentResource {
         }
     }
 
-    /** Settles every phase's rules: those added so far, the zone-wide response header rules naming every site. */
+    /**
+     * Settles every phase's rules: those added so far, the rules shared by shape naming every hostname that wants
+     * them, the zone-wide response header rules naming every site.
+     */
     seal(by: string): void {
         if (this.sealedBy !== undefined) return;
         this.sealedBy = by;
         try {
-            const all = [...this.rules, ...edgeResponseHeaderRules(this.edgeSites)];
+            const all = [...mergeZoneRules(this.rules), ...edgeResponseHeaderRules(this.edgeSites)];
             const grouped = rulesByPhase(all);
-            this.expressions = heldExpressions(all);
+            this.held = heldRules(all);
             this.settle(grouped);
         } catch (error) {
             this.fail(error as Error);
@@ -293,12 +464,12 @@ export class ZoneRules extends pulumi.ComponentResource {
 
     /**
      * The phases that hold at least one of `rules`, after checking that every one of them is here: the same rule, or
-     * for a zone-wide rule shared by several proxies, one that names every hostname the given rule names. Before the
-     * rules are sealed, a rule is here when a rule of its ref was added.
+     * for a rule shared by several proxies (by shape, or zone-wide), one of its ref that names every hostname the given
+     * rule names. Before the rules are sealed, a rule is here when a rule of its ref was added.
      */
     phasesFor(owner: string, rules: readonly ZoneRuleSpec[]): ZonePhase[] {
-        const held = this.expressions;
-        const missing = rules.filter((r) => (held ? !holdsRule(held.get(r.ref), r) : !this.addedRefs.has(r.ref)));
+        const held = this.held;
+        const missing = rules.filter((r) => (held ? !holds(held.get(r.ref), r) : !this.addedRefs.has(r.ref)));
         if (missing.length > 0) {
             throw new Error(
                 `${owner}: the zone's rulesets lack ${missing.map((r) => r.ref).join(", ")}; build ZoneRules from every proxy's zone rules before the proxies`,
@@ -309,24 +480,40 @@ export class ZoneRules extends pulumi.ComponentResource {
 }
 
 /**
- * Whether a zone rule of `rule`'s ref with expression `held` serves `rule`: the same expression, or a zone-wide rule
- * that names every hostname `rule` names.
+ * Whether a zone rule of `rule`'s ref with expression `held` serves `rule`: the same expression, or a rule shared by
+ * several proxies (its ref says its shape) that names every hostname `rule` names.
  */
 export function holdsRule(held: string | undefined, rule: ZoneRuleSpec): boolean {
-    if (held === undefined) return false;
-    return held === rule.expression || hostnamesIn(rule.expression).every((h) => hostnamesIn(held).includes(h));
+    return holds(held === undefined ? undefined : { expression: held, hostnames: new Set(hostnamesIn(held)) }, rule);
 }
 
-/** Every rule's expression by ref; a zone-wide rule split into parts (`<ref>-part-<n>`) holds, by its base ref, what all its parts name. */
-function heldExpressions(rules: readonly ZoneRuleSpec[]): Map<string, string> {
-    const expressions = new Map<string, string>();
+/** What one ref holds in the zone: its expression (a split rule's parts joined by `or`) and the hostnames it names. */
+interface HeldRule {
+    readonly expression: string;
+    readonly hostnames: ReadonlySet<string>;
+}
+
+function holds(held: HeldRule | undefined, rule: ZoneRuleSpec): boolean {
+    if (held === undefined) return false;
+    return held.expression === rule.expression || hostnamesIn(rule.expression).every((h) => held.hostnames.has(h));
+}
+
+/** What each ref holds; a rule split into parts (`<ref>-part-<n>`) holds, by its base ref, what all its parts name. */
+function heldRules(rules: readonly ZoneRuleSpec[]): Map<string, HeldRule> {
+    const held = new Map<string, { expression: string; hostnames: Set<string> }>();
     for (const r of rules) {
+        const hostnames = hostnamesIn(r.expression);
         const base = r.ref.replace(/-part-\d+$/, "");
-        const held = expressions.get(base);
-        expressions.set(base, held === undefined ? r.expression : `${held} or ${r.expression}`);
-        if (base !== r.ref) expressions.set(r.ref, r.expression);
+        const whole = held.get(base);
+        if (whole) {
+            whole.expression = `${whole.expression} or ${r.expression}`;
+            for (const h of hostnames) whole.hostnames.add(h);
+        } else {
+            held.set(base, { expression: r.expression, hostnames: new Set(hostnames) });
+        }
+        if (base !== r.ref) held.set(r.ref, { expression: r.expression, hostnames: new Set(hostnames) });
     }
-    return expressions;
+    return held;
 }
 
 /** The hostnames a rule expression names (`http.host eq "…"`, `http.host in {"…" …}`). */

@@ -138,12 +138,19 @@ describe("provider quotas, checked against the plan before anything is registere
             assert.doesNotThrow(() => parseStackConfig(cloudflare(posthogs(42))));
         });
 
-        it("zone rules per phase by the zone's plan: 11 VTEX stores exceed the Free plan's 10 rules a phase, not Pro's 25", () => {
-            const error = refusal(cloudflare(vtexes(11)));
+        it("zone rules are shared by shape: 200 VTEX stores take two rules a phase, within a Free zone's ten (each store took one to two before)", () => {
+            const use = (id: keyof typeof quotaDefinitions) => statusOf(cloudflare(vtexes(200)), id).count;
+            assert.deepStrictEqual([use("redirectRules"), use("configurationRules"), use("cacheRules")], [2, 2, 2]);
+            assert.doesNotThrow(() => parseStackConfig(cloudflare(vtexes(200))));
+        });
+
+        it("zone rules per phase by the zone's plan: 700 VTEX stores with 60-character hostnames exceed the Free plan's 10 rules a phase, not Pro's 25", () => {
+            const long = vtexes(700).map((p, i) => ({ ...p, domain: `store-${i}-with-a-rather-long-hostname-for-this-brand.example.com` }));
+            const error = refusal(cloudflare(long));
             const keys = error.issues.map((i) => i.key);
             assert.ok(keys.includes("first-party-proxy:quotas.configurationRules"), keys.join(", "));
-            assert.match(error.issues.find((i) => i.key.endsWith("configurationRules"))!.message, /Configuration Rules per zone \(phase http_config_settings\): the stack needs 11, more than the 10 allowed \(Cloudflare's default on the free plan;.*set cloudflare\.plan/);
-            assert.doesNotThrow(() => parseStackConfig(cloudflare(vtexes(11), { plan: "pro" })));
+            assert.match(error.issues.find((i) => i.key.endsWith("configurationRules"))!.message, /Configuration Rules per zone \(phase http_config_settings\): the stack needs 1\d, more than the 10 allowed \(Cloudflare's default on the free plan;.*set cloudflare\.plan/);
+            assert.doesNotThrow(() => parseStackConfig(cloudflare(long, { plan: "pro" })));
         });
 
         it("page rules: the zone's count against the plan's limit (Enterprise 125 in page-rule mode), raisable", () => {

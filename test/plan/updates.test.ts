@@ -522,6 +522,51 @@ describe("safety of updates (offline plans diffed by URN)", () => {
         });
     });
 
+    describe("a zone of 200 VTEX stores (proxied DNS): adding or removing one touches only its resources and the zone rules that name it", function () {
+        // Three plans of 200 proxies: seconds alone, minutes on a machine shared with other work.
+        this.timeout(600_000);
+        // Two parts a phase: 200 hostnames of this length take some 4,600 characters, 199 too (a part is only split when
+        // it no longer fits, and its halves joined again when they fit together: then both change).
+        const stores = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ vendor: "vtex", domain: `store${from + i}.example.com` }));
+        // VTEX alone needs no Worker: the zone's plan (Free) and the providers' default quotas, as a new stack has them.
+        const zoneOf = (proxies: unknown[]): TestConfig => ({ provider: "cloudflare", dns: { provider: "cloudflare", zone: "example.com" }, cloudflare: { mode: "worker" }, proxies });
+        type Rule = { ref: string; expression: string };
+        const rulesets = (p: Plan) => new Map(p.resources.filter((r) => r.type === T.ruleset).map((r) => [r.urn, (r.inputs as { rules: Rule[] }).rules]));
+        let basePlan: Plan;
+        before(async () => {
+            basePlan = await planConfig(zoneOf(stores(0, 200)), "updates");
+        });
+
+        for (const [what, proxies, host, name] of [
+            ["adding", [...stores(0, 200), { vendor: "vtex", domain: "added.example.com" }], "added.example.com", "vtex-added-example-com"],
+            ["removing", [...stores(0, 100), ...stores(101, 200)], "store100.example.com", "vtex-store100-example-com"],
+        ] as const) {
+            it(`${what} one: its own resources ${what === "adding" ? "created" : "deleted"}, no other resource but the zone's rulesets changed, and in them only the rule of each phase that names it`, async () => {
+                const after = await planConfig(zoneOf([...proxies]), "updates");
+                const diff = diffPlans(basePlan, after);
+                const [mine, none] = what === "adding" ? [diff.added, diff.removed] : [diff.removed, diff.added];
+                const plan = what === "adding" ? after : basePlan;
+                assert.deepStrictEqual(none, []);
+                assert.ok(mine.length > 0);
+                const names = mine.map((u) => plan.resources.find((r) => r.urn === u)!.name);
+                assert.deepStrictEqual(names.filter((n) => n !== name && !n.startsWith(`${name}-`)), [], "every resource created or deleted is the store's own");
+                assert.deepStrictEqual(Object.keys(diff.moved), []);
+                // The rules are inputs of the zone's Rulesets: the same three resources, under the same URNs.
+                const changed = Object.keys(diff.changed);
+                assert.deepStrictEqual([...rulesets(after).keys()], [...rulesets(basePlan).keys()]);
+                assert.deepStrictEqual(changed.map(short).sort(), [...rulesets(after).keys()].map(short).sort(), "each phase's ruleset changes");
+                for (const urn of changed) {
+                    const was = new Map(rulesets(basePlan).get(urn)!.map((r) => [r.ref, r.expression]));
+                    const now = new Map(rulesets(after).get(urn)!.map((r) => [r.ref, r.expression]));
+                    const differing = [...new Set([...was.keys(), ...now.keys()])].filter((ref) => was.get(ref) !== now.get(ref));
+                    assert.strictEqual(differing.length, 1, `${short(urn)}: ${differing.join(", ")}`);
+                    assert.ok(`${was.get(differing[0]) ?? ""} ${now.get(differing[0]) ?? ""}`.includes(`"${host}"`), `${short(urn)}: ${differing[0]} names ${host}`);
+                    assert.strictEqual(now.size, 2, `${short(urn)}: two rules, within a Free zone's ten`);
+                }
+            });
+        }
+    });
+
     describe("upgrading from the program before FirstPartyProxy (every proxy's component now under one)", () => {
         // The URNs every shipped stack had before the stack program was built on FirstPartyProxy (main at b066a4f),
         // and before that, before CloudFront policies were shared (main at afa13a3: each proxy owned its policies).

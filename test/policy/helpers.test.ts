@@ -30,6 +30,10 @@ describe("policy helpers", () => {
         assert.ok(expressionMayMatchPath('(http.host eq "www.example.com" and starts_with(http.request.uri.path, "/.well-known/") and not ssl)', host, acme));
         assert.ok(!expressionMayMatchPath('(http.host eq "www.example.com" and http.request.uri.path eq "/robots.txt")', host, acme));
         assert.ok(!expressionMayMatchPath('(http.host eq "shop.example.com" and not ssl)', host, acme));
+        // Rules shared by every store of one shape name the hostnames in a set.
+        assert.ok(expressionMayMatchPath('(http.host in {"shop.example.com" "www.example.com"} and not ssl)', host, acme));
+        assert.ok(!expressionMayMatchPath(`(http.host in {"shop.example.com" "www.example.com"} and not starts_with(http.request.uri.path, "${acme}") and not ssl)`, host, acme));
+        assert.ok(!expressionMayMatchPath('(http.host in {"shop.example.com" "www.example.com.br"} and not ssl)', host, acme));
     });
 
     it("bareHttpsHost: only https://<host>, nothing else", () => {
