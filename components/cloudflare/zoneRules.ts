@@ -174,17 +174,30 @@ function shapeRef(kind: SharedKind, condition: string | undefined): string {
     return `${kind.ref}-${digest.slice(0, 8)}`;
 }
 
-/** The rule of `kind` for `hostnames` (in this order) and `condition`. */
-function sharedRule(kind: SharedKind, owner: string, ref: string, shared: Omit<SharedShape, "does">, part?: string): ZoneRuleSpec {
+/**
+ * A shared rule's condition as its description says it: path patterns for the Rules language's path tests, the
+ * scheme left to what the rule does ("HTTP to HTTPS"); undefined for every path.
+ */
+export function pathsText(condition: string | undefined): string | undefined {
+    const text = (condition ?? "")
+        .replace(/(^| and )not ssl$/, "")
+        .replace(/starts_with\(http\.request\.uri\.path, "((?:[^"\\]|\\.)*)"\)/g, "$1*")
+        .replace(/http\.request\.uri\.path (?:eq|strict wildcard) "((?:[^"\\]|\\.)*)"/g, "$1");
+    return text === "" ? undefined : text;
+}
+
+/** The rule of `kind` for `hostnames` (in this order) and `condition`; `part` names one part of a split rule. */
+function sharedRule(kind: SharedKind, owner: string, shapeRef: string, shared: Omit<SharedShape, "does">, part?: string): ZoneRuleSpec {
     const { hostnames, condition } = shared;
     const hosts = `http.host in {${hostnames.map(quote).join(" ")}}`;
     const count = `${hostnames.length} hostname${hostnames.length === 1 ? "" : "s"}`;
-    const where = condition === undefined ? "" : condition.length <= 200 ? `, where ${condition}` : `, on the paths of shape ${ref}`;
+    const paths = pathsText(condition);
+    const where = paths === undefined ? "" : paths.length <= 200 ? `, paths: ${paths}` : `, the paths of shape ${shapeRef}`;
     return {
         phase: kind.phase,
         owner,
-        ref,
-        description: `first-party-proxy: ${kind.does}, ${count}${where}${part === undefined ? "" : ` (part ${part})`}`,
+        ref: part === undefined ? shapeRef : `${shapeRef}${sharedPartSuffix}${part}`,
+        description: `first-party-proxy: ${kind.does}${where} (${count}${part === undefined ? "" : `, part ${part}`})`,
         expression: `(${allOf([hosts, condition])})`,
         action: kind.action,
         actionParameters: kind.actionParameters,
@@ -258,8 +271,7 @@ export function mergeZoneRules(rules: readonly ZoneRuleSpec[]): ZoneRuleSpec[] {
         const kind = sharedKinds.find((k) => k.phase === first.phase && k.action === first.action)!;
         const owner = [...owners].sort().join(", ");
         const condition = first.shared!.condition;
-        const build = (names: readonly string[], part?: string) =>
-            sharedRule(kind, owner, part === undefined ? entry : `${entry}${sharedPartSuffix}${part}`, { hostnames: names, condition }, part);
+        const build = (names: readonly string[], part?: string) => sharedRule(kind, owner, entry, { hostnames: names, condition }, part);
         const parts = splitByHash([...hostnames].sort(byCodePoint), (names) => build(names).expression.length <= maxExpressionLength);
         if (parts.length === 1) return [build(parts[0].hostnames)];
         return parts.map((p) => {

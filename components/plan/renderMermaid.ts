@@ -245,7 +245,7 @@ function proxiedDns(plan: Plan, children: PlannedResource[]): DiagramCdn[] {
         const target = trimDot(inputs(record).content);
         const zoneRules = rulesets
             .flatMap((r) => (inputs(r).rules ?? []) as Inputs[])
-            .filter((rule) => String(rule.expression ?? "").includes(`http.host eq "${host}"`));
+            .filter((rule) => namesHost(String(rule.expression ?? ""), host));
         return {
             kind: "proxiedDns",
             label: ["Cloudflare proxied DNS", ...zoneRules.map((rule) => `rule: ${ruleText(rule, host)}`)].join("<br/>"),
@@ -255,9 +255,16 @@ function proxiedDns(plan: Plan, children: PlannedResource[]): DiagramCdn[] {
     });
 }
 
-/** A zone rule's description without the `<proxy>: <host>` prefix the program writes. */
+/** Whether a zone rule's expression names `host`: its own rule (`http.host eq`), or one shared by shape (`http.host in {...}`). */
+function namesHost(expression: string, host: string): boolean {
+    return expression.includes(`http.host eq "${host}"`) || [...expression.matchAll(/http\.host in \{([^}]*)\}/g)].some(([, set]) => set.includes(`"${host}"`));
+}
+
+/** A zone rule's description without what the program writes around it: `<proxy>: <host>` before, `(<n> hostnames...)` after. */
 function ruleText(rule: Inputs, host: string): string {
-    const text = String(rule.description ?? rule.ref ?? rule.action).replace(/^[^:]*:\s*/, "");
+    const text = String(rule.description ?? rule.ref ?? rule.action)
+        .replace(/^[^:]*:\s*/, "")
+        .replace(/ \(\d+ hostnames?(, part \d+)?\)$/, "");
     return text.startsWith(`${host} `) ? text.slice(host.length + 1) : text;
 }
 
