@@ -13,13 +13,16 @@ import {
     requireZoneRules,
     routeConditions,
     rulesByPhase,
+    ZonePhase,
+    ZoneRules,
     ZoneRuleSpec,
     zoneRulesNotes,
 } from "../../components/cloudflare/zoneRules";
-import { parseStackConfig, proxyRequests } from "../../components/config/load";
+import { urlRewriteRules } from "../../components/cloudflare/urlRewriteRules";
+import { parseStackConfig, project, proxyRequests } from "../../components/config/load";
 import { buildProxySpec } from "../../components/model/proxySpec";
 import { ProxySpec, Route, Site, VendorId, VendorRegion } from "../../components/model/types";
-import { Plan } from "../../components/plan/mockPlan";
+import { Plan, planProgram } from "../../components/plan/mockPlan";
 import { plannedQuotaUse } from "../../components/quotas/usage";
 import { ofType, planConfig } from "../helpers/plan";
 import { inputs, T } from "./fixtures";
@@ -356,5 +359,59 @@ describe("zone rules in a planned zone of 200 VTEX stores and page-rule proxies"
             if (out.vendor === "vtex") assert.deepStrictEqual(phases, ["http_request_dynamic_redirect", "http_config_settings", "http_request_cache_settings"], name);
             else assert.ok(phases.includes("http_request_dynamic_redirect") && !phases.includes("http_config_settings"), `${name}: ${phases.join(", ")}`);
         }
+    });
+});
+
+describe("ZoneRules checks that its rulesets hold each proxy's rules, shared ones by their hostnames", () => {
+    const vtexSpec = (host: string) => buildProxySpec({ kind: "cdn", name: `vtex-${host}`, vendor: "vtex", region: "us", layout: "single", hostnames: { main: host, store: host } });
+    const members = Array.from({ length: 250 }, (_, i) => vtexSpec(`www${i}.example.com`));
+    let checks: { member: ZonePhase[]; beforeSeal: ZonePhase[]; outsider: string; ownRefUsedTwice: string };
+    let plan: Plan;
+    const caught = (f: () => unknown) => {
+        try {
+            f();
+        } catch (e) {
+            return (e as Error).message;
+        }
+        return "accepted";
+    };
+
+    before(async () => {
+        plan = await planProgram(
+            {},
+            () => {
+                const zone = new ZoneRules("zone", { zoneId: "z", open: true });
+                for (const p of members) zone.add(p.name, cnameProxyZoneRules(p));
+                const beforeSeal = requireZoneRules(members[7].name, zone, cnameProxyZoneRules(members[7]));
+                const own = urlRewriteRules("p", { ...members[0].sites[0], routes: [{ ...members[0].sites[0].routes[1], rewrite: { from: "/k/", to: "/" }, pathPattern: "/k/*" }, members[0].sites[0].routes[1]] });
+                zone.add("p", own);
+                const ownRefUsedTwice = caught(() => zone.add("q", own));
+                zone.seal("the test");
+                checks = {
+                    beforeSeal,
+                    member: requireZoneRules(members[200].name, zone, cnameProxyZoneRules(members[200])),
+                    // Same shape, a hostname the zone was not built with.
+                    outsider: caught(() => requireZoneRules("outsider", zone, cnameProxyZoneRules(vtexSpec("outsider.example.com")))),
+                    ownRefUsedTwice,
+                };
+            },
+            { project, stack: "test" },
+        );
+    });
+
+    it("a store whose hostname one part of each phase names is served; its phases are the three", () => {
+        const phases = ["http_request_dynamic_redirect", "http_config_settings", "http_request_cache_settings"];
+        assert.deepStrictEqual(checks.member, phases);
+        assert.deepStrictEqual(checks.beforeSeal, phases, "before sealing, a rule of its shape was added");
+        const parts = plan.resources.filter((r) => r.type === T.ruleset && phases.includes(String(r.inputs.phase))).map((r) => (r.inputs as { rules: unknown[] }).rules.length);
+        assert.ok(parts.length === 3 && parts.every((n) => n >= 2), `250 stores take several parts a phase: ${parts.join(", ")}`);
+    });
+
+    it("a store of the same shape that the zone was built without is refused, naming the shared rules it lacks", () => {
+        assert.match(checks.outsider, /^outsider: the zone's rulesets lack https-redirect-[0-9a-f]{8}, strict-tls-[0-9a-f]{8}, no-cache-[0-9a-f]{8}; build ZoneRules from every proxy's zone rules/);
+    });
+
+    it("a proxy's own rule (not shared) keeps its ref to itself", () => {
+        assert.match(checks.ownRefUsedTwice, /zone rule ref p-store-rewrite-0 is used twice \(p, q\)/);
     });
 });
