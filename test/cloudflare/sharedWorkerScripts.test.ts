@@ -10,6 +10,8 @@ import { sharedSitesDeclaration } from "../../policy/cloudflare";
 import { maxWorkerSizeBytes, sharedSitesIdentifier, sharedWorkerBundle, sharedWorkerModuleSource, sharedWorkerSitesOf, workerSizeProblem } from "../../components/cloudflare/worker/source";
 import { parseStackConfig, project } from "../../components/config/load";
 import { Plan, planProgram } from "../../components/plan/mockPlan";
+import { diagramModel } from "../../components/plan/renderMermaid";
+import { renderTree } from "../../components/plan/renderTree";
 import { quotaStatus } from "../../components/quotas/check";
 import { proxyRequests } from "../../components/config/load";
 import { buildProxySpec } from "../../components/model/proxySpec";
@@ -206,6 +208,18 @@ describe("cloudflare.workerScripts: shared, planned", () => {
                 for (const site of sites) assert.deepStrictEqual(site.settings, perSiteSettings.get(host), host);
             }
         }
+    });
+
+    it("the plan's diagram and tree show each proxy's Worker with its own routes, and what a shared script serves", () => {
+        const workers = (plan: Plan) =>
+            diagramModel(plan)
+                .filter((p) => p.component === "WorkerProxy")
+                .map((p) => p.cdns.map((c) => ({ hosts: c.hosts.map((h) => h.host), routes: c.routes })));
+        assert.deepStrictEqual(workers(shared), workers(perSite));
+        const posthog = diagramModel(shared).find((p) => p.name === "posthog-e-eu-example-com")!;
+        assert.deepStrictEqual(posthog.cdns.map((c) => c.label), ["Worker<br/>test-shared--posthog-main"]);
+        const tree = renderTree(shared, "shared");
+        assert.match(tree, /shared script test-shared--posthog-main \(proxy\.mjs, compatibility 2024-11-11, \d+ bytes\): 3 sites, e-eu\.example\.com, e\.example\.com, www\.example\.com\/p3/);
     });
 
     it("the quota counts the scripts the plan creates: 4 here, against 6 per site", () => {
