@@ -23,8 +23,9 @@ import { WorkersPlan } from "./quotas/limits";
  * What the proxies of one program share, however they were declared (stack config or user code): one zone look-up
  * per zone, one us-east-1 provider for the ACM certificates, one random suffix for account-wide names, per AWS
  * provider the CloudFront policies (CloudFrontShared, one per distinct content) and CloudFront Functions
- * (ViewerRequestFunctions, one per distinct code), on Cloudflare one set of entry-point rulesets per zone and page
- * rule priorities that are unique in the zone, and the provider quotas they count against together. The first proxy
+ * (ViewerRequestFunctions, one per distinct code), on Cloudflare one set of entry-point rulesets per zone, page
+ * rule priorities that are unique in the zone and, with `workerScripts: shared`, one Worker script per vendor layout
+ * (SharedWorkerScript), and the provider quotas they count against together. The first proxy
  * that needs a shared resource creates it, with its own parent and providers; later ones reuse it.
  */
 
