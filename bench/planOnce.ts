@@ -14,14 +14,14 @@ import { buildProxySpec } from "../components/model/proxySpec";
 import { quotaStatus } from "../components/quotas/check";
 import { planConfig } from "../test/helpers/plan";
 import { planFloor } from "./planFloor";
-import { CdnProvider, PlanSample, QuotaSample, scaleConfig } from "./planScale";
+import { benchStacks, CdnProvider, PlanSample, QuotaSample, scaleConfig } from "./planScale";
 
 async function main(): Promise<void> {
     const n = Number(process.argv[2]);
     const provider = process.argv[3] as CdnProvider;
     const floor = process.argv[4] === "floor";
-    if (!Number.isInteger(n) || n < 1 || (provider !== "aws" && provider !== "cloudflare") || (process.argv[4] !== undefined && !floor)) {
-        throw new Error("usage: bench/planOnce.ts <proxies> <aws|cloudflare> [floor]");
+    if (!Number.isInteger(n) || n < 1 || !benchStacks.includes(provider) || (process.argv[4] !== undefined && !floor)) {
+        throw new Error(`usage: bench/planOnce.ts <proxies> <${benchStacks.join("|")}> [floor]`);
     }
     const config = scaleConfig(n, provider);
     const quotas = defaultQuotaUse(n, provider);

@@ -15,7 +15,9 @@ import { FloorSample } from "./planFloor";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const planNodeOptions: readonly string[] = require("../bin/planNodeOptions");
 
-export type CdnProvider = "aws" | "cloudflare";
+/** The stacks planned: CloudFront, Cloudflare Workers with a script per site (the default), and with shared scripts. */
+export const benchStacks = ["aws", "cloudflare", "cloudflare-shared-scripts"] as const;
+export type CdnProvider = (typeof benchStacks)[number];
 
 export const benchZone = "example.com";
 const accountId = "0123456789abcdef0123456789abcdef";
@@ -47,7 +49,13 @@ export function scaleConfig(n: number, provider: CdnProvider, quotas: Record<str
     });
     return provider === "aws"
         ? { provider, dns: { provider: "route53", zone: benchZone }, proxies, quotas }
-        : { provider, dns: { provider: "cloudflare", zone: benchZone }, cloudflare: { accountId, mode: "worker" }, proxies, quotas };
+        : {
+              provider: "cloudflare",
+              dns: { provider: "cloudflare", zone: benchZone },
+              cloudflare: { accountId, mode: "worker", ...(provider === "cloudflare-shared-scripts" ? { workerScripts: "shared" } : {}) },
+              proxies,
+              quotas,
+          };
 }
 
 /** What a stack takes of one quota, against the provider's default. */

@@ -15,7 +15,7 @@ import { startChild, stopAllChildren, stopChild } from "./children";
 import { LoadOptions, measure, Measurement, Target, Workload, workloads } from "./load";
 import { ensureNginx, nginxVersion, RunningNginx, startNginx } from "./nginx";
 import { OriginProcess, startOrigin } from "./origin";
-import { CdnProvider, planScale, ScaleSummary } from "./planScale";
+import { benchStacks, planScale, ScaleSummary } from "./planScale";
 import {
     BenchResults,
     InstructionResults,
@@ -354,7 +354,7 @@ async function programScale(deadline: number, problems: string[]): Promise<Scale
     const summaries: ScaleSummary[] = [];
     // A size may take up to two minutes, or what is left of the budget if that is more.
     const timeLimit = () => Math.max(120_000, deadline - Date.now());
-    for (const provider of ["aws", "cloudflare"] as CdnProvider[]) {
+    for (const provider of benchStacks) {
         const summary = await planScale(projectDir, provider, planSizes, timeLimit);
         const failed = summary.samples.find((s) => !s.ok);
         if (failed && !failed.ok) problems.push(`plan ${provider} ${failed.proxies} proxies: ${failed.error}`);

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import { nginxConfig } from "../../bench/nginx";
-import { growthRatio, PlanOutcome, scaleConfig } from "../../bench/planScale";
+import { benchStacks, growthRatio, PlanOutcome, scaleConfig } from "../../bench/planScale";
 import { BenchResults, InstructionResults, renderReport, targetChecks, VariantRuns, WorkloadResults } from "../../bench/report";
 import { bareVariant, directVariant, ourVariants, vendorSite, workerVendors } from "../../bench/variants";
 import { bareWorkerSource, proxyWorkerBundle, workerdConfig } from "../../bench/workerd";
@@ -75,7 +75,7 @@ describe("bench: nginx config", () => {
 });
 
 describe("bench: program-scale configs", () => {
-    for (const provider of ["aws", "cloudflare"] as const) {
+    for (const provider of benchStacks) {
         it(`are valid ${provider} stacks without warnings, every hostname distinct and in the zone`, () => {
             const config = scaleConfig(1000, provider);
             const { config: parsed, warnings } = parseStackConfig(config);
@@ -91,6 +91,9 @@ describe("bench: program-scale configs", () => {
     it("with the providers' default quotas, 1,000 proxies are refused naming the quotas they exceed", () => {
         assert.throws(() => parseStackConfig(scaleConfig(1000, "aws", {})), /quotas\.cloudfrontDistributions: CloudFront distributions per AWS account: the stack needs 1200, more than the 500 allowed/);
         assert.throws(() => parseStackConfig(scaleConfig(1000, "cloudflare", {})), /quotas\.workersScripts: Workers per Cloudflare account: the stack needs 1000, more than the 100 allowed/);
+        // With shared scripts, a Cloudflare Free account holds the Workers; the zone's plan the response header rules.
+        assert.throws(() => parseStackConfig(scaleConfig(1000, "cloudflare-shared-scripts", {})), (e: Error) => /quotas\.responseHeaderRules: .*needs 24, more than the 10 allowed/.test(e.message) && !/workersScripts/.test(e.message));
+        assert.doesNotThrow(() => parseStackConfig(scaleConfig(1000, "cloudflare-shared-scripts", { responseHeaderRules: 25 })), "within Pro's 25");
         assert.doesNotThrow(() => parseStackConfig(scaleConfig(50, "aws", {})), "50 fit the defaults");
     });
 
