@@ -12,6 +12,9 @@
  *   quotas on policies", "Quotas on CloudFront Functions").
  * - "Quotas - AWS Certificate Manager", https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html: 2,500 ACM
  *   certificates, 10 domain names per ACM certificate.
+ * - "Quotas - Amazon Route 53", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html: 10,000
+ *   records per hosted zone. "DNS records · Cloudflare DNS docs", https://developers.cloudflare.com/dns/manage-dns-records/:
+ *   200 records on a Free zone created since September 2024 (1,000 before), 3,500 on paid plans.
  * - "Limits · Cloudflare Workers docs", https://developers.cloudflare.com/workers/platform/limits/: 100 Workers on
  *   Workers Free, 500 on Workers Paid; 1,000 routes per zone.
  * - "Page Rules · Cloudflare Rules docs", https://developers.cloudflare.com/rules/page-rules/: 3 / 20 / 50 / 125 page
@@ -150,6 +153,22 @@ export const quotaDefinitions = {
         defaultLimit: () => 10,
         source: acmQuotas,
         raise: 'request more in the Service Quotas console (AWS Certificate Manager → "Domain names per ACM certificate")',
+    },
+    route53RecordsPerHostedZone: {
+        provider: "aws",
+        title: "records per Route 53 hosted zone",
+        per: "zone",
+        defaultLimit: () => 10_000,
+        source: { title: "Quotas - Amazon Route 53", url: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html" },
+        raise: 'request more in the Service Quotas console (Amazon Route 53 → "Records per hosted zone"), or split the proxies across zones; the records the zone already holds count too (quotas.route53RecordsPerHostedZone.used)',
+    },
+    cloudflareDnsRecordsPerZone: {
+        provider: "cloudflare",
+        title: "DNS records per Cloudflare zone",
+        per: "zone",
+        defaultLimit: byZonePlan(200, 3500, 3500, 3500),
+        source: { title: "DNS records - Cloudflare DNS docs", url: "https://developers.cloudflare.com/dns/manage-dns-records/" },
+        raise: "a paid zone plan allows 3,500 (set cloudflare.plan) and a Free zone created before September 2024 allows 1,000 (set quotas.cloudflareDnsRecordsPerZone: 1000), or split the proxies across zones; the records the zone already holds count too (quotas.cloudflareDnsRecordsPerZone.used)",
     },
     workersScripts: {
         provider: "cloudflare",

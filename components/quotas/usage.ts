@@ -1,6 +1,7 @@
 import { sharedResourceKeys } from "../aws/policies";
 import { groupKey, SharedResourceGroups } from "../aws/sharedKeys";
 import { availableOf } from "./check";
+import { plannedDnsRecords } from "./dnsRecords";
 import { siteViewerRequestFunctions } from "../aws/viewerRequestFunction";
 import { cloudflareProxyKind, plannedZoneRules } from "../cloudflare/builder";
 import { sharedScriptGroup } from "../cloudflare/names";
@@ -37,7 +38,11 @@ export function viewerRequestFunctionCodes(site: Site, prefix: string | undefine
 /** What the stack's proxies take of each quota on its CDN, computed from the plan's specs before any resource exists. */
 export function plannedQuotaUse(config: StackConfig, specs: readonly ProxySpec[]): QuotaUse[] {
     const proxies = specs.filter((s) => s.sites.length > 0);
-    return config.provider === "aws" ? cloudFrontUse(config, proxies) : cloudflareUse(config, proxies);
+    const cdn = config.provider === "aws" ? cloudFrontUse(config, proxies) : cloudflareUse(config, proxies);
+    // Vendor-managed domains (no sites) create records too.
+    const records = plannedDnsRecords(config, specs);
+    if (records === undefined) return cdn;
+    return [...cdn, { id: config.dns.provider === "route53" ? "route53RecordsPerHostedZone" : "cloudflareDnsRecordsPerZone", count: records }];
 }
 
 function largest(values: readonly { holder: string; count: number }[], id: QuotaId): QuotaUse {

@@ -528,8 +528,15 @@ describe("safety of updates (offline plans diffed by URN)", () => {
         // Two parts a phase: 200 hostnames of this length take some 4,600 characters, 199 too (a part is only split when
         // it no longer fits, and its halves joined again when they fit together: then both change).
         const stores = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ vendor: "vtex", domain: `store${from + i}.example.com` }));
-        // VTEX alone needs no Worker: the zone's plan (Free) and the providers' default quotas, as a new stack has them.
-        const zoneOf = (proxies: unknown[]): TestConfig => ({ provider: "cloudflare", dns: { provider: "cloudflare", zone: "example.com" }, cloudflare: { mode: "worker" }, proxies });
+        // VTEX alone needs no Worker: the zone's plan (Free) and the providers' default quotas, as a new stack has them,
+        // but for the zone's DNS records (two a store): a Free zone created before September 2024 holds 1,000.
+        const zoneOf = (proxies: unknown[]): TestConfig => ({
+            provider: "cloudflare",
+            dns: { provider: "cloudflare", zone: "example.com" },
+            cloudflare: { mode: "worker" },
+            quotas: { cloudflareDnsRecordsPerZone: 1000 },
+            proxies,
+        });
         type Rule = { ref: string; expression: string };
         const rulesets = (p: Plan) => new Map(p.resources.filter((r) => r.type === T.ruleset).map((r) => [r.urn, (r.inputs as { rules: Rule[] }).rules]));
         let basePlan: Plan;
