@@ -66,8 +66,9 @@ export class SharedWorkerScript {
     }
 
     /**
-     * Adds `member`'s site (on a shared host, under `pathPrefix`); returns the script name for its route, known once the
-     * member's account is checked against the script's (a route can only run a script of the zone's own account).
+     * Adds `member`'s site (on a shared host, under `pathPrefix`); returns the script name for its route (an output of
+     * the script, so the route depends on it), known once the member's account is checked against the script's (a
+     * route can only run a script of the zone's own account).
      */
     join(member: string, settings: WorkerSettings, pathPrefix: string | undefined, accountId: pulumi.Input<string>): pulumi.Output<string> {
         if (this.sealed) {
@@ -88,14 +89,16 @@ export class SharedWorkerScript {
             this.sealScheduled = true;
             this.args.scheduleSeal(() => this.seal());
         }
-        return pulumi.all([this.args.accountId, accountId]).apply(([scriptAccount, own]) => {
+        // From the script's own output, so that the route (and the record that waits for it) depends on the script:
+        // Cloudflare runs a route only once its script exists.
+        return pulumi.all([this.script.scriptName, this.args.accountId, accountId]).apply(([scriptName, scriptAccount, own]) => {
             if (scriptAccount !== own) {
                 throw new Error(
                     `${member}: the shared Worker script ${this.scriptName} belongs to another Cloudflare account than ${member}'s; ` +
                         `proxies of several accounts need cloudflare.workerScripts: perSite, or one program per account`,
                 );
             }
-            return this.scriptName;
+            return scriptName;
         });
     }
 

@@ -340,6 +340,11 @@ describe("policy pack catches broken resources", function () {
             const shared = await planForPolicies({ ...settings, "first-party-proxy:cloudflare": JSON.stringify(cloudflare) }, "cloudflare-worker");
             assert.ok(shared.resources.filter(byType(T.script)).every((r) => String(r.inputs.content).startsWith(sharedSitesDeclaration) && r.inputs.bindings === undefined));
             assert.deepStrictEqual(await runPolicies(policies, shared), [], "the shared stack passes the whole pack");
+            // Every route waits for the shared script it runs, as a per-site route waits for its own.
+            const scriptUrns = new Map(shared.resources.filter(byType(T.script)).map((r) => [r.inputs.scriptName, r.urn]));
+            for (const route of shared.resources.filter(byType(T.route))) {
+                assert.deepStrictEqual(shared.options.get(route.urn)!.propertyDependencies.script, [scriptUrns.get(route.inputs.script)], route.urn);
+            }
             const posthog = (r: PlannedResource) => r.type === T.script && String(r.inputs.scriptName).endsWith("--posthog-main");
             const evil = withChangedInputs(shared, posthog, (i) => {
                 const sites = sharedWorkerSitesOf(i.content)!;
