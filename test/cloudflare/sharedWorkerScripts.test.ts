@@ -137,6 +137,8 @@ describe("SharedWorkerScript: members", () => {
     });
 });
 
+const byUrn = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+
 function catching(f: () => unknown): unknown {
     try {
         f();
@@ -186,7 +188,8 @@ describe("cloudflare.workerScripts: shared, planned", () => {
             assert.strictEqual(inputs(script).accountId, accountId);
             assert.strictEqual(inputs(script).bindings, undefined, "no bindings: the sites are in the module");
         }
-        const routes = (plan: Plan) => ofType(plan, T.route).map((r) => [r.urn, inputs(r).pattern]);
+        // Sorted: a shared script's routes and records register once it settles, after the per-site order.
+        const routes = (plan: Plan) => ofType(plan, T.route).map((r) => [r.urn, inputs(r).pattern]).sort(byUrn);
         assert.deepStrictEqual(routes(shared), routes(perSite));
         const scriptOf = (pattern: string) => inputs(ofType(shared, T.route).find((r) => inputs(r).pattern === pattern)!).script;
         assert.strictEqual(scriptOf("e.example.com/*"), "test-shared--posthog-main");
@@ -194,7 +197,7 @@ describe("cloudflare.workerScripts: shared, planned", () => {
         assert.strictEqual(scriptOf("www.example.com/p3/*"), "test-shared--posthog-main");
         assert.strictEqual(scriptOf("cdn.example.com/*"), "test-shared--segment-cdn");
         // The records are the same resources, proxied as before; VTEX stays proxied DNS.
-        const records = (plan: Plan) => ofType(plan, T.record).map((r) => [r.urn, inputs(r).content, inputs(r).proxied]);
+        const records = (plan: Plan) => ofType(plan, T.record).map((r) => [r.urn, inputs(r).content, inputs(r).proxied]).sort(byUrn);
         assert.deepStrictEqual(records(shared), records(perSite));
     });
 
