@@ -15,7 +15,7 @@ import { ClientIpMode, ProxySpec, VendorId } from "./model/types";
 import { ProxyOutputs } from "./outputs";
 import { amplitudeProducts } from "./vendors/amplitude";
 import { DatadogSite as DatadogSiteId } from "./vendors/datadog";
-import { availableOf } from "./quotas/check";
+import { availableOf } from "./quotas/stackLimits";
 import { CloudflarePlan as CloudflarePlanId, WorkersPlan as WorkersPlanId } from "./quotas/limits";
 import {
     claimTagGateway,

@@ -1,6 +1,7 @@
 import { StackConfig } from "../config/schema";
 import { ProxySpec } from "../model/types";
-import { Plans, QuotaId, quotaDefinitions } from "./limits";
+import { QuotaId, quotaDefinitions } from "./limits";
+import { plansOf, quotaLimitOf } from "./stackLimits";
 import { plannedQuotaUse, QuotaUse } from "./usage";
 
 /** One quota as it applies to this stack: the limit, what others already use, and what the stack plans. */
@@ -12,29 +13,14 @@ export interface QuotaStatus extends QuotaUse {
     readonly limitFrom: string;
 }
 
-/** The plans the defaults depend on: `cloudflare.plan` (Enterprise when `enterprise: true`), `cloudflare.workersPlan`. */
-export function plansOf(config: StackConfig): Plans {
-    return {
-        zone: config.cloudflare?.plan ?? (config.cloudflare?.enterprise ? "enterprise" : "free"),
-        workers: config.cloudflare?.workersPlan ?? "free",
-    };
-}
-
 /** Every quota of the stack's CDN with its limit and what the stack plans to take. */
 export function quotaStatus(config: StackConfig, specs: readonly ProxySpec[]): QuotaStatus[] {
     const plans = plansOf(config);
     return plannedQuotaUse(config, specs).map((use) => {
         const definition = quotaDefinitions[use.id];
-        const set = config.quotas[use.id];
-        const configured = typeof set === "number" ? set : set?.limit;
-        const used = typeof set === "object" ? (set.used ?? 0) : 0;
+        const { limit, used, configured } = quotaLimitOf(config, use.id);
         const planName = definition.provider === "aws" ? "AWS's default" : `Cloudflare's default${use.id.startsWith("workers") ? ` on Workers ${plans.workers}` : ` on the ${plans.zone} plan`}`;
-        return {
-            ...use,
-            limit: configured ?? definition.defaultLimit(plans),
-            used,
-            limitFrom: configured === undefined ? planName : `quotas.${use.id}`,
-        };
+        return { ...use, limit, used, limitFrom: configured ? `quotas.${use.id}` : planName };
     });
 }
 
@@ -58,11 +44,4 @@ export function quotaProblems(config: StackConfig, specs: readonly ProxySpec[]):
         const message = quotaProblem(s);
         return message ? [{ id: s.id, message }] : [];
     });
-}
-
-/** The limit of one quota for this stack: `quotas.<id>` (less what it says is used elsewhere), or the default. */
-export function availableOf(config: StackConfig, id: QuotaId): number {
-    const set = config.quotas[id];
-    const limit = (typeof set === "number" ? set : set?.limit) ?? quotaDefinitions[id].defaultLimit(plansOf(config));
-    return limit - (typeof set === "object" ? (set.used ?? 0) : 0);
 }

@@ -1,6 +1,6 @@
 import { sharedResourceKeys } from "../aws/policies";
 import { groupKey, SharedResourceGroups } from "../aws/sharedKeys";
-import { availableOf } from "./check";
+import { availableOf } from "./stackLimits";
 import { plannedDnsRecords } from "./dnsRecords";
 import { siteViewerRequestFunctions } from "../aws/viewerRequestFunction";
 import { cloudflareProxyKind, plannedZoneRules } from "../cloudflare/builder";
