@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The package's command line: `first-party-proxy plan|verify [options]`. It runs the command in this process (a plan
 // in a child with planNodeOptions, its output passed through), so its stdout is only what the command prints (no npm
-// banner): `npx first-party-proxy plan --stack dev --json` is exactly one JSON document. From this repository it runs the TypeScript scripts under ts-node's transpile-only hook, as the
-// npm scripts do; the installed package has no sources, and runs what `npm run build` compiled into dist/.
+// banner): `npx first-party-proxy plan --stack dev --json` is exactly one JSON document. From this repository it runs
+// the TypeScript scripts under ts-node's transpile-only hook, as the npm scripts do; the installed package has no
+// sources, and runs what `npm run build` compiled into dist/.
 "use strict";
 const fs = require("fs");
 const path = require("path");

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { SharedResourceGroups } from "./sharedKeys";
+import { groupKey, SharedResourceGroups } from "./sharedKeys";
 import { cloudFrontFunctionMaxBytes, cloudFrontFunctionRuntime } from "./viewerRequestFunction";
 
 /** CloudFront Function names: letters, digits, hyphens and underscores, at most 64, unique in the account. */
@@ -34,8 +34,7 @@ export class ViewerRequestFunctions {
             throw new Error(`a CloudFront Function's code is ${Buffer.byteLength(code)} bytes; CloudFront takes at most ${cloudFrontFunctionMaxBytes}`);
         }
         const hash = createHash("sha256").update(code).digest("hex").slice(0, 10);
-        const group = this.groups.groupOf(hash, distribution);
-        const key = group === 0 ? hash : `${hash}-${group + 1}`;
+        const key = groupKey(hash, this.groups.groupOf(hash, distribution));
         let fn = this.functions.get(key);
         if (fn === undefined) {
             const resourceName = `viewer-request-${key}`;
