@@ -6,6 +6,7 @@ import { Plan, PlannedResource, planProgram } from "../../components/plan/mockPl
 import { checkedAccountId } from "../../components/firstPartyProxy";
 import { Cdn, FirstPartyProxy, FirstPartyProxyArgs, FirstPartyProxyArgsError, holdShareSeals, proxyOutputsOf } from "../../index";
 import { accountId, T, zone } from "../cloudflare/fixtures";
+import { customHeap } from "../helpers/config";
 import { planConfig, TestConfig } from "../helpers/plan";
 
 /*
@@ -288,17 +289,7 @@ describe("FirstPartyProxy from your own program", () => {
     });
 
     it("a custom vendor (origins, ordered routes) plans as the stack program plans it, on both CDNs", async () => {
-        const heap = {
-            vendor: "custom",
-            domain: "h.example.com",
-            origins: { cdn: "cdn.heapanalytics.com", api: "heapanalytics.com" },
-            routes: [
-                { path: "/js/*", origin: "cdn", methods: "read", cache: "origin", clientIp: false },
-                { path: "/h/session*", origin: "api", cookies: "forward", cors: "edge" },
-                { path: "*", origin: "api" },
-            ],
-        };
-        for (const stack of [cloudflareStack([heap]), { provider: "aws", dns: { provider: "route53", zone }, proxies: [heap] } as TestConfig]) {
+        for (const stack of [cloudflareStack([customHeap]), { provider: "aws", dns: { provider: "route53", zone }, proxies: [customHeap] } as TestConfig]) {
             const fromConfig = await planConfig(stack, "same");
             const fromCode = await planUser(userProgram(stack, ["custom-h-example-com"]), "same");
             assert.deepStrictEqual(resourcesOf(fromCode), resourcesOf(fromConfig));

@@ -14,22 +14,12 @@ import { CheckEnv, ProbeResponse } from "../../components/verify/types";
 import { policies } from "../../policy/policies";
 import { useProxyWorker } from "../cloudflare/worker/proxyWorker";
 import { cloudFrontRequest } from "../helpers/cloudFrontEdge";
-import { awsStack, cloudflareStack, configProblems } from "../helpers/config";
+import { awsStack, cloudflareStack, configProblems, customHeap } from "../helpers/config";
 import { flattenConfig, ofType, planConfig } from "../helpers/plan";
 import { planForPolicies, runPolicies } from "../policy/harness";
 
-/** A vendor of the user's own: its loader from a CDN, a cookie path, its API as the catch-all. */
-const heap = {
-    vendor: "custom",
-    name: "heap",
-    domain: "h.example.com",
-    origins: { cdn: "cdn.heapanalytics.com", api: "heapanalytics.com" },
-    routes: [
-        { path: "/js/*", origin: "cdn", methods: "read", cache: "origin", clientIp: false },
-        { path: "/h/session*", origin: "api", cookies: "forward", cors: "edge" },
-        { path: "*", origin: "api" },
-    ],
-};
+// Named, so its resources are named heap-*.
+const heap = { ...customHeap, name: "heap" };
 
 function specOf(proxy: Record<string, unknown>, stack = "dev") {
     const { config } = parseStackConfig(awsStack([proxy]));
